@@ -1,0 +1,18 @@
+from django.db import models
+
+
+class Cockpit(models.Model):
+    """Holds the dashboard's permissions; it has no table of its own."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_engine", "Can view process data of the engines"),
+            ("edit_variables", "Can change process variables"),
+            (
+                "operate_instances",
+                "Can suspend, delete, modify and retry process instances and run batches",
+            ),
+            ("view_audit_log", "Can read the audit log"),
+        ]

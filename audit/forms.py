@@ -1,0 +1,43 @@
+from django import forms
+
+from audit.models import AuditEntry
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(required=False, label="User")
+    engine = forms.CharField(required=False)
+    action = forms.CharField(required=False)
+    target = forms.CharField(required=False, label="Instance, batch or other id")
+    outcome = forms.ChoiceField(
+        required=False, choices=[("", "any")] + list(AuditEntry.Outcome.choices)
+    )
+    since = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "Must be after 'since'.")
+        return data
+
+    def filter(self, entries):
+        data = self.cleaned_data
+        if data.get("user"):
+            entries = entries.filter(username__iexact=data["user"])
+        if data.get("engine"):
+            entries = entries.filter(engine=data["engine"])
+        if data.get("action"):
+            entries = entries.filter(action__icontains=data["action"])
+        if data.get("target"):
+            entries = entries.filter(target_id=data["target"])
+        if data.get("outcome"):
+            entries = entries.filter(outcome=data["outcome"])
+        if data.get("since"):
+            entries = entries.filter(at__gte=data["since"])
+        if data.get("until"):
+            entries = entries.filter(at__lte=data["until"])
+        return entries

@@ -1,0 +1,69 @@
+"""The one way to write the audit log: wrap the engine call in `audited(...)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from audit.models import AuditEntry
+from engines.errors import EngineError
+
+
+@dataclass
+class Outcome:
+    """What the block tells the log: the engine's answer and, where known only afterwards, values."""
+
+    engine_response: Any = None
+    new_value: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def audited(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    engine: str,
+    action: str,
+    target_type: str = "",
+    target_id: str = "",
+    parameters: dict[str, Any] | None = None,
+    old_value: Any = None,
+    new_value: Any = None,
+) -> Iterator[Outcome]:
+    """Record the action whatever happens: succeeded with the engine's answer, or failed with its error.
+
+    The error is re-raised, so the caller still shows it to the user.
+    """
+    outcome = Outcome(new_value=new_value)
+    entry = AuditEntry(
+        user=user if user.is_authenticated else None,
+        username=user.get_username() if user.is_authenticated else "",
+        engine=engine,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        parameters=parameters or {},
+        old_value=old_value,
+    )
+    try:
+        yield outcome
+    except Exception as error:
+        entry.outcome = AuditEntry.Outcome.FAILED
+        entry.engine_response = (
+            error.as_dict()
+            if isinstance(error, EngineError)
+            else {"error": type(error).__name__, "message": str(error)}
+        )
+        entry.new_value = outcome.new_value
+        entry.save()
+        raise
+    entry.outcome = AuditEntry.Outcome.SUCCEEDED
+    entry.engine_response = outcome.engine_response
+    entry.new_value = outcome.new_value
+    if outcome.extra:
+        entry.parameters = {**entry.parameters, **outcome.extra}
+    entry.save()

@@ -1,0 +1,21 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from accounts.permissions import requires
+from accounts.roles import Perm
+from audit.forms import AuditFilterForm
+from audit.models import AuditEntry
+from audit.tables import AuditTable
+
+
+@requires(Perm.VIEW_AUDIT)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.all()
+    if form.is_bound and form.is_valid():
+        entries = form.filter(entries)
+    table = AuditTable(entries)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    template = "audit/log.html#results" if request.htmx else "audit/log.html"
+    return render(request, template, {"form": form, "table": table})

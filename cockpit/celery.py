@@ -1,0 +1,11 @@
+"""The Celery app; tasks live in the apps (tasks.py) and take engine names and ids, never objects."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cockpit.settings")
+
+app = Celery("cockpit")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,39 @@
+"""Engine failures become a banner that names the engine and its message, never a 500."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound
+
+
+def engine_error_status(error: EngineError) -> int:
+    if isinstance(error, EngineTimeout):
+        return 504
+    if isinstance(error, NotFound):
+        return 404
+    return 502
+
+
+class EngineErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, EngineError):
+            return None
+        context = {
+            "engine_error": exception,
+            "unreachable": isinstance(exception, EngineUnavailable),
+        }
+        if getattr(request, "htmx", False):
+            # htmx does not swap error statuses; answer 200 and aim the banner at its slot.
+            response = render(request, "errors/engine_banner.html", context)
+            response["HX-Retarget"] = "#engine-banner"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return render(request, "errors/engine.html", context, status=engine_error_status(exception))

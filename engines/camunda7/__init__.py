@@ -1,0 +1,1 @@
+"""Camunda 7 engine-rest, and the forks that keep its API (Operaton, CIB seven)."""

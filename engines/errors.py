@@ -1,0 +1,135 @@
+"""One exception hierarchy for everything an engine call can end in.
+
+Each error carries the engine's own message, fit to show a user as it is.
+"""
+
+from __future__ import annotations
+
+# Camunda's built-in exception codes worth a second try: the transaction was rolled
+# back and repeating it may well succeed.
+OPTIMISTIC_LOCKING_CODE = 1
+DEADLOCK_CODE = 10000
+RETRYABLE_CODES = frozenset({OPTIMISTIC_LOCKING_CODE, DEADLOCK_CODE})
+
+
+class EngineError(Exception):
+    """Anything that went wrong speaking to an engine."""
+
+    retryable = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        engine: str = "",
+        status: int | None = None,
+        exception_type: str = "",
+        code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.engine = engine
+        self.status = status
+        self.exception_type = exception_type
+        self.code = code
+
+    @property
+    def title(self) -> str:
+        return "The engine reported an error"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "error": type(self).__name__,
+            "status": self.status,
+            "type": self.exception_type,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+class EngineUnavailable(EngineError):
+    """The engine could not be reached at all (refused, DNS, TLS, reset)."""
+
+    retryable = True
+
+    @property
+    def title(self) -> str:
+        return "The engine is unreachable"
+
+
+class EngineTimeout(EngineError):
+    """The engine did not answer in time."""
+
+    @property
+    def title(self) -> str:
+        return "The engine did not answer in time"
+
+
+class EngineResponseError(EngineError):
+    """The engine answered with an error status."""
+
+
+class InvalidRequest(EngineResponseError):
+    """400: the engine refused the request as invalid; repeating it cannot help."""
+
+
+class AuthenticationFailed(EngineResponseError):
+    """401: the engine refused our credentials."""
+
+    @property
+    def title(self) -> str:
+        return "The engine refused the dashboard's credentials"
+
+
+class Forbidden(EngineResponseError):
+    """403: the engine's authorization denied the operation."""
+
+    @property
+    def title(self) -> str:
+        return "The engine denied the operation"
+
+
+class NotFound(EngineResponseError):
+    """404: no such resource on the engine."""
+
+    @property
+    def title(self) -> str:
+        return "Not found on the engine"
+
+
+class EngineServerError(EngineResponseError):
+    """500 and friends: the engine failed while processing the request."""
+
+    @property
+    def retryable(self) -> bool:  # type: ignore[override]
+        return self.code in RETRYABLE_CODES
+
+
+class OptimisticLockingConflict(EngineServerError):
+    """Someone else changed the same data at the same time; the change was rolled back."""
+
+    retryable = True
+
+    @property
+    def title(self) -> str:
+        return "The data changed meanwhile on the engine"
+
+
+def error_for_status(
+    status: int, *, message: str, engine: str, exception_type: str = "", code: int | None = None
+) -> EngineResponseError:
+    """Map an HTTP status and the engine's error body to our exception."""
+    kwargs = {"engine": engine, "status": status, "exception_type": exception_type, "code": code}
+    if status == 400:
+        return InvalidRequest(message, **kwargs)
+    if status == 401:
+        return AuthenticationFailed(message, **kwargs)
+    if status == 403:
+        return Forbidden(message, **kwargs)
+    if status == 404:
+        return NotFound(message, **kwargs)
+    if exception_type.endswith("OptimisticLockingException") or code == OPTIMISTIC_LOCKING_CODE:
+        return OptimisticLockingConflict(message, **kwargs)
+    if status >= 500:
+        return EngineServerError(message, **kwargs)
+    return EngineResponseError(message, **kwargs)

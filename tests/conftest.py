@@ -1,0 +1,66 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import ROLES
+from engines.config import EngineConfig
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ENGINE_URL = "http://engine.test/engine-rest"
+OTHER_ENGINE_URL = "http://other-engine.test/engine-rest"
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def two_engines(settings):
+    """Every test sees the same two engines; none of them is a real server."""
+    settings.ENGINES = {
+        "demo": EngineConfig(name="demo", base_url=ENGINE_URL, label="Demo engine"),
+        "staging": EngineConfig(
+            name="staging", base_url=OTHER_ENGINE_URL, username="cockpit", password="s3cret"
+        ),
+    }
+    return settings.ENGINES
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(role: str | None, username: str | None = None):
+        user = django_user_model.objects.create_user(
+            username=username or (role or "norole").lower(), password=PASSWORD
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture(params=list(ROLES))
+def role(request):
+    return request.param
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """A test client logged in with the given role (None: a user without any role)."""
+
+    def login(role: str | None):
+        client.force_login(make_user(role))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def operator_client(client_as):
+    return client_as("Operator")
+
+
+@pytest.fixture
+def viewer_client(client_as):
+    return client_as("Viewer")
