@@ -16,3 +16,6 @@ class Cockpit(models.Model):
             ),
             ("view_audit_log", "Can read the audit log"),
         ]
+
+    def __str__(self) -> str:
+        return "permissions"

@@ -9,7 +9,7 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(required=False)
     target = forms.CharField(required=False, label="Instance, batch or other id")
     outcome = forms.ChoiceField(
-        required=False, choices=[("", "any")] + list(AuditEntry.Outcome.choices)
+        required=False, choices=[("", "any"), *AuditEntry.Outcome.choices]
     )
     since = forms.DateTimeField(
         required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
