@@ -19,9 +19,7 @@ def requires(perm: Perm) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if not request.user.has_perm(perm):
-                raise PermissionDenied(
-                    f"This needs one of the roles: {', '.join(roles_with(perm))}."
-                )
+                raise PermissionDenied(f"This needs one of the roles: {', '.join(roles_with(perm))}.")
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -8,15 +8,9 @@ class AuditFilterForm(forms.Form):
     engine = forms.CharField(required=False)
     action = forms.CharField(required=False)
     target = forms.CharField(required=False, label="Instance, batch or other id")
-    outcome = forms.ChoiceField(
-        required=False, choices=[("", "any"), *AuditEntry.Outcome.choices]
-    )
-    since = forms.DateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    until = forms.DateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    outcome = forms.ChoiceField(required=False, choices=[("", "any"), *AuditEntry.Outcome.choices])
+    since = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    until = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def clean(self):
         data = super().clean()

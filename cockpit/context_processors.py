@@ -34,8 +34,6 @@ def cockpit(request: HttpRequest) -> dict[str, object]:
         ],
         "current_engine": configured[current],
         "user_roles": (
-            [g.name for g in user.groups.all()]
-            if user is not None and user.is_authenticated
-            else []
+            [g.name for g in user.groups.all()] if user is not None and user.is_authenticated else []
         ),
     }

@@ -211,9 +211,7 @@ def _read_engines() -> dict[str, EngineConfig]:
     engines: dict[str, EngineConfig] = {}
     for name in env.words("COCKPIT_ENGINES", "demo"):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", name):
-            raise ImproperlyConfigured(
-                f"engine name {name!r}: use lower-case letters, digits and dashes"
-            )
+            raise ImproperlyConfigured(f"engine name {name!r}: use lower-case letters, digits and dashes")
         prefix = f"COCKPIT_ENGINE_{name.upper().replace('-', '_')}_"
         default_url = "http://127.0.0.1:8080/engine-rest" if name == "demo" else ""
         url = env.text(prefix + "URL", default_url)
@@ -247,9 +245,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task, so Redis does not hand a running task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "cockpit"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The demo's fallback where no redis-server is installed: messages are files.

@@ -20,9 +20,7 @@ class Failed:
     error: Exception
 
 
-def fan_out(
-    calls: Mapping[str, Callable[[], Any]], *, keep_failures: bool = False
-) -> dict[str, Any]:
+def fan_out(calls: Mapping[str, Callable[[], Any]], *, keep_failures: bool = False) -> dict[str, Any]:
     """Run each call concurrently and return their results under the same keys.
 
     By default the first failure (in the order given) is raised once every call has
@@ -37,9 +35,7 @@ def fan_out(
             if keep_failures:
                 return {key: Failed(error)}
             raise
-    futures = {
-        key: _POOL.submit(contextvars.copy_context().run, call) for key, call in calls.items()
-    }
+    futures = {key: _POOL.submit(contextvars.copy_context().run, call) for key, call in calls.items()}
     results: dict[str, Any] = {}
     first_error: Exception | None = None
     for key, future in futures.items():

@@ -1,17 +1,338 @@
 """The dashboard's domain, as the service layer hands it upward.
 
 Models tolerate unknown extra fields and null in every optional field, so a newer
-engine release or a fork adding fields never breaks a page.
+engine release or a fork adding fields never breaks a page. Field names are the
+domain's (snake_case); the engine's camelCase names are aliases.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from engines.variables import TypedValue
 
 
 class DomainModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, alias_generator=to_camel)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_absent(cls, data: Any) -> Any:
+        # Engines send null for anything unset, counts and lists included.
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
 
 
 class EngineVersion(DomainModel):
     version: str
+
+
+class ProcessDefinition(DomainModel):
+    id: str
+    key: str | None = None
+    name: str | None = None
+    version: int | None = None
+    version_tag: str | None = None
+    category: str | None = None
+    description: str | None = None
+    deployment_id: str | None = None
+    resource: str | None = None
+    diagram: str | None = None
+    suspended: bool | None = None
+    tenant_id: str | None = None
+    history_time_to_live: int | None = None
+    startable_in_tasklist: bool | None = None
+
+    @property
+    def title(self) -> str:
+        return self.name or self.key or self.id
+
+
+class IncidentCount(DomainModel):
+    incident_type: str | None = None
+    incident_count: int = 0
+
+
+class DefinitionStatistics(DomainModel):
+    """Per definition: running instances, failed jobs and open incidents."""
+
+    id: str
+    instances: int = 0
+    failed_jobs: int = 0
+    incidents: list[IncidentCount] = Field(default_factory=list)
+    definition: ProcessDefinition | None = None
+
+
+class ActivityStatistics(DomainModel):
+    """Per activity of one definition: instances waiting there, failed jobs, incidents."""
+
+    id: str  # the activity id
+    instances: int = 0
+    failed_jobs: int = 0
+    incidents: list[IncidentCount] = Field(default_factory=list)
+
+
+class ProcessInstance(DomainModel):
+    id: str
+    definition_id: str | None = None
+    business_key: str | None = None
+    case_instance_id: str | None = None
+    suspended: bool | None = None
+    ended: bool | None = None
+    tenant_id: str | None = None
+
+
+class ActivityInstanceIncident(DomainModel):
+    id: str | None = None
+    parent_activity_instance_id: str | None = None
+
+
+class TransitionInstance(DomainModel):
+    """A token waiting before or after an activity (an asynchronous continuation)."""
+
+    id: str
+    parent_activity_instance_id: str | None = None
+    activity_id: str | None = None
+    activity_name: str | None = None
+    activity_type: str | None = None
+    process_instance_id: str | None = None
+    process_definition_id: str | None = None
+    execution_id: str | None = None
+    incident_ids: list[str] | None = None
+    incidents: list[ActivityInstanceIncident] | None = None
+
+
+class ActivityInstance(DomainModel):
+    """A node of the activity instance tree; the root is the process instance itself."""
+
+    id: str
+    parent_activity_instance_id: str | None = None
+    activity_id: str | None = None
+    activity_name: str | None = Field(default=None, validation_alias=AliasChoices("activityName", "name"))
+    activity_type: str | None = None
+    process_instance_id: str | None = None
+    process_definition_id: str | None = None
+    child_activity_instances: list[ActivityInstance] | None = None
+    child_transition_instances: list[TransitionInstance] | None = None
+    execution_ids: list[str] | None = None
+    incident_ids: list[str] | None = None
+    incidents: list[ActivityInstanceIncident] | None = None
+
+    @property
+    def children(self) -> list[ActivityInstance]:
+        return list(self.child_activity_instances or [])
+
+    @property
+    def transitions(self) -> list[TransitionInstance]:
+        return list(self.child_transition_instances or [])
+
+    def walk(self):
+        """Every activity instance of the tree, depth first, this one included."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def counts_by_activity(self) -> dict[str, int]:
+        """How many activity and transition instances stand in each activity (the root excluded)."""
+        counts: dict[str, int] = {}
+        for node in self.walk():
+            if node is not self and node.activity_id:
+                counts[node.activity_id] = counts.get(node.activity_id, 0) + 1
+            for transition in node.transitions:
+                if transition.activity_id:
+                    counts[transition.activity_id] = counts.get(transition.activity_id, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A named variable and where it lives (the process instance or an activity instance)."""
+
+    name: str
+    value: TypedValue
+    id: str | None = None
+    process_instance_id: str | None = None
+    activity_instance_id: str | None = None
+    execution_id: str | None = None
+    error_message: str | None = None
+
+    @property
+    def type(self) -> str:
+        return self.value.type.value
+
+    @property
+    def is_local(self) -> bool:
+        return bool(self.activity_instance_id) and self.activity_instance_id != self.process_instance_id
+
+
+@dataclass(frozen=True)
+class BinaryContent:
+    data: bytes
+    mimetype: str
+    filename: str
+
+
+class Incident(DomainModel):
+    id: str
+    process_definition_id: str | None = None
+    process_instance_id: str | None = None
+    execution_id: str | None = None
+    incident_timestamp: datetime | None = None
+    incident_type: str | None = None
+    activity_id: str | None = None
+    failed_activity_id: str | None = None
+    cause_incident_id: str | None = None
+    root_cause_incident_id: str | None = None
+    configuration: str | None = None
+    tenant_id: str | None = None
+    incident_message: str | None = None
+    job_definition_id: str | None = None
+    annotation: str | None = None
+
+    @property
+    def job_id(self) -> str | None:
+        """For failedJob incidents the configuration is the failing job's id."""
+        return self.configuration if self.incident_type == "failedJob" else None
+
+
+class Job(DomainModel):
+    id: str
+    job_definition_id: str | None = None
+    due_date: datetime | None = None
+    process_instance_id: str | None = None
+    execution_id: str | None = None
+    process_definition_id: str | None = None
+    process_definition_key: str | None = None
+    retries: int | None = None
+    exception_message: str | None = None
+    failed_activity_id: str | None = None
+    suspended: bool | None = None
+    priority: int | None = None
+    tenant_id: str | None = None
+    create_time: datetime | None = None
+    batch_id: str | None = None
+
+
+class Batch(DomainModel):
+    id: str
+    type: str | None = None
+    total_jobs: int | None = None
+    jobs_created: int | None = None
+    batch_jobs_per_seed: int | None = None
+    invocations_per_batch_job: int | None = None
+    seed_job_definition_id: str | None = None
+    monitor_job_definition_id: str | None = None
+    batch_job_definition_id: str | None = None
+    suspended: bool | None = None
+    tenant_id: str | None = None
+    create_user_id: str | None = None
+    start_time: datetime | None = None
+    execution_start_time: datetime | None = None
+
+
+class BatchStatistics(Batch):
+    remaining_jobs: int | None = None
+    completed_jobs: int | None = None
+    failed_jobs: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.remaining_jobs == 0
+
+    @property
+    def percent(self) -> int:
+        total = self.total_jobs or 0
+        if not total:
+            return 100 if self.done else 0
+        return round(100 * (total - (self.remaining_jobs or 0)) / total)
+
+
+class HistoricBatch(Batch):
+    end_time: datetime | None = None
+    removal_time: datetime | None = None
+
+
+class HistoricProcessInstance(DomainModel):
+    id: str
+    business_key: str | None = None
+    process_definition_id: str | None = None
+    process_definition_key: str | None = None
+    process_definition_name: str | None = None
+    process_definition_version: int | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    removal_time: datetime | None = None
+    duration_in_millis: int | None = None
+    start_user_id: str | None = None
+    start_activity_id: str | None = None
+    delete_reason: str | None = None
+    root_process_instance_id: str | None = None
+    super_process_instance_id: str | None = None
+    super_case_instance_id: str | None = None
+    case_instance_id: str | None = None
+    tenant_id: str | None = None
+    state: str | None = None
+
+
+class HistoricActivityInstance(DomainModel):
+    id: str
+    parent_activity_instance_id: str | None = None
+    activity_id: str | None = None
+    activity_name: str | None = None
+    activity_type: str | None = None
+    process_definition_key: str | None = None
+    process_definition_id: str | None = None
+    process_instance_id: str | None = None
+    execution_id: str | None = None
+    task_id: str | None = None
+    called_process_instance_id: str | None = None
+    assignee: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    duration_in_millis: int | None = None
+    canceled: bool | None = None
+    complete_scope: bool | None = None
+    tenant_id: str | None = None
+
+
+class HistoricVariable(DomainModel):
+    id: str
+    name: str | None = None
+    type: str | None = None
+    value: Any = None
+    value_info: dict[str, Any] | None = None
+    process_definition_key: str | None = None
+    process_instance_id: str | None = None
+    activity_instance_id: str | None = None
+    execution_id: str | None = None
+    create_time: datetime | None = None
+    state: str | None = None
+    error_message: str | None = None
+
+
+class UserOperation(DomainModel):
+    """One entry of the engine's own user operation log."""
+
+    id: str
+    operation_id: str | None = None
+    operation_type: str | None = None
+    entity_type: str | None = None
+    category: str | None = None
+    property: str | None = None
+    org_value: str | None = None
+    new_value: str | None = None
+    user_id: str | None = None
+    timestamp: datetime | None = None
+    process_definition_id: str | None = None
+    process_definition_key: str | None = None
+    process_instance_id: str | None = None
+    execution_id: str | None = None
+    job_id: str | None = None
+    batch_id: str | None = None
+    annotation: str | None = None

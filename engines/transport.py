@@ -99,20 +99,12 @@ class Transport:
                 status=response.status_code,
             ) from None
 
-    def _send_once(
-        self, method: str, path: str, *, params: Any, json: Any, files: Any
-    ) -> httpx.Response:
+    def _send_once(self, method: str, path: str, *, params: Any, json: Any, files: Any) -> httpx.Response:
         name = self.config.name
         try:
-            response = self.http.request(
-                method, path, params=query_params(params), json=json, files=files
-            )
+            response = self.http.request(method, path, params=query_params(params), json=json, files=files)
         except httpx.TimeoutException as error:
-            what = (
-                "connect"
-                if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout)
-                else "answer"
-            )
+            what = "connect" if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout) else "answer"
             limit = self.config.connect_timeout if what == "connect" else self.config.read_timeout
             raise EngineTimeout(
                 f"{self.config.title} did not {what} within {limit:g} s ({method} {path})",

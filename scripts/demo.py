@@ -28,14 +28,10 @@ def main() -> None:
     }
     processes: dict[str, str] = {}
     if (ROOT / "demo_engine").is_dir():
-        processes["engine"] = (
-            f"{BIN}/python -m demo_engine --port {ENGINE_PORT} --instances {INSTANCES}"
-        )
+        processes["engine"] = f"{BIN}/python -m demo_engine --port {ENGINE_PORT} --instances {INSTANCES}"
     redis_server = shutil.which("redis-server")
     if redis_server:
-        processes["redis"] = (
-            f"{redis_server} --port {REDIS_PORT} --bind 127.0.0.1 --save '' --appendonly no"
-        )
+        processes["redis"] = f"{redis_server} --port {REDIS_PORT} --bind 127.0.0.1 --save '' --appendonly no"
         env["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
     else:
         # No Redis on this machine: Celery passes messages through files under var/.
@@ -49,13 +45,14 @@ def main() -> None:
 
     from accounts.roles import DEMO_USERS
 
+    broker = f"Redis on port {REDIS_PORT}" if redis_server else "files under var/ (no redis-server found)"
     logins = "\n".join(
         f"    {user:<9} {password:<15} {role}" for user, (role, password) in DEMO_USERS.items()
     )
     print(
         f"\n  Engine Cockpit demo: http://127.0.0.1:{WEB_PORT}/\n\n"
         f"  Log in as (user, password, role):\n{logins}\n\n"
-        f"  Broker: {'Redis on port ' + REDIS_PORT if redis_server else 'files under var/ (no redis-server found)'}."
+        f"  Celery broker: {broker}."
         " Stop with Ctrl-C.\n",
         flush=True,
     )

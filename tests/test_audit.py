@@ -51,9 +51,7 @@ def test_a_refused_action_is_recorded_as_failed_and_the_error_still_reaches_the_
 
 
 def _entry(**fields):
-    defaults = dict(
-        username="operator", engine="demo", action="instance.suspend", outcome="succeeded"
-    )
+    defaults = dict(username="operator", engine="demo", action="instance.suspend", outcome="succeeded")
     return AuditEntry.objects.create(**{**defaults, **fields})
 
 
@@ -73,9 +71,7 @@ def test_the_audit_page_filters_by_user_engine_action_and_target(viewer_client):
 
 
 def test_an_impossible_date_range_is_explained_next_to_the_field(viewer_client):
-    response = viewer_client.get(
-        "/audit/", {"since": "2026-02-01T00:00", "until": "2026-01-01T00:00"}
-    )
+    response = viewer_client.get("/audit/", {"since": "2026-02-01T00:00", "until": "2026-01-01T00:00"})
     assert "Must be after" in response.content.decode()
 
 

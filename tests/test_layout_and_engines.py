@@ -29,9 +29,7 @@ def test_the_dashboard_names_the_engine_and_its_version(viewer_client, engine):
     assert "7.22.0" in body
 
 
-def test_the_layout_has_navigation_engine_selector_user_menu_and_csrf_for_htmx(
-    viewer_client, engine
-):
+def test_the_layout_has_navigation_engine_selector_user_menu_and_csrf_for_htmx(viewer_client, engine):
     body = viewer_client.get("/e/demo/").content.decode()
     for link in ('href="/e/demo/"', 'href="/audit/"', 'href="/health/"'):
         assert link in body
@@ -42,9 +40,7 @@ def test_the_layout_has_navigation_engine_selector_user_menu_and_csrf_for_htmx(
     assert "vendor/htmx/htmx.min.js" in body
 
 
-def test_the_engine_selector_keeps_the_page_where_it_exists_on_the_other_engine(
-    viewer_client, engine
-):
+def test_the_engine_selector_keeps_the_page_where_it_exists_on_the_other_engine(viewer_client, engine):
     body = viewer_client.get("/e/demo/").content.decode()
     assert re.search(r'<a href="/e/staging/"\s+data-engine="staging"', body)
 

@@ -37,9 +37,7 @@ def concrete_path(route: str) -> str:
 
 # The admin guards itself with its own login page; it has a test of its own below.
 ROUTES = [
-    (route, name)
-    for route, name in all_patterns()
-    if name not in PUBLIC and not route.startswith("admin/")
+    (route, name) for route, name in all_patterns() if name not in PUBLIC and not route.startswith("admin/")
 ]
 
 

@@ -29,9 +29,7 @@ def test_migrate_creates_a_group_per_role_with_its_permissions():
 
 
 @pytest.mark.parametrize("perm", list(Perm))
-def test_the_permission_decorator_lets_in_exactly_the_roles_holding_the_permission(
-    make_user, role, perm
-):
+def test_the_permission_decorator_lets_in_exactly_the_roles_holding_the_permission(make_user, role, perm):
     view = requires(perm)(lambda request: HttpResponse("done"))
     request = RequestFactory().post("/")
     request.user = make_user(role)

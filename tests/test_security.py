@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def log_in(client, username, password, address):
-    return client.post(
-        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_a_page_carries_a_content_security_policy_with_nonces(client):

@@ -1,23 +1,821 @@
-"""Camunda 7 engine-rest adapter."""
+"""Camunda 7 engine-rest adapter (also Operaton and CIB seven, which keep the API).
+
+Each method names, above its call, the endpoint it uses, so the OpenAPI spec is one
+search away.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from email.message import Message
+from typing import Any, TypeVar
+from urllib.parse import quote
+
 import httpx
+from pydantic import BaseModel
 
 from engines.base import EngineClient
 from engines.config import EngineConfig
-from engines.models import EngineVersion
+from engines.dates import format_engine_date
+from engines.models import (
+    ActivityInstance,
+    ActivityStatistics,
+    Batch,
+    BatchStatistics,
+    BinaryContent,
+    DefinitionStatistics,
+    EngineVersion,
+    HistoricActivityInstance,
+    HistoricBatch,
+    HistoricProcessInstance,
+    HistoricVariable,
+    Incident,
+    Job,
+    ProcessDefinition,
+    ProcessInstance,
+    UserOperation,
+    Variable,
+)
+from engines.queries import (
+    HistoricProcessInstanceQuery,
+    Modification,
+    ProcessInstanceQuery,
+    Sort,
+    check_page,
+)
 from engines.transport import Transport
+from engines.variables import TypedValue, VariableType, decode, encode
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _segment(value: str) -> str:
+    """An id or name as one URL path segment: nothing in it can reach another path.
+
+    ':' stays as it is: definition ids are key:version:id, and it is legal in a segment.
+    """
+    return quote(value, safe=":@")
+
+
+def _page(offset: int, limit: int) -> dict[str, int]:
+    check_page(offset, limit)
+    return {"firstResult": offset, "maxResults": limit}
+
+
+def _sort(sort: Sort | None) -> dict[str, str]:
+    return sort.to_json() if sort else {}
+
+
+def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processInstanceIds") -> dict[str, Any]:
+    """Bulk operations act on ids, on a query's result, or on both."""
+    body: dict[str, Any] = {}
+    if ids:
+        body[ids_key] = list(ids)
+    if query is not None:
+        key = (
+            "historicProcessInstanceQuery"
+            if isinstance(query, HistoricProcessInstanceQuery)
+            else "processInstanceQuery"
+        )
+        body[key] = query.to_json()
+    if not body:
+        raise ValueError("a bulk operation needs instance ids or a query")
+    return body
 
 
 class Camunda7Client(EngineClient):
     def __init__(self, config: EngineConfig, *, http: httpx.Client | None = None) -> None:
         self.config = config
         self.transport = Transport(config, http=http)
+        # A definition's XML never changes for its id: keep it for the life of the process.
+        self._xml_cache: dict[str, str] = {}
+        self._xml_lock = threading.Lock()
 
     def close(self) -> None:
         self.transport.close()
 
+    # --- small helpers -------------------------------------------------------------------
+
+    def _one(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        return model.model_validate(self.transport.json(method, path, **kwargs))
+
+    def _many(self, model: type[M], method: str, path: str, **kwargs: Any) -> list[M]:
+        return [model.model_validate(item) for item in self.transport.json(method, path, **kwargs) or []]
+
+    def _count(self, method: str, path: str, **kwargs: Any) -> int:
+        return int(self.transport.json(method, path, **kwargs)["count"])
+
+    # --- engine -----------------------------------------------------------------------------
+
     def version(self) -> EngineVersion:
         # GET /version
-        return EngineVersion.model_validate(self.transport.json("GET", "/version"))
+        return self._one(EngineVersion, "GET", "/version")
+
+    def engine_names(self) -> list[str]:
+        # GET /engine
+        return [item["name"] for item in self.transport.json("GET", "/engine") or []]
+
+    # --- process definitions --------------------------------------------------------------------
+
+    def list_definitions(
+        self,
+        *,
+        key: str | None = None,
+        key_like: str | None = None,
+        name_like: str | None = None,
+        latest_version: bool | None = None,
+        suspended: bool | None = None,
+        tenant_ids: Iterable[str] = (),
+        sort: Sort | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[ProcessDefinition]:
+        # GET /process-definition
+        params = _definition_filters(key, key_like, name_like, latest_version, suspended, tenant_ids)
+        return self._many(
+            ProcessDefinition,
+            "GET",
+            "/process-definition",
+            params={**params, **_sort(sort), **_page(offset, limit)},
+        )
+
+    def count_definitions(
+        self,
+        *,
+        key: str | None = None,
+        key_like: str | None = None,
+        name_like: str | None = None,
+        latest_version: bool | None = None,
+        suspended: bool | None = None,
+        tenant_ids: Iterable[str] = (),
+    ) -> int:
+        # GET /process-definition/count
+        params = _definition_filters(key, key_like, name_like, latest_version, suspended, tenant_ids)
+        return self._count("GET", "/process-definition/count", params=params)
+
+    def get_definition(self, definition_id: str) -> ProcessDefinition:
+        # GET /process-definition/{id}
+        return self._one(ProcessDefinition, "GET", f"/process-definition/{_segment(definition_id)}")
+
+    def get_latest_definition(self, key: str, *, tenant_id: str | None = None) -> ProcessDefinition:
+        # GET /process-definition/key/{key} and /key/{key}/tenant-id/{tenant-id}
+        path = f"/process-definition/key/{_segment(key)}"
+        if tenant_id:
+            path += f"/tenant-id/{_segment(tenant_id)}"
+        return self._one(ProcessDefinition, "GET", path)
+
+    def definition_xml(self, definition_id: str) -> str:
+        """The BPMN 2.0 XML; cached per process, since a deployed definition never changes."""
+        cached = self._xml_cache.get(definition_id)
+        if cached is not None:
+            return cached
+        # GET /process-definition/{id}/xml
+        xml = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")["bpmn20Xml"]
+        with self._xml_lock:
+            self._xml_cache[definition_id] = xml
+        return xml
+
+    def definition_statistics(self, *, root_incidents: bool = False) -> list[DefinitionStatistics]:
+        # GET /process-definition/statistics
+        params: dict[str, Any] = {"failedJobs": True}
+        params["rootIncidents" if root_incidents else "incidents"] = True
+        return self._many(DefinitionStatistics, "GET", "/process-definition/statistics", params=params)
+
+    def activity_statistics(self, definition_id: str) -> list[ActivityStatistics]:
+        # GET /process-definition/{id}/statistics
+        return self._many(
+            ActivityStatistics,
+            "GET",
+            f"/process-definition/{_segment(definition_id)}/statistics",
+            params={"failedJobs": True, "incidents": True},
+        )
+
+    def set_definition_suspended(
+        self,
+        definition_id: str,
+        *,
+        suspended: bool,
+        include_instances: bool = False,
+        execution_date: datetime | None = None,
+    ) -> None:
+        # PUT /process-definition/{id}/suspended
+        body: dict[str, Any] = {"suspended": suspended, "includeProcessInstances": include_instances}
+        if execution_date:
+            body["executionDate"] = format_engine_date(execution_date)
+        self.transport.request("PUT", f"/process-definition/{_segment(definition_id)}/suspended", json=body)
+
+    # --- process instances: queries ----------------------------------------------------------------
+
+    def list_instances(
+        self, query: ProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
+    ) -> list[ProcessInstance]:
+        # POST /process-instance (a read: safe to repeat)
+        return self._many(
+            ProcessInstance,
+            "POST",
+            "/process-instance",
+            params=_page(offset, limit),
+            json=(query or ProcessInstanceQuery()).to_json(),
+            safe_to_repeat=True,
+        )
+
+    def count_instances(self, query: ProcessInstanceQuery | None = None) -> int:
+        # POST /process-instance/count
+        return self._count(
+            "POST",
+            "/process-instance/count",
+            json=(query or ProcessInstanceQuery()).to_json(),
+            safe_to_repeat=True,
+        )
+
+    def list_instances_by_params(
+        self, query: ProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
+    ) -> list[ProcessInstance]:
+        """The GET form of the query, for proxies that allow no POST reads; one sort key only."""
+        # GET /process-instance
+        params = {**(query or ProcessInstanceQuery()).to_params(), **_page(offset, limit)}
+        return self._many(ProcessInstance, "GET", "/process-instance", params=params)
+
+    def count_instances_by_params(self, query: ProcessInstanceQuery | None = None) -> int:
+        # GET /process-instance/count
+        params = (query or ProcessInstanceQuery()).to_params()
+        params.pop("sortBy", None)
+        params.pop("sortOrder", None)
+        return self._count("GET", "/process-instance/count", params=params)
+
+    def get_instance(self, instance_id: str) -> ProcessInstance:
+        # GET /process-instance/{id}
+        return self._one(ProcessInstance, "GET", f"/process-instance/{_segment(instance_id)}")
+
+    def activity_instance_tree(self, instance_id: str) -> ActivityInstance:
+        # GET /process-instance/{id}/activity-instances
+        return self._one(
+            ActivityInstance, "GET", f"/process-instance/{_segment(instance_id)}/activity-instances"
+        )
+
+    # --- process instances: single-instance actions ----------------------------------------------------
+
+    def delete_instance(
+        self,
+        instance_id: str,
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+        skip_subprocesses: bool = False,
+        fail_if_not_exists: bool = True,
+    ) -> None:
+        # DELETE /process-instance/{id}
+        self.transport.request(
+            "DELETE",
+            f"/process-instance/{_segment(instance_id)}",
+            params={
+                "skipCustomListeners": skip_custom_listeners,
+                "skipIoMappings": skip_io_mappings,
+                "skipSubprocesses": skip_subprocesses,
+                "failIfNotExists": fail_if_not_exists,
+            },
+        )
+
+    def set_instance_suspended(self, instance_id: str, *, suspended: bool) -> None:
+        # PUT /process-instance/{id}/suspended
+        self.transport.request(
+            "PUT", f"/process-instance/{_segment(instance_id)}/suspended", json={"suspended": suspended}
+        )
+
+    def modify_instance(self, instance_id: str, modification: Modification) -> None:
+        # POST /process-instance/{id}/modification
+        self.transport.request(
+            "POST", f"/process-instance/{_segment(instance_id)}/modification", json=modification.to_json()
+        )
+
+    def modify_instance_async(self, instance_id: str, modification: Modification) -> Batch:
+        # POST /process-instance/{id}/modification-async
+        return self._one(
+            Batch,
+            "POST",
+            f"/process-instance/{_segment(instance_id)}/modification-async",
+            json=modification.to_json(),
+        )
+
+    # --- process instances: variables --------------------------------------------------------------------
+
+    def instance_variables(self, instance_id: str, *, deserialize: bool = False) -> dict[str, TypedValue]:
+        # GET /process-instance/{id}/variables
+        raw = self.transport.json(
+            "GET",
+            f"/process-instance/{_segment(instance_id)}/variables",
+            params={"deserializeValues": deserialize},
+        )
+        return {name: decode(dto) for name, dto in (raw or {}).items()}
+
+    def get_variable(self, instance_id: str, name: str, *, deserialize: bool = False) -> TypedValue:
+        # GET /process-instance/{id}/variables/{varName}
+        return decode(
+            self.transport.json(
+                "GET",
+                f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}",
+                params={"deserializeValue": deserialize},
+            )
+        )
+
+    def set_variable(self, instance_id: str, name: str, value: TypedValue) -> None:
+        # PUT /process-instance/{id}/variables/{varName}
+        self.transport.request(
+            "PUT", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}", json=encode(value)
+        )
+
+    def modify_variables(
+        self,
+        instance_id: str,
+        *,
+        modifications: dict[str, TypedValue] | None = None,
+        deletions: Iterable[str] = (),
+    ) -> None:
+        """Set and delete several variables in one engine transaction."""
+        # POST /process-instance/{id}/variables
+        body: dict[str, Any] = {}
+        if modifications:
+            body["modifications"] = {name: encode(value) for name, value in modifications.items()}
+        if deletions:
+            body["deletions"] = list(deletions)
+        self.transport.request("POST", f"/process-instance/{_segment(instance_id)}/variables", json=body)
+
+    def delete_variable(self, instance_id: str, name: str) -> None:
+        # DELETE /process-instance/{id}/variables/{varName}
+        self.transport.request(
+            "DELETE", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
+        )
+
+    def get_variable_data(self, instance_id: str, name: str) -> BinaryContent:
+        # GET /process-instance/{id}/variables/{varName}/data
+        response = self.transport.request(
+            "GET", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data"
+        )
+        return BinaryContent(
+            data=response.content,
+            mimetype=response.headers.get("Content-Type", "application/octet-stream").split(";")[0].strip(),
+            filename=_filename_of(response.headers.get("Content-Disposition", "")),
+        )
+
+    def set_variable_data(
+        self,
+        instance_id: str,
+        name: str,
+        data: bytes,
+        *,
+        filename: str,
+        mimetype: str = "application/octet-stream",
+        value_type: VariableType = VariableType.FILE,
+    ) -> None:
+        """Upload a File (or Bytes) variable through the multipart binary endpoint."""
+        if value_type not in (VariableType.FILE, VariableType.BYTES):
+            raise ValueError("only File and Bytes variables have binary content")
+        # POST /process-instance/{id}/variables/{varName}/data
+        self.transport.request(
+            "POST",
+            f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data",
+            files={
+                "data": (filename, data, mimetype),
+                "valueType": (None, value_type.value, "text/plain"),
+            },
+        )
+
+    def variable_instances(
+        self, instance_id: str, *, offset: int = 0, limit: int = 500, deserialize: bool = False
+    ) -> list[Variable]:
+        """All variables of an instance with their scope (process instance or activity instance)."""
+        # GET /variable-instance
+        raw = self.transport.json(
+            "GET",
+            "/variable-instance",
+            params={
+                "processInstanceIdIn": instance_id,
+                "deserializeValues": deserialize,
+                "sortBy": "variableName",
+                "sortOrder": "asc",
+                **_page(offset, limit),
+            },
+        )
+        return [
+            Variable(
+                name=item["name"],
+                value=decode(item),
+                id=item.get("id"),
+                process_instance_id=item.get("processInstanceId"),
+                activity_instance_id=item.get("activityInstanceId"),
+                execution_id=item.get("executionId"),
+                error_message=item.get("errorMessage"),
+            )
+            for item in raw or []
+        ]
+
+    # --- process instances: bulk (batches) -----------------------------------------------------------------
+
+    def delete_instances_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | HistoricProcessInstanceQuery | None = None,
+        *,
+        reason: str | None = None,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+        skip_subprocesses: bool = False,
+    ) -> Batch:
+        """A historic query goes to the historic-query-based endpoint, a runtime one to /delete."""
+        body = _targets(ids, query)
+        body.update(
+            skipCustomListeners=skip_custom_listeners,
+            skipIoMappings=skip_io_mappings,
+            skipSubprocesses=skip_subprocesses,
+        )
+        if reason:
+            body["deleteReason"] = reason
+        if isinstance(query, HistoricProcessInstanceQuery):
+            # POST /process-instance/delete-historic-query-based
+            return self._one(Batch, "POST", "/process-instance/delete-historic-query-based", json=body)
+        # POST /process-instance/delete
+        return self._one(Batch, "POST", "/process-instance/delete", json=body)
+
+    def set_instances_suspended(
+        self,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | HistoricProcessInstanceQuery | None = None,
+        *,
+        suspended: bool,
+    ) -> None:
+        """Synchronously, in one engine transaction: for small sets only."""
+        # PUT /process-instance/suspended
+        self.transport.request(
+            "PUT", "/process-instance/suspended", json={**_targets(ids, query), "suspended": suspended}
+        )
+
+    def set_definition_instances_suspended(
+        self, *, definition_id: str | None = None, definition_key: str | None = None, suspended: bool
+    ) -> None:
+        """Every instance of one definition (id) or of all versions of a key."""
+        if not (definition_id or definition_key):
+            raise ValueError("name a definition id or key")
+        body: dict[str, Any] = {"suspended": suspended}
+        if definition_id:
+            body["processDefinitionId"] = definition_id
+        else:
+            body["processDefinitionKey"] = definition_key
+        # PUT /process-instance/suspended
+        self.transport.request("PUT", "/process-instance/suspended", json=body)
+
+    def set_instances_suspended_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | HistoricProcessInstanceQuery | None = None,
+        *,
+        suspended: bool,
+    ) -> Batch:
+        # POST /process-instance/suspended-async
+        return self._one(
+            Batch,
+            "POST",
+            "/process-instance/suspended-async",
+            json={**_targets(ids, query), "suspended": suspended},
+        )
+
+    def set_job_retries_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | HistoricProcessInstanceQuery | None = None,
+        *,
+        retries: int,
+        due_date: datetime | None = None,
+    ) -> Batch:
+        """Retries for the jobs of instances; a historic query uses the historic-query-based endpoint."""
+        if retries < 0:
+            raise ValueError("retries must not be negative")
+        body = _targets(ids, query, ids_key="processInstances")
+        body["retries"] = retries
+        if due_date:
+            body["dueDate"] = format_engine_date(due_date)
+        if isinstance(query, HistoricProcessInstanceQuery):
+            # POST /process-instance/job-retries-historic-query-based
+            return self._one(Batch, "POST", "/process-instance/job-retries-historic-query-based", json=body)
+        # POST /process-instance/job-retries
+        return self._one(Batch, "POST", "/process-instance/job-retries", json=body)
+
+    def set_variables_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | HistoricProcessInstanceQuery | None = None,
+        *,
+        variables: dict[str, TypedValue],
+    ) -> Batch:
+        if not variables:
+            raise ValueError("name at least one variable to set")
+        # POST /process-instance/variables-async
+        body = {
+            **_targets(ids, query),
+            "variables": {name: encode(value) for name, value in variables.items()},
+        }
+        return self._one(Batch, "POST", "/process-instance/variables-async", json=body)
+
+    # --- modification of many instances -------------------------------------------------------------------
+
+    def execute_modification(
+        self,
+        definition_id: str,
+        modification: Modification,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+    ) -> None:
+        # POST /modification/execute
+        self.transport.request(
+            "POST", "/modification/execute", json=_modification_body(definition_id, modification, ids, query)
+        )
+
+    def execute_modification_async(
+        self,
+        definition_id: str,
+        modification: Modification,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+    ) -> Batch:
+        # POST /modification/executeAsync
+        return self._one(
+            Batch,
+            "POST",
+            "/modification/executeAsync",
+            json=_modification_body(definition_id, modification, ids, query),
+        )
+
+    # --- incidents -----------------------------------------------------------------------------------------
+
+    def list_incidents(
+        self,
+        *,
+        process_instance_id: str | None = None,
+        process_definition_id: str | None = None,
+        incident_type: str | None = None,
+        incident_message_like: str | None = None,
+        activity_id: str | None = None,
+        sort: Sort | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[Incident]:
+        # GET /incident
+        params = _incident_filters(
+            process_instance_id, process_definition_id, incident_type, incident_message_like, activity_id
+        )
+        return self._many(
+            Incident, "GET", "/incident", params={**params, **_sort(sort), **_page(offset, limit)}
+        )
+
+    def count_incidents(
+        self,
+        *,
+        process_instance_id: str | None = None,
+        process_definition_id: str | None = None,
+        incident_type: str | None = None,
+        incident_message_like: str | None = None,
+        activity_id: str | None = None,
+    ) -> int:
+        # GET /incident/count
+        params = _incident_filters(
+            process_instance_id, process_definition_id, incident_type, incident_message_like, activity_id
+        )
+        return self._count("GET", "/incident/count", params=params)
+
+    def get_incident(self, incident_id: str) -> Incident:
+        # GET /incident/{id}
+        return self._one(Incident, "GET", f"/incident/{_segment(incident_id)}")
+
+    def set_incident_annotation(self, incident_id: str, annotation: str) -> None:
+        # PUT /incident/{id}/annotation
+        self.transport.request(
+            "PUT", f"/incident/{_segment(incident_id)}/annotation", json={"annotation": annotation}
+        )
+
+    def clear_incident_annotation(self, incident_id: str) -> None:
+        # DELETE /incident/{id}/annotation
+        self.transport.request("DELETE", f"/incident/{_segment(incident_id)}/annotation")
+
+    # --- jobs ----------------------------------------------------------------------------------------------
+
+    def list_jobs(
+        self,
+        *,
+        process_instance_id: str | None = None,
+        with_exception: bool | None = None,
+        no_retries_left: bool | None = None,
+        sort: Sort | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[Job]:
+        # GET /job
+        params = _job_filters(process_instance_id, with_exception, no_retries_left)
+        return self._many(Job, "GET", "/job", params={**params, **_sort(sort), **_page(offset, limit)})
+
+    def count_jobs(
+        self,
+        *,
+        process_instance_id: str | None = None,
+        with_exception: bool | None = None,
+        no_retries_left: bool | None = None,
+    ) -> int:
+        # GET /job/count
+        return self._count(
+            "GET", "/job/count", params=_job_filters(process_instance_id, with_exception, no_retries_left)
+        )
+
+    def get_job(self, job_id: str) -> Job:
+        # GET /job/{id}
+        return self._one(Job, "GET", f"/job/{_segment(job_id)}")
+
+    def job_stacktrace(self, job_id: str) -> str:
+        # GET /job/{id}/stacktrace
+        return self.transport.request("GET", f"/job/{_segment(job_id)}/stacktrace").text
+
+    def set_job_retries(self, job_id: str, retries: int, *, due_date: datetime | None = None) -> None:
+        if retries < 0:
+            raise ValueError("retries must not be negative")
+        body: dict[str, Any] = {"retries": retries}
+        if due_date:
+            body["dueDate"] = format_engine_date(due_date)
+        # PUT /job/{id}/retries
+        self.transport.request("PUT", f"/job/{_segment(job_id)}/retries", json=body)
+
+    def set_jobs_retries_async(self, job_ids: Iterable[str], retries: int) -> Batch:
+        if retries < 0:
+            raise ValueError("retries must not be negative")
+        ids = list(job_ids)
+        if not ids:
+            raise ValueError("name at least one job")
+        # POST /job/retries
+        return self._one(Batch, "POST", "/job/retries", json={"jobIds": ids, "retries": retries})
+
+    # --- batches --------------------------------------------------------------------------------------------
+
+    def list_batches(self, *, offset: int = 0, limit: int = 50) -> list[Batch]:
+        # GET /batch
+        return self._many(Batch, "GET", "/batch", params=_page(offset, limit))
+
+    def count_batches(self) -> int:
+        # GET /batch/count
+        return self._count("GET", "/batch/count")
+
+    def batch_statistics(
+        self, *, batch_id: str | None = None, offset: int = 0, limit: int = 50
+    ) -> list[BatchStatistics]:
+        # GET /batch/statistics
+        params: dict[str, Any] = {"batchId": batch_id, **_page(offset, limit)}
+        return self._many(BatchStatistics, "GET", "/batch/statistics", params=params)
+
+    def get_batch(self, batch_id: str) -> Batch:
+        # GET /batch/{id}
+        return self._one(Batch, "GET", f"/batch/{_segment(batch_id)}")
+
+    def set_batch_suspended(self, batch_id: str, *, suspended: bool) -> None:
+        # PUT /batch/{id}/suspended
+        self.transport.request("PUT", f"/batch/{_segment(batch_id)}/suspended", json={"suspended": suspended})
+
+    def delete_batch(self, batch_id: str, *, cascade: bool = False) -> None:
+        # DELETE /batch/{id}
+        self.transport.request("DELETE", f"/batch/{_segment(batch_id)}", params={"cascade": cascade})
+
+    def list_historic_batches(
+        self, *, batch_id: str | None = None, completed: bool | None = None, offset: int = 0, limit: int = 50
+    ) -> list[HistoricBatch]:
+        # GET /history/batch
+        params = {"batchId": batch_id, "completed": completed, "sortBy": "startTime", "sortOrder": "desc"}
+        return self._many(HistoricBatch, "GET", "/history/batch", params={**params, **_page(offset, limit)})
+
+    def get_historic_batch(self, batch_id: str) -> HistoricBatch:
+        # GET /history/batch/{id}
+        return self._one(HistoricBatch, "GET", f"/history/batch/{_segment(batch_id)}")
+
+    # --- history -------------------------------------------------------------------------------------------
+
+    def list_historic_instances(
+        self, query: HistoricProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
+    ) -> list[HistoricProcessInstance]:
+        # POST /history/process-instance
+        return self._many(
+            HistoricProcessInstance,
+            "POST",
+            "/history/process-instance",
+            params=_page(offset, limit),
+            json=(query or HistoricProcessInstanceQuery()).to_json(),
+            safe_to_repeat=True,
+        )
+
+    def count_historic_instances(self, query: HistoricProcessInstanceQuery | None = None) -> int:
+        # POST /history/process-instance/count
+        return self._count(
+            "POST",
+            "/history/process-instance/count",
+            json=(query or HistoricProcessInstanceQuery()).to_json(),
+            safe_to_repeat=True,
+        )
+
+    def get_historic_instance(self, instance_id: str) -> HistoricProcessInstance:
+        # GET /history/process-instance/{id}
+        return self._one(HistoricProcessInstance, "GET", f"/history/process-instance/{_segment(instance_id)}")
+
+    def historic_activity_instances(
+        self,
+        process_instance_id: str,
+        *,
+        finished: bool | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[HistoricActivityInstance]:
+        # GET /history/activity-instance
+        params = {
+            "processInstanceId": process_instance_id,
+            "finished": finished,
+            "sortBy": "startTime",
+            "sortOrder": "asc",
+            **_page(offset, limit),
+        }
+        return self._many(HistoricActivityInstance, "GET", "/history/activity-instance", params=params)
+
+    def historic_variables(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 200
+    ) -> list[HistoricVariable]:
+        # GET /history/variable-instance
+        params = {
+            "processInstanceId": process_instance_id,
+            "deserializeValues": False,
+            "sortBy": "variableName",
+            "sortOrder": "asc",
+            **_page(offset, limit),
+        }
+        return self._many(HistoricVariable, "GET", "/history/variable-instance", params=params)
+
+    def user_operations(
+        self,
+        *,
+        process_instance_id: str | None = None,
+        batch_id: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[UserOperation]:
+        # GET /history/user-operation
+        params = {
+            "processInstanceId": process_instance_id,
+            "batchId": batch_id,
+            "sortBy": "timestamp",
+            "sortOrder": "desc",
+            **_page(offset, limit),
+        }
+        return self._many(UserOperation, "GET", "/history/user-operation", params=params)
+
+
+def _definition_filters(key, key_like, name_like, latest_version, suspended, tenant_ids) -> dict[str, Any]:
+    return {
+        "key": key,
+        "keyLike": key_like,
+        "nameLike": name_like,
+        "latestVersion": latest_version,
+        "suspended": suspended,
+        "tenantIdIn": list(tenant_ids) or None,
+    }
+
+
+def _incident_filters(process_instance_id, process_definition_id, incident_type, message_like, activity_id):
+    return {
+        "processInstanceId": process_instance_id,
+        "processDefinitionId": process_definition_id,
+        "incidentType": incident_type,
+        "incidentMessageLike": message_like,
+        "activityId": activity_id,
+    }
+
+
+def _job_filters(process_instance_id, with_exception, no_retries_left) -> dict[str, Any]:
+    return {
+        "processInstanceId": process_instance_id,
+        "withException": with_exception,
+        "noRetriesLeft": no_retries_left,
+    }
+
+
+def _modification_body(
+    definition_id: str,
+    modification: Modification,
+    ids: Iterable[str] | None,
+    query: ProcessInstanceQuery | None,
+) -> dict[str, Any]:
+    for instruction in modification.instructions:
+        if not instruction.applies_to_many:
+            raise ValueError(
+                "instructions for many instances name activities or sequence flows only: "
+                "activity instances, ancestors and variables belong to one instance"
+            )
+    return {"processDefinitionId": definition_id, **modification.to_json(), **_targets(ids, query)}
+
+
+def _filename_of(disposition: str) -> str:
+    if not disposition:
+        return ""
+    message = Message()
+    message["Content-Disposition"] = disposition
+    return message.get_filename() or ""

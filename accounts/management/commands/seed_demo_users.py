@@ -9,9 +9,7 @@ from accounts.roles import DEMO_USERS
 
 
 class Command(BaseCommand):
-    help = (
-        "Create demo users viewer, support, operator and admin with known passwords (DEBUG only)."
-    )
+    help = "Create demo users viewer, support, operator and admin with known passwords (DEBUG only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:

@@ -1,0 +1,244 @@
+"""Typed queries the dashboard asks engines, independent of how an engine spells them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, Literal
+
+from engines.dates import format_engine_date
+
+VARIABLE_OPERATORS = ("eq", "neq", "gt", "gteq", "lt", "lteq", "like")
+MAX_PAGE_SIZE = 1000
+
+
+def check_page(offset: int, limit: int) -> None:
+    """Every list call is paged: no call may ask for an unbounded result."""
+    if offset < 0:
+        raise ValueError("offset must not be negative")
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+
+
+@dataclass(frozen=True)
+class Sort:
+    by: str
+    order: Literal["asc", "desc"] = "asc"
+
+    def to_json(self) -> dict[str, str]:
+        return {"sortBy": self.by, "sortOrder": self.order}
+
+
+@dataclass(frozen=True)
+class VariableFilter:
+    """name <operator> value; value is typed (a number compares as a number)."""
+
+    name: str
+    operator: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        if self.operator not in VARIABLE_OPERATORS:
+            raise ValueError(f"unknown variable operator {self.operator!r}")
+        if not self.name:
+            raise ValueError("a variable filter needs a name")
+
+    def to_json(self) -> dict[str, Any]:
+        value = format_engine_date(self.value) if isinstance(self.value, datetime) else self.value
+        return {"name": self.name, "operator": self.operator, "value": value}
+
+    def to_param(self) -> str:
+        """The GET form name_operator_value; value as text."""
+        value = self.value
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, datetime):
+            value = format_engine_date(value)
+        return f"{self.name}_{self.operator}_{value}"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+class _Query:
+    """Shared spelling: snake_case fields become the engine's camelCase keys; empty ones are left out."""
+
+    # Fields whose engine name is not simply the camelCase of ours.
+    _renamed: dict[str, str] = {}
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        for item in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, item.name)
+            if value is None or value == ():
+                continue
+            key = self._renamed.get(item.name, _camel(item.name))
+            if item.name == "variables":
+                value = [v.to_json() for v in value]
+            elif item.name == "sorting":
+                value = [s.to_json() for s in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, datetime):
+                value = format_engine_date(value)
+            body[key] = value
+        return body
+
+
+@dataclass(frozen=True)
+class ProcessInstanceQuery(_Query):
+    """The runtime process-instance query (POST /process-instance), every filter it has."""
+
+    process_instance_ids: tuple[str, ...] = ()
+    business_key: str | None = None
+    business_key_like: str | None = None
+    process_definition_id: str | None = None
+    process_definition_key: str | None = None
+    process_definition_key_in: tuple[str, ...] = ()
+    process_definition_key_not_in: tuple[str, ...] = ()
+    deployment_id: str | None = None
+    super_process_instance: str | None = None
+    sub_process_instance: str | None = None
+    case_instance_id: str | None = None
+    active: bool | None = None
+    suspended: bool | None = None
+    with_incident: bool | None = None
+    incident_id: str | None = None
+    incident_type: str | None = None
+    incident_message: str | None = None
+    incident_message_like: str | None = None
+    tenant_ids: tuple[str, ...] = ()
+    without_tenant_id: bool | None = None
+    process_definition_without_tenant_id: bool | None = None
+    activity_ids: tuple[str, ...] = ()
+    root_process_instances: bool | None = None
+    leaf_process_instances: bool | None = None
+    variables: tuple[VariableFilter, ...] = ()
+    variable_names_ignore_case: bool | None = None
+    variable_values_ignore_case: bool | None = None
+    sorting: tuple[Sort, ...] = field(default=())
+
+    _renamed = {"tenant_ids": "tenantIdIn", "activity_ids": "activityIdIn"}
+
+    def to_params(self) -> dict[str, Any]:
+        """The same query in the GET form: comma lists, name_op_value variables, one sort."""
+        params = self.to_json()
+        params.pop("sorting", None)
+        if self.variables:
+            params["variables"] = ",".join(v.to_param() for v in self.variables)
+        if self.process_instance_ids:
+            params["processInstanceIds"] = ",".join(self.process_instance_ids)
+        if self.sorting:
+            params["sortBy"], params["sortOrder"] = self.sorting[0].by, self.sorting[0].order
+        return params
+
+
+@dataclass(frozen=True)
+class HistoricProcessInstanceQuery(_Query):
+    """The historic process-instance query (POST /history/process-instance): finished instances too."""
+
+    process_instance_ids: tuple[str, ...] = ()
+    process_definition_id: str | None = None
+    process_definition_key: str | None = None
+    process_definition_key_in: tuple[str, ...] = ()
+    process_instance_business_key: str | None = None
+    process_instance_business_key_like: str | None = None
+    super_process_instance_id: str | None = None
+    sub_process_instance_id: str | None = None
+    root_process_instances: bool | None = None
+    finished: bool | None = None
+    unfinished: bool | None = None
+    active: bool | None = None
+    suspended: bool | None = None
+    completed: bool | None = None
+    with_incidents: bool | None = None
+    incident_type: str | None = None
+    incident_message_like: str | None = None
+    started_before: datetime | None = None
+    started_after: datetime | None = None
+    finished_before: datetime | None = None
+    finished_after: datetime | None = None
+    active_activity_ids: tuple[str, ...] = ()
+    tenant_ids: tuple[str, ...] = ()
+    variables: tuple[VariableFilter, ...] = ()
+    variable_names_ignore_case: bool | None = None
+    variable_values_ignore_case: bool | None = None
+    sorting: tuple[Sort, ...] = ()
+
+    _renamed = {"tenant_ids": "tenantIdIn", "active_activity_ids": "activeActivityIdIn"}
+
+
+@dataclass(frozen=True)
+class Modification:
+    """Instructions for process instance modification, executed by the engine in order."""
+
+    instructions: tuple[Instruction, ...]
+    skip_custom_listeners: bool = False
+    skip_io_mappings: bool = False
+    annotation: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "skipCustomListeners": self.skip_custom_listeners,
+            "skipIoMappings": self.skip_io_mappings,
+            "instructions": [i.to_json() for i in self.instructions],
+        }
+        if self.annotation:
+            body["annotation"] = self.annotation
+        return body
+
+
+INSTRUCTION_TYPES = ("startBeforeActivity", "startAfterActivity", "startTransition", "cancel")
+
+
+@dataclass(frozen=True)
+class Instruction:
+    type: str
+    activity_id: str | None = None
+    transition_id: str | None = None
+    activity_instance_id: str | None = None
+    transition_instance_id: str | None = None
+    ancestor_activity_instance_id: str | None = None
+    cancel_current_active_activity_instances: bool | None = None
+    # Encoded variables (name -> VariableValueDto, optionally with "local").
+    variables: dict[str, dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in INSTRUCTION_TYPES:
+            raise ValueError(f"unknown instruction type {self.type!r}")
+        needs = {
+            "startBeforeActivity": self.activity_id,
+            "startAfterActivity": self.activity_id,
+            "startTransition": self.transition_id,
+            "cancel": self.activity_id or self.activity_instance_id or self.transition_instance_id,
+        }[self.type]
+        if not needs:
+            raise ValueError(f"a {self.type} instruction needs its target")
+
+    @property
+    def applies_to_many(self) -> bool:
+        """Whether it can be part of a modification of many instances (/modification/execute)."""
+        return not (
+            self.activity_instance_id
+            or self.transition_instance_id
+            or self.ancestor_activity_instance_id
+            or self.variables
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type}
+        for name in (
+            "activity_id",
+            "transition_id",
+            "activity_instance_id",
+            "transition_instance_id",
+            "ancestor_activity_instance_id",
+            "cancel_current_active_activity_instances",
+            "variables",
+        ):
+            value = getattr(self, name)
+            if value is not None:
+                body[_camel(name)] = value
+        return body

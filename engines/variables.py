@@ -1,0 +1,276 @@
+"""The variable codec: engine variables to typed Python values and back, for every engine type.
+
+Everything a user types is checked here before anything is sent, so an engine never
+sees an Integer that is not 32-bit or a Json value that does not parse.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from engines.dates import format_engine_date, parse_engine_date
+
+
+class VariableType(StrEnum):
+    STRING = "String"
+    INTEGER = "Integer"
+    LONG = "Long"
+    SHORT = "Short"
+    DOUBLE = "Double"
+    BOOLEAN = "Boolean"
+    DATE = "Date"
+    JSON = "Json"
+    XML = "Xml"
+    OBJECT = "Object"
+    FILE = "File"
+    BYTES = "Bytes"
+    NULL = "Null"
+
+
+INTEGER_RANGES = {
+    VariableType.SHORT: (-(2**15), 2**15 - 1),
+    VariableType.INTEGER: (-(2**31), 2**31 - 1),
+    VariableType.LONG: (-(2**63), 2**63 - 1),
+}
+BINARY_TYPES = frozenset({VariableType.FILE, VariableType.BYTES})
+
+
+class VariableValueError(ValueError):
+    """A value that cannot be a variable of its type; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class TypedValue:
+    """A variable's value with its engine type.
+
+    value is the Python value: str, int, float, bool, aware datetime (Date), the JSON or
+    XML text (Json, Xml), the serialized text (Object), bytes or None (File, Bytes: the
+    content may live behind the binary endpoint), None (Null).
+    """
+
+    type: VariableType
+    value: Any
+    value_info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def object_type_name(self) -> str:
+        return self.value_info.get("objectTypeName") or ""
+
+    @property
+    def serialization_format(self) -> str:
+        return self.value_info.get("serializationDataFormat") or ""
+
+    @property
+    def filename(self) -> str:
+        return self.value_info.get("filename") or ""
+
+    @property
+    def mimetype(self) -> str:
+        # The engine answers mimeType; requests spell it mimetype.
+        return self.value_info.get("mimeType") or self.value_info.get("mimetype") or ""
+
+
+def _type_of(raw: Any) -> VariableType:
+    try:
+        return VariableType(raw)
+    except ValueError:
+        # Engines name types case-insensitively in requests ("string", "json").
+        for known in VariableType:
+            if isinstance(raw, str) and known.value.lower() == raw.lower():
+                return known
+        raise VariableValueError(f"unknown variable type {raw!r}") from None
+
+
+def decode(dto: dict[str, Any]) -> TypedValue:
+    """An engine VariableValueDto ({"type", "value", "valueInfo"}) as a TypedValue."""
+    kind = _type_of(dto.get("type") or "Null")
+    value = dto.get("value")
+    info = dict(dto.get("valueInfo") or {})
+    if value is None:
+        return TypedValue(kind, None, info)
+    if kind == VariableType.DATE and isinstance(value, str):
+        value = parse_engine_date(value)
+    elif kind in BINARY_TYPES and isinstance(value, str):
+        value = base64.b64decode(value)
+    elif kind == VariableType.DOUBLE:
+        value = float(value)
+    elif kind == VariableType.OBJECT and not isinstance(value, str):
+        # deserializeValues=true: the engine sends the object as JSON; keep its text form.
+        value = json.dumps(value)
+    return TypedValue(kind, value, info)
+
+
+def encode(typed: TypedValue) -> dict[str, Any]:
+    """A TypedValue as the engine's VariableValueDto."""
+    value = typed.value
+    if isinstance(value, datetime):
+        value = format_engine_date(value)
+    elif isinstance(value, bytes):
+        value = base64.b64encode(value).decode("ascii")
+    dto: dict[str, Any] = {"type": typed.type.value, "value": value}
+    if typed.value_info:
+        dto["valueInfo"] = dict(typed.value_info)
+    return dto
+
+
+def parse_input(
+    type_name: str | VariableType, text: str, value_info: dict[str, Any] | None = None
+) -> TypedValue:
+    """What a user typed into a form, as a TypedValue; VariableValueError says what is wrong."""
+    kind = _type_of(type_name)
+    info = dict(value_info or {})
+    if kind in BINARY_TYPES:
+        raise VariableValueError(f"{kind} values are uploaded as a file, not typed")
+    parser = _PARSERS[kind]
+    return TypedValue(kind, parser(text, info), info)
+
+
+def file_value(
+    data: bytes, *, filename: str, mimetype: str = "", encoding: str = "", bytes_only: bool = False
+) -> TypedValue:
+    """An uploaded file as a File (or Bytes) value."""
+    if bytes_only:
+        return TypedValue(VariableType.BYTES, data)
+    if not filename:
+        raise VariableValueError("a File value needs a file name")
+    info = {"filename": filename}
+    if mimetype:
+        info["mimetype"] = mimetype
+    if encoding:
+        info["encoding"] = encoding
+    return TypedValue(VariableType.FILE, data, info)
+
+
+def to_text(typed: TypedValue) -> str:
+    """The text a form shows for a value; parse_input(type, to_text(v)) gives v back."""
+    value = typed.value
+    if value is None:
+        return ""
+    if typed.type == VariableType.BOOLEAN:
+        return "true" if value else "false"
+    if typed.type == VariableType.DATE:
+        return format_engine_date(value)
+    if typed.type == VariableType.DOUBLE:
+        return repr(float(value))
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def _parse_string(text: str, info: dict[str, Any]) -> str:
+    return text
+
+
+def _parse_whole(kind: VariableType):
+    low, high = INTEGER_RANGES[kind]
+
+    def parse(text: str, info: dict[str, Any]) -> int:
+        stripped = text.strip()
+        try:
+            number = int(stripped)
+        except ValueError:
+            raise VariableValueError(f"{kind} must be a whole number, not {text!r}") from None
+        if not low <= number <= high:
+            raise VariableValueError(f"{kind} must be between {low} and {high}; {number} is out of range")
+        return number
+
+    return parse
+
+
+def _parse_double(text: str, info: dict[str, Any]) -> float:
+    try:
+        number = float(text.strip())
+    except ValueError:
+        raise VariableValueError(f"Double must be a number, not {text!r}") from None
+    if not math.isfinite(number):
+        raise VariableValueError("Double must be a finite number (JSON has no NaN or Infinity)")
+    return number
+
+
+def _parse_boolean(text: str, info: dict[str, Any]) -> bool:
+    lowered = text.strip().lower()
+    if lowered not in ("true", "false"):
+        raise VariableValueError(f"Boolean must be true or false, not {text!r}")
+    return lowered == "true"
+
+
+def _parse_date(text: str, info: dict[str, Any]) -> datetime:
+    stripped = text.strip()
+    try:
+        return parse_engine_date(stripped)
+    except ValueError:
+        pass
+    try:
+        # What a browser's date-time picker sends (no offset: taken as UTC).
+        moment = datetime.fromisoformat(stripped)
+    except ValueError:
+        raise VariableValueError(
+            f"Date must look like 2026-11-22T09:30:00.000+0100 (the engine's format), not {text!r}"
+        ) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _parse_json(text: str, info: dict[str, Any]) -> str:
+    try:
+        json.loads(text)
+    except ValueError as error:
+        raise VariableValueError(f"Json does not parse: {error}") from None
+    return text
+
+
+def _parse_xml(text: str, info: dict[str, Any]) -> str:
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        raise VariableValueError("Xml with a DOCTYPE or entity declarations is refused")
+    try:
+        ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        raise VariableValueError(f"Xml is not well-formed: {error}") from None
+    return text
+
+
+def _parse_object(text: str, info: dict[str, Any]) -> str:
+    if not info.get("objectTypeName"):
+        raise VariableValueError("an Object value needs its object type name (e.g. com.example.Order)")
+    data_format = info.get("serializationDataFormat")
+    if not data_format:
+        raise VariableValueError("an Object value needs its serialization format (e.g. application/json)")
+    if data_format == "application/json":
+        _parse_json(text, info)
+    elif data_format == "application/xml":
+        _parse_xml(text, info)
+    elif data_format == "application/x-java-serialized-object":
+        try:
+            base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise VariableValueError("a Java-serialized Object must be Base64 text") from None
+    return text
+
+
+def _parse_null(text: str, info: dict[str, Any]) -> None:
+    if text.strip():
+        raise VariableValueError("a Null value has no content; leave the field empty")
+    return None
+
+
+_PARSERS = {
+    VariableType.STRING: _parse_string,
+    VariableType.INTEGER: _parse_whole(VariableType.INTEGER),
+    VariableType.LONG: _parse_whole(VariableType.LONG),
+    VariableType.SHORT: _parse_whole(VariableType.SHORT),
+    VariableType.DOUBLE: _parse_double,
+    VariableType.BOOLEAN: _parse_boolean,
+    VariableType.DATE: _parse_date,
+    VariableType.JSON: _parse_json,
+    VariableType.XML: _parse_xml,
+    VariableType.OBJECT: _parse_object,
+    VariableType.NULL: _parse_null,
+}
