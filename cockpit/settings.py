@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "audit",
     "dashboard",
     "instances",
+    "definitions",
+    "incidents",
+    "batches",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from batches.views import batch_list
 from dashboard import views as dashboard_views
+from definitions.views import definition_list
+from incidents.views import incident_list
+from instances.views import instance_list
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -11,5 +15,9 @@ urlpatterns = [
     path("health/", dashboard_views.health, name="health"),
     path("audit/", include("audit.urls")),
     path("e/<str:engine>/", dashboard_views.dashboard, name="dashboard"),
+    path("e/<str:engine>/processes/", definition_list, name="definition_list"),
+    path("e/<str:engine>/instances/", instance_list, name="instance_list"),
+    path("e/<str:engine>/incidents/", incident_list, name="incident_list"),
+    path("e/<str:engine>/batches/", batch_list, name="batch_list"),
     path("admin/", admin.site.urls),
 ]

@@ -31,7 +31,15 @@ def test_the_dashboard_names_the_engine_and_its_version(viewer_client, engine):
 
 def test_the_layout_has_navigation_engine_selector_user_menu_and_csrf_for_htmx(viewer_client, engine):
     body = viewer_client.get("/e/demo/").content.decode()
-    for link in ('href="/e/demo/"', 'href="/audit/"', 'href="/health/"'):
+    for link in (
+        'href="/e/demo/"',
+        'href="/e/demo/processes/"',
+        'href="/e/demo/instances/"',
+        'href="/e/demo/incidents/"',
+        'href="/e/demo/batches/"',
+        'href="/audit/"',
+        'href="/health/"',
+    ):
         assert link in body
     assert 'id="engine-selector"' in body
     assert 'data-engine="staging"' in body

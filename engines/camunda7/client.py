@@ -662,10 +662,10 @@ class Camunda7Client(EngineClient):
         return self._count("GET", "/batch/count")
 
     def batch_statistics(
-        self, *, batch_id: str | None = None, offset: int = 0, limit: int = 50
+        self, *, batch_id: str | None = None, sort: Sort | None = None, offset: int = 0, limit: int = 50
     ) -> list[BatchStatistics]:
         # GET /batch/statistics
-        params: dict[str, Any] = {"batchId": batch_id, **_page(offset, limit)}
+        params: dict[str, Any] = {"batchId": batch_id, **_sort(sort), **_page(offset, limit)}
         return self._many(BatchStatistics, "GET", "/batch/statistics", params=params)
 
     def get_batch(self, batch_id: str) -> Batch:

@@ -26,7 +26,7 @@ def test_an_operator_logs_in_sees_the_layout_switches_engine_and_logs_out(
     expect(page.get_by_role("heading", level=1)).to_have_text("Demo engine")
     expect(page.locator("#engine-version")).to_have_text("7.22.0")
     nav = page.get_by_role("navigation", name="Main")
-    for link in ("Dashboard", "Audit log", "Health"):
+    for link in ("Dashboard", "Processes", "Instances", "Incidents", "Batches", "Audit log", "Health"):
         expect(nav.get_by_role("link", name=link)).to_be_visible()
 
     page.locator("#engine-selector summary").click()

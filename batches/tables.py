@@ -1,0 +1,23 @@
+import django_tables2 as tables
+
+from cockpit.paging import EngineTable
+
+
+class BatchTable(EngineTable):
+    id = tables.Column(verbose_name="Batch")
+    type = tables.Column()
+    progress = tables.Column(accessor="percent", verbose_name="Progress")
+    remaining_jobs = tables.Column(verbose_name="Remaining")
+    completed_jobs = tables.Column(verbose_name="Completed")
+    failed_jobs = tables.Column(verbose_name="Failed")
+    create_user_id = tables.Column(verbose_name="Created by")
+    suspended = tables.Column(verbose_name="State")
+    tenant_id = tables.Column(verbose_name="Tenant")
+
+    engine_sort = {"id": "batchId", "tenant_id": "tenantId"}
+
+    def render_progress(self, value):
+        return f"{value} %"
+
+    def render_suspended(self, value):
+        return "suspended" if value else "running"

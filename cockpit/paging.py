@@ -1,0 +1,100 @@
+"""The one adapter between engine lists and django-tables2.
+
+The engine sorts and pages; the table only declares columns and draws what one page
+holds. A page asks for one row more than it shows, to know whether a next page exists
+without waiting for a count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import django_tables2 as tables
+from django.http import HttpRequest
+from django_tables2.data import TableListData
+from django_tables2.utils import OrderBy
+
+from engines.queries import MAX_PAGE_SIZE, Sort
+
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+class _EngineSorted(TableListData):
+    """Rows as the engine sorted them: never re-sorted in memory."""
+
+    def order_by(self, aliases):
+        pass
+
+
+class EngineTable(tables.Table):
+    """Base for tables of engine rows. `engine_sort` maps column names to the engine's sortBy keys;
+    only those columns are sortable."""
+
+    engine_sort: dict[str, str] = {}
+
+    def __init__(self, rows: list[Any], **kwargs: Any) -> None:
+        super().__init__(_EngineSorted(rows), **kwargs)
+        for name, column in self.columns.items():
+            column.column.orderable = name in self.engine_sort
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    limit: int
+    has_next: bool
+    shown: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def previous_offset(self) -> int:
+        return max(0, self.offset - self.limit)
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + self.limit
+
+    @property
+    def first_row(self) -> int:
+        return self.offset + 1 if self.shown else 0
+
+    @property
+    def last_row(self) -> int:
+        return self.offset + self.shown
+
+
+def _whole(raw: str | None, default: int, *, low: int, high: int) -> int:
+    try:
+        return min(max(int(raw), low), high) if raw is not None else default
+    except ValueError:
+        return default
+
+
+def engine_table(
+    request: HttpRequest,
+    table_class: type[EngineTable],
+    fetch: Callable[[Sort | None, int, int], list[Any]],
+    *,
+    default_sort: str | None = None,
+) -> tuple[EngineTable, Page]:
+    """One page of an engine list as a table: reads ?sort=, ?offset= and ?limit= from the request."""
+    limit = _whole(
+        request.GET.get("limit"), DEFAULT_PAGE_SIZE, low=1, high=min(max(PAGE_SIZES), MAX_PAGE_SIZE - 1)
+    )
+    offset = _whole(request.GET.get("offset"), 0, low=0, high=10**9)
+    order_by = request.GET.get("sort") or default_sort
+    sort = None
+    if order_by and OrderBy(order_by).bare in table_class.engine_sort:
+        column = OrderBy(order_by)
+        sort = Sort(table_class.engine_sort[column.bare], "desc" if column.is_descending else "asc")
+    else:
+        order_by = None
+    rows = fetch(sort, offset, limit + 1)
+    table = table_class(rows[:limit], order_by=order_by)
+    return table, Page(offset=offset, limit=limit, has_next=len(rows) > limit, shown=min(len(rows), limit))
