@@ -107,6 +107,15 @@ class Camunda7Client(EngineClient):
     def _count(self, method: str, path: str, **kwargs: Any) -> int:
         return int(self.transport.json(method, path, **kwargs)["count"])
 
+    def _query(self, model: type[M], path: str, query: Any, offset: int, limit: int) -> list[M]:
+        """A POST query: a read, so safe to repeat; the page goes in the query string."""
+        return self._many(
+            model, "POST", path, params=_page(offset, limit), json=query.to_json(), safe_to_repeat=True
+        )
+
+    def _query_count(self, path: str, query: Any) -> int:
+        return self._count("POST", path, json=query.to_json(), safe_to_repeat=True)
+
     # --- engine -----------------------------------------------------------------------------
 
     def version(self) -> EngineVersion:
@@ -211,24 +220,14 @@ class Camunda7Client(EngineClient):
     def list_instances(
         self, query: ProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
     ) -> list[ProcessInstance]:
-        # POST /process-instance (a read: safe to repeat)
-        return self._many(
-            ProcessInstance,
-            "POST",
-            "/process-instance",
-            params=_page(offset, limit),
-            json=(query or ProcessInstanceQuery()).to_json(),
-            safe_to_repeat=True,
+        # POST /process-instance
+        return self._query(
+            ProcessInstance, "/process-instance", query or ProcessInstanceQuery(), offset, limit
         )
 
     def count_instances(self, query: ProcessInstanceQuery | None = None) -> int:
         # POST /process-instance/count
-        return self._count(
-            "POST",
-            "/process-instance/count",
-            json=(query or ProcessInstanceQuery()).to_json(),
-            safe_to_repeat=True,
-        )
+        return self._query_count("/process-instance/count", query or ProcessInstanceQuery())
 
     def list_instances_by_params(
         self, query: ProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
@@ -697,23 +696,17 @@ class Camunda7Client(EngineClient):
         self, query: HistoricProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
     ) -> list[HistoricProcessInstance]:
         # POST /history/process-instance
-        return self._many(
+        return self._query(
             HistoricProcessInstance,
-            "POST",
             "/history/process-instance",
-            params=_page(offset, limit),
-            json=(query or HistoricProcessInstanceQuery()).to_json(),
-            safe_to_repeat=True,
+            query or HistoricProcessInstanceQuery(),
+            offset,
+            limit,
         )
 
     def count_historic_instances(self, query: HistoricProcessInstanceQuery | None = None) -> int:
         # POST /history/process-instance/count
-        return self._count(
-            "POST",
-            "/history/process-instance/count",
-            json=(query or HistoricProcessInstanceQuery()).to_json(),
-            safe_to_repeat=True,
-        )
+        return self._query_count("/history/process-instance/count", query or HistoricProcessInstanceQuery())
 
     def get_historic_instance(self, instance_id: str) -> HistoricProcessInstance:
         # GET /history/process-instance/{id}
