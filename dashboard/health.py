@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from django.conf import settings
@@ -94,8 +95,6 @@ def check_all() -> list[Check]:
 
 def _safe(url: str) -> str:
     """A URL fit to show: without the password."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     if parts.password:
         netloc = parts.netloc.replace(f":{parts.password}@", ":•••@")
