@@ -177,6 +177,7 @@ def _root() -> dict:
 
 def spec_path_of(path: str) -> str:
     """The spec's templated path for a concrete one; literal segments win over {parameters}."""
+    spec()
     root = _root()
     matches = [
         template for template in root["paths"] if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path)
