@@ -16,10 +16,10 @@ from django.http import HttpRequest
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
-from engines.queries import MAX_PAGE_SIZE, Sort
+from engines.queries import Sort
 
-PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE_SHOWN = 200
 
 
 class _EngineSorted(TableListData):
@@ -84,9 +84,7 @@ def engine_table(
     default_sort: str | None = None,
 ) -> tuple[EngineTable, Page]:
     """One page of an engine list as a table: reads ?sort=, ?offset= and ?limit= from the request."""
-    limit = _whole(
-        request.GET.get("limit"), DEFAULT_PAGE_SIZE, low=1, high=min(max(PAGE_SIZES), MAX_PAGE_SIZE - 1)
-    )
+    limit = _whole(request.GET.get("limit"), DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE_SHOWN)
     offset = _whole(request.GET.get("offset"), 0, low=0, high=10**9)
     order_by = request.GET.get("sort") or default_sort
     sort = None
