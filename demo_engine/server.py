@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from demo_engine import api
+from demo_engine.batches import BatchRunner
 from demo_engine.errors import RestError
 from demo_engine.store import Store
 
@@ -43,6 +44,12 @@ class DemoEngineServer(ThreadingHTTPServer):
         self.credentials = credentials
         self.random = random.Random(0)
         self.random_lock = threading.Lock()
+        self.batches = BatchRunner(store)
+        self.batches.start()
+
+    def server_close(self) -> None:
+        self.batches.stop()
+        super().server_close()
 
     def handle_error(self, request, client_address) -> None:
         # A client that gave up (a timeout, a closed browser) is no engine failure.
@@ -82,24 +89,32 @@ class Handler(BaseHTTPRequestHandler):
         raw_body = self.rfile.read(length) if length else b""
         try:
             self._inject_faults()
-            self._authenticate()
+            user = self._authenticate()
             url = urlsplit(self.path)
             if not url.path.startswith(CONTEXT_PATH):
                 raise RestError(404, f"No resource at {url.path}", "RestException")
             handler, path_params = api.resolve(method, url.path[len(CONTEXT_PATH) :] or "/")
-            params = dict(parse_qsl(url.query, keep_blank_values=True))
+            content_type = self.headers.get("Content-Type", "")
             body = None
-            if raw_body:
+            if raw_body and not content_type.startswith("multipart/"):
                 try:
                     body = json.loads(raw_body)
                 except ValueError:
                     raise RestError(
                         400, "The request body is not valid JSON", "InvalidRequestException"
                     ) from None
-            result = handler(
-                self.server.store, params=params, body=body, **{k: unquote(v) for k, v in path_params.items()}
+            request = api.Request(
+                params=dict(parse_qsl(url.query, keep_blank_values=True)),
+                body=body,
+                raw=raw_body,
+                content_type=content_type,
+                user=user,
             )
-            self._send(200 if result is not None else 204, result)
+            result = handler(self.server.store, request, **{k: unquote(v) for k, v in path_params.items()})
+            if isinstance(result, api.Raw):
+                self._send_raw(result)
+            else:
+                self._send(200 if result is not None else 204, result)
         except RestError as error:
             self._send(error.status, error.body())
         except Exception as error:  # the engine answers 500 with its message, never a bare crash
@@ -116,10 +131,11 @@ class Handler(BaseHTTPRequestHandler):
         if faults.fail_rate and self.server.chance() < faults.fail_rate:
             raise RestError(500, "Injected failure (demo engine --fail-rate)", "ProcessEngineException")
 
-    def _authenticate(self) -> None:
+    def _authenticate(self) -> str | None:
+        """The authenticated user, who is named in batches and the operation log."""
         expected = self.server.credentials
         if expected is None:
-            return
+            return None
         header = self.headers.get("Authorization", "")
         if header.startswith("Basic "):
             try:
@@ -127,16 +143,22 @@ class Handler(BaseHTTPRequestHandler):
             except (ValueError, UnicodeDecodeError):
                 user, password = "", ""
             if (user, password) == expected:
-                return
+                return user
         raise RestError(401, "Authentication required", "AuthenticationException")
 
     def _send(self, status: int, payload) -> None:
-        data = b"" if payload is None else json.dumps(payload).encode()
-        self.send_response(status)
+        headers = {"WWW-Authenticate": 'Basic realm="engine-rest"'} if status == 401 else {}
         if payload is not None:
-            self.send_header("Content-Type", "application/json")
-        if status == 401:
-            self.send_header("WWW-Authenticate", 'Basic realm="engine-rest"')
+            headers["Content-Type"] = "application/json"
+        self._write(status, b"" if payload is None else json.dumps(payload).encode(), headers)
+
+    def _send_raw(self, raw: api.Raw) -> None:
+        self._write(200, raw.data, {"Content-Type": raw.content_type, **raw.headers})
+
+    def _write(self, status: int, data: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         try:
             self.end_headers()

@@ -1,16 +1,21 @@
-"""The demo engine's state: SQLite with indexes, so a million instances page as fast as a thousand."""
+"""The demo engine's state: SQLite with indexes, so a million instances page as fast as a thousand.
+
+Runtime tables hold what is running now (instances, the activity instance tree, variables,
+jobs, incidents, batches); history tables hold what was (finished instances, the path taken,
+removed variables, the user operation log). Every write runs in one transaction under one
+lock, so a failed operation changes nothing.
+"""
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-
-from demo_engine.models import MODELS, ProcessModel
 
 SCHEMA = """
 CREATE TABLE definition (
@@ -18,59 +23,139 @@ CREATE TABLE definition (
     suspended INTEGER NOT NULL DEFAULT 0, deployment_id TEXT, resource TEXT, xml TEXT NOT NULL
 );
 CREATE TABLE instance (
-    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, definition_id TEXT NOT NULL, definition_key TEXT NOT NULL,
-    business_key TEXT, tenant_id TEXT, suspended INTEGER NOT NULL DEFAULT 0, start_time TEXT NOT NULL
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL, definition_id TEXT NOT NULL, definition_key TEXT NOT NULL,
+    business_key TEXT, tenant_id TEXT, suspended INTEGER NOT NULL DEFAULT 0, start_time TEXT NOT NULL,
+    super_instance_id TEXT, super_activity_instance_id TEXT, root_instance_id TEXT NOT NULL
 );
+CREATE TABLE activity_instance (
+    id TEXT NOT NULL, instance_seq INTEGER NOT NULL, instance_id TEXT NOT NULL, parent_id TEXT NOT NULL,
+    activity_id TEXT NOT NULL, activity_type TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('activity', 'transition')),
+    execution_id TEXT NOT NULL, start_time TEXT NOT NULL, leaf INTEGER NOT NULL, sub_instance_id TEXT
+);
+-- Kept lean, for a million instances with a dozen variables each: the id derives from the rowid,
+-- the instance id from instance_seq, and a NULL scope means the process instance itself.
+CREATE TABLE variable (
+    instance_seq INTEGER NOT NULL, scope_id TEXT, name TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
+    value_info TEXT, number REAL, text TEXT, data BLOB, create_time TEXT
+);
+CREATE TABLE incident (
+    id TEXT NOT NULL, instance_seq INTEGER NOT NULL, instance_id TEXT NOT NULL, definition_id TEXT NOT NULL,
+    activity_id TEXT NOT NULL, type TEXT NOT NULL, message TEXT, timestamp TEXT NOT NULL, job_id TEXT,
+    annotation TEXT, execution_id TEXT, cause_id TEXT NOT NULL, root_cause_id TEXT NOT NULL, tenant_id TEXT
+);
+CREATE TABLE job (
+    id TEXT NOT NULL, instance_id TEXT, definition_id TEXT, definition_key TEXT, activity_id TEXT,
+    execution_id TEXT, type TEXT NOT NULL, retries INTEGER NOT NULL, exception_message TEXT, stacktrace TEXT,
+    due_date TEXT, create_time TEXT NOT NULL, suspended INTEGER NOT NULL DEFAULT 0, job_definition_id TEXT,
+    batch_id TEXT, batch_item INTEGER, tenant_id TEXT
+);
+CREATE TABLE history_instance (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL, business_key TEXT, definition_id TEXT NOT NULL,
+    definition_key TEXT NOT NULL, definition_name TEXT, definition_version INTEGER, start_time TEXT NOT NULL,
+    end_time TEXT, state TEXT NOT NULL, delete_reason TEXT, super_instance_id TEXT, root_instance_id TEXT,
+    tenant_id TEXT, start_activity_id TEXT,
+    seed_wait TEXT -- seeded instances: where they waited when seeded, which implies the path before
+);
+-- Lean too: instance, definition and tenant come from history_instance by instance_seq, names from
+-- the model; a NULL id is a seeded step whose id derives from the rowid, a NULL parent the instance.
+CREATE TABLE history_activity (
+    id TEXT, instance_seq INTEGER NOT NULL, parent_id TEXT, activity_id TEXT NOT NULL, activity_type TEXT NOT NULL,
+    execution_id TEXT, called_instance_id TEXT, start_time TEXT NOT NULL, end_time TEXT,
+    canceled INTEGER NOT NULL DEFAULT 0, complete_scope INTEGER NOT NULL DEFAULT 0
+);
+-- The activities a seeded instance passed before it waited where it was seeded (see seeding.PATHS).
+CREATE TABLE seed_path (
+    key TEXT NOT NULL, wait TEXT NOT NULL, step INTEGER NOT NULL, activity_id TEXT NOT NULL, activity_type TEXT NOT NULL,
+    PRIMARY KEY (key, wait, step)
+) WITHOUT ROWID;
+-- Every step of the path taken: stored ones, and those a seeded instance implies. `n` orders and identifies.
+CREATE VIEW history_step AS
+SELECT rowid AS n, id, instance_seq, parent_id, activity_id, activity_type, execution_id, called_instance_id,
+       start_time, end_time, canceled, complete_scope
+FROM history_activity
+UNION ALL
+SELECT -(h.seq * 64 + p.step), NULL, h.seq, NULL, p.activity_id, p.activity_type, NULL, NULL,
+       strftime('%Y-%m-%dT%H:%M:%S', substr(h.start_time, 1, 19), printf('%+d minutes', p.step)) || '.000+0000',
+       strftime('%Y-%m-%dT%H:%M:%S', substr(h.start_time, 1, 19), printf('%+d minutes', p.step), '+30 seconds') || '.000+0000',
+       0, p.activity_type = 'endEvent'
+FROM history_instance h JOIN seed_path p ON p.key = h.definition_key AND p.wait = h.seed_wait;
+CREATE TABLE history_variable (
+    id TEXT NOT NULL, instance_id TEXT NOT NULL, scope_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    value TEXT, value_info TEXT, create_time TEXT, state TEXT NOT NULL, definition_id TEXT, definition_key TEXT,
+    number REAL, text TEXT
+);
+CREATE TABLE user_operation (
+    id TEXT PRIMARY KEY, operation_id TEXT NOT NULL, operation_type TEXT NOT NULL, entity_type TEXT NOT NULL,
+    category TEXT, property TEXT, org_value TEXT, new_value TEXT, user_id TEXT, timestamp TEXT NOT NULL,
+    definition_id TEXT, definition_key TEXT, instance_id TEXT, execution_id TEXT, job_id TEXT, batch_id TEXT,
+    annotation TEXT
+);
+CREATE TABLE batch (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, total_jobs INTEGER NOT NULL, seed_job_definition_id TEXT,
+    monitor_job_definition_id TEXT, batch_job_definition_id TEXT, suspended INTEGER NOT NULL DEFAULT 0,
+    tenant_id TEXT, create_user_id TEXT, start_time TEXT NOT NULL, execution_start_time TEXT, end_time TEXT,
+    running INTEGER NOT NULL DEFAULT 1, payload TEXT NOT NULL
+);
+CREATE TABLE batch_item (
+    batch_id TEXT NOT NULL, seq INTEGER NOT NULL, target TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')), PRIMARY KEY (batch_id, seq)
+) WITHOUT ROWID;
+"""
+
+# Built after the bulk load: cheaper than keeping them up to date row by row.
+INDEXES = """
+CREATE UNIQUE INDEX instance_id ON instance (id);
 CREATE INDEX instance_business_key ON instance (business_key);
 CREATE INDEX instance_definition ON instance (definition_id, seq);
 CREATE INDEX instance_definition_key ON instance (definition_key, seq);
 CREATE INDEX instance_suspended ON instance (suspended, seq);
-CREATE TABLE token (
-    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, activity_id TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('activity', 'transition'))
-);
-CREATE INDEX token_instance ON token (instance_id);
-CREATE INDEX token_activity ON token (activity_id, instance_id);
-CREATE TABLE variable (
-    instance_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, value TEXT, value_info TEXT,
-    number REAL, text TEXT, data BLOB, PRIMARY KEY (instance_id, name)
-);
-CREATE INDEX variable_number ON variable (name, number);
-CREATE INDEX variable_text ON variable (name, text);
-CREATE TABLE incident (
-    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, definition_id TEXT NOT NULL, activity_id TEXT NOT NULL,
-    type TEXT NOT NULL, message TEXT, timestamp TEXT NOT NULL, job_id TEXT, annotation TEXT, execution_id TEXT
-);
+CREATE INDEX instance_super ON instance (super_instance_id) WHERE super_instance_id IS NOT NULL;
+CREATE UNIQUE INDEX activity_instance_id ON activity_instance (id);
+CREATE INDEX activity_instance_instance ON activity_instance (instance_id);
+CREATE INDEX activity_instance_execution ON activity_instance (execution_id);
+CREATE INDEX activity_instance_leaf ON activity_instance (activity_id, instance_seq) WHERE leaf = 1;
+CREATE INDEX variable_instance ON variable (instance_seq, name);
+CREATE INDEX variable_number ON variable (name, number, instance_seq) WHERE number IS NOT NULL;
+CREATE INDEX variable_text ON variable (name, text, instance_seq) WHERE text IS NOT NULL;
+CREATE UNIQUE INDEX incident_id ON incident (id);
 CREATE INDEX incident_instance ON incident (instance_id);
-CREATE INDEX incident_type ON incident (type, instance_id);
-CREATE TABLE job (
-    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, definition_id TEXT NOT NULL, definition_key TEXT NOT NULL,
-    activity_id TEXT NOT NULL, retries INTEGER NOT NULL, exception_message TEXT, stacktrace TEXT,
-    create_time TEXT NOT NULL, execution_id TEXT
-);
+CREATE INDEX incident_execution ON incident (execution_id);
+CREATE INDEX incident_job ON incident (job_id);
+CREATE INDEX incident_type ON incident (type, instance_seq);
+CREATE INDEX incident_root_cause ON incident (root_cause_id);
+CREATE UNIQUE INDEX job_id ON job (id);
 CREATE INDEX job_instance ON job (instance_id);
+CREATE INDEX job_execution ON job (execution_id);
+CREATE INDEX job_batch ON job (batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX job_definition ON job (job_definition_id);
+CREATE UNIQUE INDEX history_instance_id ON history_instance (id);
+CREATE INDEX history_instance_definition_key ON history_instance (definition_key, seq);
+CREATE INDEX history_instance_business_key ON history_instance (business_key);
+CREATE INDEX history_instance_super ON history_instance (super_instance_id) WHERE super_instance_id IS NOT NULL;
+CREATE INDEX history_activity_instance ON history_activity (instance_seq, start_time);
+CREATE INDEX history_variable_instance ON history_variable (instance_id, name);
+CREATE INDEX user_operation_instance ON user_operation (instance_id, timestamp);
+CREATE INDEX user_operation_batch ON user_operation (batch_id);
+CREATE INDEX batch_running ON batch (running, start_time);
 """
-
-FAILURES = (
-    ("Payment provider timed out after 30000 ms", "java.net.SocketTimeoutException: Read timed out"),
-    ("Card declined: insufficient funds", "com.example.payment.CardDeclinedException: insufficient funds"),
-    (
-        "Scoring service answered 503",
-        "org.springframework.web.client.HttpServerErrorException: 503 Service Unavailable",
-    ),
-)
-CUSTOMERS = (
-    "Ada Lovelace",
-    "Grace Hopper",
-    "Alan Turing",
-    "Edsger Dijkstra",
-    "Barbara Liskov",
-    "Donald Knuth",
-)
 
 
 def engine_date(moment: datetime) -> str:
+    """The engine's date format: yyyy-MM-dd'T'HH:mm:ss.SSSZ."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
+
+
+def parse_engine_date(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def seeded_id(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 class Store:
@@ -79,161 +164,49 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self.write_lock = threading.Lock()
+        self.write_lock = threading.RLock()
 
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            connection = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute("PRAGMA cache_size=-65536")
             self._local.connection = connection
         return connection
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One engine command: everything it wrote, or nothing when it raised."""
+        with self.write_lock:
+            db = self.db()
+            if db.in_transaction:  # nested: the outer command owns the transaction
+                yield db
+                return
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
     def seed(self, *, instances: int, seed: int) -> None:
+        from demo_engine.seeding import seed as seed_data
+
         db = self.db()
+        # A bulk load needs no journal (a failed one is thrown away whole), and memory to sort indexes in.
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA cache_size=-1048576")
+        db.execute("PRAGMA temp_store=MEMORY")
+        db.execute("PRAGMA threads=4")
         db.executescript(SCHEMA)
-        rng = random.Random(seed)
-        now = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
-        definitions = []
-        for model in MODELS:
-            for version in (1, 2) if model.key == "order" else (1,):
-                definition_id = f"{model.key}:{version}:{_uuid(rng)}"
-                definitions.append((definition_id, model))
-                db.execute(
-                    "INSERT INTO definition VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
-                    (
-                        definition_id,
-                        model.key,
-                        model.name,
-                        version,
-                        None,
-                        _uuid(rng),
-                        f"{model.key}.bpmn",
-                        model.to_xml(),
-                    ),
-                )
-        tenant_definition = f"loan:1:{_uuid(rng)}"
-        db.execute(
-            "INSERT INTO definition VALUES (?, 'loan', ?, 1, 'acme', 0, ?, 'loan.bpmn', ?)",
-            (tenant_definition, "Loan application", _uuid(rng), MODELS[1].to_xml()),
-        )
-        definitions.append((tenant_definition, MODELS[1]))
-
-        rows, tokens, variables, incidents, jobs = [], [], [], [], []
-        for n in range(instances):
-            definition_id, model = definitions[n % len(definitions)]
-            instance_id = _uuid(rng)
-            tenant = "acme" if definition_id == tenant_definition else None
-            started = now + timedelta(minutes=n)
-            rows.append(
-                (
-                    n,
-                    instance_id,
-                    definition_id,
-                    model.key,
-                    f"{model.key.upper()}-{10000 + n}",
-                    tenant,
-                    int(rng.random() < 0.05),
-                    engine_date(started),
-                )
-            )
-            for activity in _waiting(model, rng):
-                node = model.node(activity)
-                kind = "transition" if node.type == "serviceTask" else "activity"
-                token_id = f"{activity}:{_uuid(rng)}"
-                tokens.append((token_id, instance_id, activity, kind))
-                if node.type == "serviceTask":
-                    failed = node.fails and rng.random() < 0.3
-                    message, trace = FAILURES[rng.randrange(len(FAILURES))]
-                    job_id = _uuid(rng)
-                    jobs.append(
-                        (
-                            job_id,
-                            instance_id,
-                            definition_id,
-                            model.key,
-                            activity,
-                            0 if failed else 3,
-                            message if failed else None,
-                            f"{trace}\n\tat com.example.demo.Delegate.execute(Delegate.java:42)"
-                            if failed
-                            else None,
-                            engine_date(started),
-                            token_id,
-                        )
-                    )
-                    if failed:
-                        incidents.append(
-                            (
-                                _uuid(rng),
-                                instance_id,
-                                definition_id,
-                                activity,
-                                "failedJob",
-                                message,
-                                engine_date(started + timedelta(seconds=30)),
-                                job_id,
-                                None,
-                                token_id,
-                            )
-                        )
-            variables.extend(_variables(instance_id, n, rng, started))
-        db.executemany("INSERT INTO instance VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        db.executemany("INSERT INTO token VALUES (?, ?, ?, ?)", tokens)
-        db.executemany("INSERT INTO variable VALUES (?, ?, ?, ?, ?, ?, ?, ?)", variables)
-        db.executemany("INSERT INTO incident VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", incidents)
-        db.executemany("INSERT INTO job VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobs)
-        db.commit()
-
-
-def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def _waiting(model: ProcessModel, rng: random.Random) -> list[str]:
-    activities = list(model.waits)
-    chosen = rng.choices(activities, weights=[model.waits[a] for a in activities])[0]
-    # In the order process the two parallel branches wait together.
-    if model.key == "order" and chosen in ("pack", "charge"):
-        return ["pack", "charge"]
-    return [chosen]
-
-
-def _variables(instance_id: str, n: int, rng: random.Random, started: datetime):
-    amount = rng.randrange(10, 5000)
-    customer = CUSTOMERS[n % len(CUSTOMERS)]
-    values = [
-        ("customer", "String", customer, {}),
-        ("amount", "Integer", amount, {}),
-        ("priority", "Short", rng.randrange(1, 5), {}),
-        ("orderNumber", "Long", 9_000_000_000 + n, {}),
-        ("rate", "Double", round(rng.uniform(0.5, 9.5), 2), {}),
-        ("express", "Boolean", rng.random() < 0.2, {}),
-        ("dueDate", "Date", engine_date(started + timedelta(days=7)), {}),
-        ("address", "Json", json.dumps({"street": f"{n} Main Street", "city": "Springfield"}), {}),
-        ("label", "Xml", f"<label><to>{customer}</to></label>", {}),
-        (
-            "customerRecord",
-            "Object",
-            json.dumps({"name": customer, "vip": amount > 4000}),
-            {"objectTypeName": "com.example.Customer", "serializationDataFormat": "application/json"},
-        ),
-        (
-            "invoice",
-            "File",
-            None,
-            {"filename": f"invoice-{n}.txt", "mimeType": "text/plain", "encoding": "UTF-8"},
-        ),
-        ("signature", "Bytes", None, {}),
-        ("comment", "Null", None, {}),
-    ]
-    for name, kind, value, info in values:
-        number = float(value) if kind in ("Integer", "Short", "Long", "Double") else None
-        text = value if kind in ("String", "Date") else (str(value).lower() if kind == "Boolean" else None)
-        data = None
-        if kind == "File":
-            data = f"Invoice {n} for {customer}: {amount} EUR\n".encode()
-        elif kind == "Bytes":
-            data = bytes(rng.getrandbits(8) for _ in range(16))
-        yield (instance_id, name, kind, json.dumps(value), json.dumps(info), number, text, data)
+        with self.transaction():
+            seed_data(db, instances=instances, seed=seed)
+        db.executescript(INDEXES)
+        db.execute("PRAGMA analysis_limit=1000")
+        db.execute("ANALYZE")
+        db.execute("PRAGMA cache_size=-65536")
+        db.execute("PRAGMA journal_mode=WAL")

@@ -1,5 +1,5 @@
-"""The demo engine answers the way the real engine-rest does; every exchange is checked against the spec
-when the test ends (see the engine fixture)."""
+"""The demo engine's read side answers the way the real engine-rest does; every exchange is checked
+against the spec when the test ends (see the engine fixture)."""
 
 import httpx
 import pytest
@@ -19,6 +19,7 @@ def test_version_and_engines(engine):
 def test_definitions_have_versions_a_tenant_and_bpmn_with_diagram_interchange(engine):
     latest = engine.list_definitions(latest_version=True, sort=Sort("key"), limit=50)
     assert {(d.key, d.version, d.tenant_id) for d in latest} == {
+        ("credit-check", 1, None),
         ("loan", 1, None),
         ("loan", 1, "acme"),
         ("order", 2, None),
@@ -34,17 +35,24 @@ def test_definitions_have_versions_a_tenant_and_bpmn_with_diagram_interchange(en
 
 def test_statistics_count_instances_failed_jobs_and_incidents(engine):
     statistics = engine.definition_statistics()
-    assert sum(s.instances for s in statistics) == INSTANCES
-    assert sum(s.failed_jobs for s in statistics) == engine.count_incidents() > 0
+    assert sum(s.instances for s in statistics) == engine.count_instances() > INSTANCES
+    assert sum(s.failed_jobs for s in statistics) == engine.count_jobs(no_retries_left=True) > 0
     order = engine.get_latest_definition("order")
     per_activity = {s.id: s for s in engine.activity_statistics(order.id)}
-    assert set(per_activity) <= {"check_stock", "pack", "charge", "ship"}
-    assert sum(s.instances for s in per_activity.values()) > 0
+    assert set(per_activity) <= {"check_stock", "pack", "charge", "shipping", "ship", "await_delivery"}
+    assert per_activity["shipping"].instances == (
+        per_activity["ship"].instances + per_activity["await_delivery"].instances
+    )
+    charge = per_activity["charge"]
+    assert sum(i.incident_count for i in charge.incidents) == charge.failed_jobs
 
 
 def test_instances_page_and_count_consistently(engine):
-    everything = engine.count_instances()
-    assert everything == INSTANCES
+    # The seeded instances, and the credit checks the loan applications among them called.
+    assert engine.count_instances(ProcessInstanceQuery(root_process_instances=True)) == INSTANCES
+    assert engine.count_instances(ProcessInstanceQuery(process_definition_key="credit-check")) == (
+        engine.count_instances() - INSTANCES
+    )
     first = engine.list_instances(limit=100)
     second = engine.list_instances(offset=100, limit=100)
     assert len(first) == len(second) == 100
@@ -79,11 +87,17 @@ def test_the_get_and_post_queries_agree(engine):
         ),
         ProcessInstanceQuery(variables=(VariableFilter("amount", "lteq", 100),)),
         ProcessInstanceQuery(variables=(VariableFilter("express", "eq", True),)),
+        ProcessInstanceQuery(variables=(VariableFilter("rate", "gteq", 5.5),)),
+        ProcessInstanceQuery(variables=(VariableFilter("customer", "neq", "Ada Lovelace"),)),
+        ProcessInstanceQuery(root_process_instances=True),
+        ProcessInstanceQuery(leaf_process_instances=True, process_definition_key="loan"),
+        ProcessInstanceQuery(process_definition_key_not_in=("order",)),
+        ProcessInstanceQuery(process_definition_without_tenant_id=True),
     ],
 )
 def test_each_filter_narrows_the_result_and_what_it_finds_matches(engine, query):
     count = engine.count_instances(query)
-    assert 0 < count < INSTANCES
+    assert 0 < count < engine.count_instances()
     for instance in engine.list_instances(query, limit=5):
         if query.business_key:
             assert instance.business_key == query.business_key
@@ -119,13 +133,73 @@ def test_an_instance_has_a_tree_and_variables_of_every_type(engine):
 
 
 def test_incidents_list_and_count(engine):
-    incidents = engine.list_incidents(sort=Sort("incidentTimestamp", "desc"), limit=10)
-    assert incidents and all(i.incident_type == "failedJob" and i.job_id for i in incidents)
+    incidents = engine.list_incidents(sort=Sort("incidentTimestamp", "desc"), limit=200)
+    assert incidents and all(i.incident_type == "failedJob" for i in incidents)
     assert engine.count_incidents(process_instance_id=incidents[0].process_instance_id) >= 1
+    failed_job = next(i for i in incidents if i.job_id)
+    assert engine.get_job(failed_job.job_id).exception_message == failed_job.incident_message
+    assert "at com.example.demo.Delegate" in engine.job_stacktrace(failed_job.job_id)
+    assert engine.get_incident(failed_job.id) == failed_job
 
 
-def test_batches_answer_an_empty_list(engine):
-    assert engine.batch_statistics() == []
+def test_a_failure_in_a_called_instance_is_an_incident_of_its_caller_too(engine):
+    [caller_incident] = engine.list_incidents(activity_id="credit_check", limit=1)
+    assert caller_incident.job_id is None
+    cause = engine.get_incident(caller_incident.cause_incident_id)
+    assert cause.activity_id == "score" and cause.job_id
+    called = engine.get_instance(cause.process_instance_id)
+    assert engine.list_instances(ProcessInstanceQuery(sub_process_instance=called.id)) == [
+        engine.get_instance(caller_incident.process_instance_id)
+    ]
+    assert [i.id for i in engine.list_instances(
+        ProcessInstanceQuery(super_process_instance=caller_incident.process_instance_id)
+    )] == [called.id]  # fmt: skip
+    tree = engine.activity_instance_tree(caller_incident.process_instance_id)
+    [call] = tree.children
+    assert call.activity_type == "callActivity" and call.incident_ids == [caller_incident.id]
+
+
+def test_trees_have_scopes_multi_instance_bodies_and_transition_instances(engine):
+    def tree_of(activity):
+        [instance] = engine.list_instances(ProcessInstanceQuery(activity_ids=(activity,)), limit=1)
+        return engine.activity_instance_tree(instance.id)
+
+    [shipping] = [c for c in tree_of("ship").children if c.activity_id == "shipping"]
+    assert shipping.activity_type == "subProcess" and [c.activity_id for c in shipping.children] == ["ship"]
+    assert shipping.children[0].parent_activity_instance_id == shipping.id
+    [body] = tree_of("sign").children
+    assert body.activity_id == "sign#multiInstanceBody" and body.activity_type == "multiInstanceBody"
+    assert [c.activity_id for c in body.children] == ["sign"] * 3
+    charge = tree_of("charge")
+    assert [t.activity_id for t in charge.transitions] == ["charge"]
+    assert charge.counts_by_activity() == {"pack": 1, "charge": 1}
+
+
+def test_waiting_in_a_scope_is_not_waiting_in_a_leaf_activity(engine):
+    assert engine.count_instances(ProcessInstanceQuery(activity_ids=("shipping",))) == 0
+    assert engine.count_instances(ProcessInstanceQuery(activity_ids=("ship",))) > 0
+
+
+def test_jobs_list_count_and_timers(engine):
+    failed = engine.list_jobs(no_retries_left=True, limit=5)
+    assert failed and all(j.retries == 0 and j.exception_message for j in failed)
+    assert engine.count_jobs(with_exception=True) == engine.count_jobs(no_retries_left=True)
+    [instance] = engine.list_instances(ProcessInstanceQuery(activity_ids=("cooling_off",)), limit=1)
+    [timer] = engine.list_jobs(process_instance_id=instance.id)
+    assert timer.due_date and timer.retries == 3
+
+
+def test_process_variables_and_variable_instances_agree(engine):
+    [instance] = engine.list_instances(ProcessInstanceQuery(process_definition_key="order"), limit=1)
+    variables = engine.instance_variables(instance.id)
+    listed = engine.variable_instances(instance.id)
+    assert {v.name for v in listed} == set(variables)
+    assert all(v.activity_instance_id == instance.id and not v.is_local for v in listed)
+    assert engine.get_variable(instance.id, "amount") == variables["amount"]
+    invoice = engine.get_variable_data(instance.id, "invoice")
+    assert invoice.filename == variables["invoice"].filename and invoice.mimetype == "text/plain"
+    assert invoice.data.startswith(b"Invoice ")
+    assert engine.get_variable_data(instance.id, "signature").mimetype == "application/octet-stream"
 
 
 def test_unknown_things_are_404_with_the_engines_error_body(engine):
@@ -141,10 +215,12 @@ def test_a_bad_sort_is_400(engine, exchanges):
     exchanges.clear()  # the request breaks the spec on purpose
 
 
-def test_a_filter_the_demo_engine_lacks_is_refused_not_ignored(engine):
-    # superProcessInstance is in the seed's query; this demo engine does not have it yet.
-    with pytest.raises(InvalidRequest, match="does not support"):
-        engine.count_instances(ProcessInstanceQuery(super_process_instance="x"))
+def test_a_filter_the_demo_engine_lacks_is_refused_not_ignored(demo_engine):
+    response = httpx.post(
+        f"{demo_engine.url}/process-instance/count", auth=("demo", "demo-pw"), json={"orQueries": [{}]}
+    )
+    assert response.status_code == 400
+    assert "does not support the filter(s): orQueries" in response.json()["message"]
 
 
 def test_without_credentials_the_answer_is_401(demo_engine):

@@ -8,6 +8,7 @@ from demo_engine.server import DemoEngineServer, Faults
 from demo_engine.store import Store
 from engines import EngineConfig, build_client, fan_out
 from engines.errors import EngineServerError, EngineTimeout
+from engines.queries import ProcessInstanceQuery
 
 
 @pytest.fixture
@@ -47,5 +48,6 @@ def test_added_latency_still_answers(start_engine):
 
 def test_concurrent_requests_are_answered_consistently(start_engine):
     engine = start_engine(Faults())
-    results = fan_out({f"call{n}": engine.count_instances for n in range(24)})
+    roots = ProcessInstanceQuery(root_process_instances=True)
+    results = fan_out({f"call{n}": lambda: engine.count_instances(roots) for n in range(24)})
     assert set(results.values()) == {50}

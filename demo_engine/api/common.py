@@ -1,0 +1,140 @@
+"""What every endpoint shares: the request, raw answers, parameter parsing, paging and sorting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from demo_engine.errors import invalid
+from demo_engine.runtime import Runtime
+from demo_engine.store import Store
+
+
+@dataclass(frozen=True)
+class Request:
+    params: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    raw: bytes = b""
+    content_type: str = ""
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class Raw:
+    """An answer that is not JSON (a stack trace, a file)."""
+
+    data: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def boolean(raw: Any, name: str) -> bool | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if raw in ("true", "false"):
+        return raw == "true"
+    raise invalid(f"Cannot set query parameter '{name}' to value '{raw}'")
+
+
+def integer(raw: Any, name: str) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise invalid(f"Cannot set query parameter '{name}' to value '{raw}'")
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise invalid(f"Cannot set query parameter '{name}' to value '{raw}'") from None
+
+
+def listing(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    return list(raw) if isinstance(raw, list) else [part for part in str(raw).split(",") if part]
+
+
+def paging(params: dict[str, Any]) -> str:
+    first = integer(params.get("firstResult"), "firstResult") or 0
+    limit = integer(params.get("maxResults"), "maxResults")
+    return f" LIMIT {limit if limit is not None else -1} OFFSET {first}"
+
+
+def order(sorting: list[dict[str, Any]], columns: dict[str, str], default: str) -> str:
+    parts = []
+    for item in sorting:
+        by, direction = item.get("sortBy"), item.get("sortOrder")
+        if by not in columns:
+            raise invalid(f"Cannot set query parameter 'sortBy' to value '{by}'")
+        if direction not in ("asc", "desc"):
+            raise invalid(f"Cannot set query parameter 'sortOrder' to value '{direction}'")
+        parts.append(f"{columns[by]} {direction.upper()}")
+    return " ORDER BY " + ", ".join([*parts, default])
+
+
+def sorting_from_params(params: dict[str, Any]) -> list[dict[str, Any]]:
+    by, direction = params.get("sortBy"), params.get("sortOrder")
+    if by is None and direction is None:
+        return []
+    if by is None or direction is None:
+        raise invalid("Only a single sorting parameter specified. sortBy and sortOrder required")
+    return [{"sortBy": by, "sortOrder": direction}]
+
+
+class Filters:
+    """SQL conditions and their arguments, built up one filter at a time."""
+
+    def __init__(self, source: dict[str, Any]) -> None:
+        self.source = source
+        self.clauses: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, clause: str, *args: Any) -> None:
+        self.clauses.append(clause)
+        self.args.extend(args)
+
+    def equal(self, name: str, column: str) -> None:
+        if self.source.get(name) is not None:
+            self.add(f"{column} = ?", self.source[name])
+
+    def like(self, name: str, column: str) -> None:
+        if self.source.get(name) is not None:
+            self.add(f"{column} LIKE ?", self.source[name])
+
+    def among(self, name: str, column: str, *, negate: bool = False) -> None:
+        values = listing(self.source.get(name))
+        if values:
+            self.add(f"{column} {'NOT ' if negate else ''}IN ({','.join('?' * len(values))})", *values)
+
+    def flag(self, name: str, clause: str, *args: Any) -> None:
+        if boolean(self.source.get(name), name):
+            self.add(clause, *args)
+
+    def compare(self, name: str, column: str, operator: str) -> None:
+        if self.source.get(name) is not None:
+            self.add(f"{column} {operator} ?", self.source[name])
+
+    def where(self) -> str:
+        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
+
+
+@contextmanager
+def command(store: Store, request: Request) -> Iterator[Runtime]:
+    """One engine command in one transaction, done by the authenticated user."""
+    with store.transaction() as db:
+        yield Runtime(db, user=request.user)
+
+
+def count_of(store: Store, sql: str, args: list[Any]) -> dict:
+    return {"count": store.db().execute(sql, args).fetchone()[0]}
+
+
+def body_of(request: Request) -> dict:
+    if request.body is None:
+        return {}
+    if not isinstance(request.body, dict):
+        raise invalid("The request body must be a JSON object")
+    return request.body
