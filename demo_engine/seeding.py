@@ -17,14 +17,28 @@ import sqlite3
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
 
 EPOCH = "2026-11-01T08:00:00"
-FAILURES = (
-    ("Payment provider timed out after 30000 ms", "java.net.SocketTimeoutException: Read timed out"),
-    ("Card declined: insufficient funds", "com.example.payment.CardDeclinedException: insufficient funds"),
-    (
-        "Scoring service answered 503",
-        "org.springframework.web.client.HttpServerErrorException: 503 Service Unavailable",
+# How each failing service task fails, two ways each: one the job recovers from when retried (a
+# timeout, an unavailable service), one it does not (see runtime.RECOVERS).
+FAILURES = {
+    "charge": (
+        ("Payment provider timed out after 30000 ms", "java.net.SocketTimeoutException: Read timed out"),
+        (
+            "Card declined: insufficient funds",
+            "com.example.payment.CardDeclinedException: insufficient funds",
+        ),
     ),
-)
+    "pay_out": (
+        ("Payment provider timed out after 30000 ms", "java.net.SocketTimeoutException: Read timed out"),
+        ("Payout rejected: account closed", "com.example.payment.PayoutRejectedException: account closed"),
+    ),
+    "score": (
+        (
+            "Scoring service answered 503",
+            "org.springframework.web.client.HttpServerErrorException: 503 Service Unavailable",
+        ),
+        ("Applicant unknown to the credit bureau", "com.example.credit.UnknownApplicantException: no record"),
+    ),
+}
 CUSTOMERS = (
     "Ada Lovelace",
     "Grace Hopper",
@@ -93,7 +107,9 @@ PATHS = {
 
 def hashed(seq: str, salt: int) -> str:
     """A deterministic pseudo-random integer 0..65535 for a row and a purpose (salt)."""
-    return f"((({seq}) * 2654435761 + ({salt}) * 1013904223 + :seed * 69069) % 4294967296 / 65536)"
+    # A multiplier of its own per purpose, so that choices made for different purposes do not correlate.
+    multiplier = 2654435761 + 2 * salt * 40503
+    return f"((({seq}) * {multiplier} + {salt} * 1013904223 + :seed * 69069) % 4294967296 / 65536)"
 
 
 def uuid_sql(seq: str, salt: int) -> str:
@@ -163,7 +179,7 @@ def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
         FROM k JOIN seed_definition d ON d.slot = (k.seq - 1) % 4""",
         args,
     )
-    _choose_waits(db, args, "SELECT seq, definition_key FROM instance")
+    _choose_waits(db, args, "SELECT seq, definition_key FROM instance", salt=2)
     # The credit checks that waiting loan applications called.
     db.execute(
         f"""INSERT INTO instance
@@ -173,7 +189,7 @@ def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
         WHERE w.wait = 'credit_check'""",
         args,
     )
-    _choose_waits(db, args, "SELECT seq, definition_key FROM instance WHERE seq > :n")
+    _choose_waits(db, args, "SELECT seq, definition_key FROM instance WHERE seq > :n", salt=9)
     # Their activity instance trees, from the templates.
     db.execute(
         f"""INSERT INTO activity_instance
@@ -189,7 +205,7 @@ def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
     )
     # Asynchronous service tasks wait in a job, some of them failed; timers wait in a timer job.
     failed = f"(a.activity_type = 'serviceTask' AND {hashed('a.instance_seq', 5)} % 100 < {FAILING_PERCENT})"
-    failure = f"{hashed('a.instance_seq', 6)} % 3"
+    failure = f"{hashed('a.instance_seq', 6)} % 2"
     db.execute(
         f"""INSERT INTO job
         SELECT {uuid_sql("a.instance_seq", 40)}, a.instance_id, i.definition_id, i.definition_key, a.activity_id,
@@ -202,7 +218,7 @@ def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
                CASE a.activity_type WHEN 'serviceTask' THEN 'async-continuation:' ELSE 'timer:' END || i.definition_id || ':' || a.activity_id,
                NULL, NULL, i.tenant_id
         FROM activity_instance a JOIN instance i ON i.seq = a.instance_seq
-        LEFT JOIN seed_failure f ON f.slot = {failure}
+        LEFT JOIN seed_failure f ON f.activity = a.activity_id AND f.slot = {failure}
         WHERE a.activity_type IN ('serviceTask', 'intermediateTimer')""",
         args,
     )
@@ -211,7 +227,7 @@ def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
         SELECT {uuid_sql("i.seq", 41)}, i.seq, i.id, i.definition_id, a.activity_id, 'failedJob', f.message,
                {at(minute_of("i.seq") + " + 2", seconds=30)}, {uuid_sql("a.instance_seq", 40)}, NULL, a.execution_id,
                {uuid_sql("i.seq", 41)}, {uuid_sql("i.seq", 41)}, i.tenant_id
-        FROM activity_instance a JOIN instance i ON i.seq = a.instance_seq JOIN seed_failure f ON f.slot = {failure}
+        FROM activity_instance a JOIN instance i ON i.seq = a.instance_seq JOIN seed_failure f ON f.activity = a.activity_id AND f.slot = {failure}
         WHERE {failed}""",
         args,
     )
@@ -232,7 +248,7 @@ def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
 
 TEMPLATE_TABLES = (
     "CREATE TEMP TABLE seed_definition (slot INTEGER, id TEXT, key TEXT, tenant_id TEXT)",
-    "CREATE TEMP TABLE seed_failure (slot INTEGER PRIMARY KEY, message TEXT, trace TEXT)",
+    "CREATE TEMP TABLE seed_failure (activity TEXT, slot INTEGER, message TEXT, trace TEXT, PRIMARY KEY (activity, slot))",
     "CREATE TEMP TABLE seed_choice (key TEXT, low INTEGER, high INTEGER, wait TEXT)",
     "CREATE TEMP TABLE seed_token (key TEXT, wait TEXT, slot INTEGER, activity_id TEXT, activity_type TEXT,"
     " kind TEXT, leaf INTEGER, parent_slot INTEGER, parent_activity TEXT)",
@@ -274,7 +290,14 @@ def _templates(db: sqlite3.Connection, rng: random.Random, instances: int) -> No
             (definition_id, key, model.name, version, tenant, _uid(rng), f"{key}.bpmn", model.to_xml()),
         )
         db.execute("INSERT INTO seed_definition VALUES (?, ?, ?, ?)", (slot, definition_id, key, tenant))
-    db.executemany("INSERT INTO seed_failure VALUES (?, ?, ?)", [(i, *f) for i, f in enumerate(FAILURES)])
+    db.executemany(
+        "INSERT INTO seed_failure VALUES (?, ?, ?, ?)",
+        [
+            (activity, slot, *failure)
+            for activity, ways in FAILURES.items()
+            for slot, failure in enumerate(ways)
+        ],
+    )
     for key, weights in WAITS.items():
         total, low, seen = sum(weights.values()), 0, 0
         for wait, weight in weights.items():
@@ -308,11 +331,11 @@ def _templates(db: sqlite3.Connection, rng: random.Random, instances: int) -> No
     )
 
 
-def _choose_waits(db: sqlite3.Connection, args: dict, instances_sql: str) -> None:
+def _choose_waits(db: sqlite3.Connection, args: dict, instances_sql: str, salt: int) -> None:
     db.execute(
         f"""INSERT INTO seed_wait
         SELECT i.seq, i.definition_key, c.wait FROM ({instances_sql}) i
-        JOIN seed_choice c ON c.key = i.definition_key AND {hashed("i.seq", 2)} >= c.low AND {hashed("i.seq", 2)} < c.high""",
+        JOIN seed_choice c ON c.key = i.definition_key AND {hashed("i.seq", salt)} >= c.low AND {hashed("i.seq", salt)} < c.high""",
         args,
     )
 

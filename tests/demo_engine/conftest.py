@@ -38,7 +38,7 @@ def demo_engine():
 @pytest.fixture(scope="module")
 def writable_engine():
     """An engine of its own for a module whose tests change things."""
-    server = start_server(80, seed=11)
+    server = start_server(200, seed=11)
     yield server
     stop_server(server)
 
@@ -52,6 +52,7 @@ def exchanges():
 def _client(server: DemoEngineServer, exchanges: list):
     def keep(response: httpx.Response) -> None:
         response.read()
+        response.request.read()  # a multipart upload is a stream until read
         exchanges.append((response.request, response))
 
     config = EngineConfig(name="demo", base_url=server.url, username="demo", password="demo-pw")
