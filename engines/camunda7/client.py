@@ -720,10 +720,12 @@ class Camunda7Client(EngineClient):
         offset: int = 0,
         limit: int = 200,
     ) -> list[HistoricActivityInstance]:
-        # GET /history/activity-instance
+        # GET /history/activity-instance; the engine reads finished=false as "no filter", so
+        # unfinished ones are asked for with unfinished=true.
         params = {
             "processInstanceId": process_instance_id,
-            "finished": finished,
+            "finished": True if finished else None,
+            "unfinished": True if finished is False else None,
             "sortBy": "startTime",
             "sortOrder": "asc",
             **_page(offset, limit),

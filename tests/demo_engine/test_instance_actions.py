@@ -1,4 +1,4 @@
-"""Actions on one instance: delete, suspend, variables, incidents and job retries; checked against the spec."""
+"""Actions on one instance: delete, suspend, variables, incidents, job retries; checked against the spec."""
 
 from datetime import UTC, datetime
 

@@ -936,6 +936,21 @@ CASES = [
         check=lambda r: r.end_time is not None,
     ),
     Case(
+        "unfinished historic activity instances",
+        lambda c: c.historic_activity_instances("pi-1", finished=False),
+        "GET",
+        "/history/activity-instance",
+        params={
+            "processInstanceId": "pi-1",
+            "unfinished": "true",
+            "sortBy": "startTime",
+            "sortOrder": "asc",
+            "firstResult": "0",
+            "maxResults": "200",
+        },
+        answer=[],
+    ),
+    Case(
         "historic activity instances",
         lambda c: c.historic_activity_instances("pi-1"),
         "GET",
