@@ -369,7 +369,7 @@ def list_historic_variables(store: Store, request: Request, **_: Any) -> list:
 
 def count_historic_variables(store: Store, request: Request, **_: Any) -> dict:
     sql, args = _variables_sql(request.params)
-    return count_of(store, f"SELECT COUNT(*) FROM {sql}", args)
+    return count_of(store, f"SELECT COUNT(*) FROM ({sql})", args)
 
 
 # --- the user operation log ---------------------------------------------------------------------------------
