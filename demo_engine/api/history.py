@@ -228,10 +228,12 @@ def get_historic_instance(store: Store, request: Request, id: str, **_: Any) -> 
 STEP_ID = "COALESCE(s.id, s.activity_id || ':00000000-0000-4000-8000-' || printf('%012x', -s.n))"
 
 
-def _activity_filters(params: dict) -> Filters:
+def _activity_filters(store: Store, params: dict) -> Filters:
     f = Filters(params)
     if params.get("processInstanceId") is not None:
-        f.add("s.instance_seq = (SELECT seq FROM history_instance WHERE id = ?)", params["processInstanceId"])
+        # A plain value, not a subquery: only then does SQLite push it into both halves of the view.
+        row = store.db().execute("SELECT seq FROM history_instance WHERE id = ?", (params["processInstanceId"],))
+        f.add("s.instance_seq = ?", (row.fetchone() or [-1])[0])
     f.equal("activityInstanceId", STEP_ID)
     f.equal("processDefinitionId", "h.definition_id")
     f.equal("executionId", "s.execution_id")
@@ -260,7 +262,7 @@ def _step_name(key: str, activity_id: str) -> str | None:
 
 def list_historic_activities(store: Store, request: Request, **_: Any) -> list:
     params = request.params
-    f = _activity_filters(params)
+    f = _activity_filters(store, params)
     sql = (
         f"SELECT s.*, {STEP_ID} AS aid, h.id AS instance_id, h.definition_id, h.definition_key, h.tenant_id,"
         f" h.root_instance_id FROM history_step s JOIN history_instance h ON h.seq = s.instance_seq{f.where()}"
@@ -295,7 +297,7 @@ def list_historic_activities(store: Store, request: Request, **_: Any) -> list:
 
 
 def count_historic_activities(store: Store, request: Request, **_: Any) -> dict:
-    f = _activity_filters(request.params)
+    f = _activity_filters(store, request.params)
     sql = f"SELECT COUNT(*) FROM history_step s JOIN history_instance h ON h.seq = s.instance_seq{f.where()}"
     return count_of(store, sql, f.args)
 
