@@ -20,8 +20,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from demo_engine.server import DemoEngineServer  # noqa: E402
-from demo_engine.store import Store  # noqa: E402
+from demo_engine.server import DemoEngineServer
+from demo_engine.store import Store
 
 QUERIES = [
     ("page 1, 51 rows, no filter", "POST", "/process-instance", {"maxResults": 51}, {}),
@@ -65,10 +65,14 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     rows = [("seed", f"{args.instances:,} instances", f"{seeded:.1f} s", "")]
     with httpx.Client(base_url=server.url, timeout=120) as http:
-        instance = http.get("/process-instance", params={"maxResults": 1, "firstResult": args.instances // 2}).json()[0]
+        instance = http.get(
+            "/process-instance", params={"maxResults": 1, "firstResult": args.instances // 2}
+        ).json()[0]
         for name, method, path, params, body in QUERIES:
             path = path.replace("{id}", instance["id"])
-            params = {k: (v.replace("{id}", instance["id"]) if isinstance(v, str) else v) for k, v in params.items()}
+            params = {
+                k: (v.replace("{id}", instance["id"]) if isinstance(v, str) else v) for k, v in params.items()
+            }
             times, answer = [], None
             for _ in range(args.runs):
                 begin = time.perf_counter()

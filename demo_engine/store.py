@@ -116,8 +116,10 @@ CREATE INDEX activity_instance_instance ON activity_instance (instance_id);
 CREATE INDEX activity_instance_execution ON activity_instance (execution_id);
 CREATE INDEX activity_instance_leaf ON activity_instance (activity_id, instance_seq) WHERE leaf = 1;
 CREATE INDEX variable_instance ON variable (instance_seq, name);
-CREATE INDEX variable_number ON variable (name, number, instance_seq) WHERE number IS NOT NULL;
-CREATE INDEX variable_text ON variable (name, text, instance_seq) WHERE text IS NOT NULL;
+-- Instance queries filter on global variables (NULL scope): these cover them, and only them
+-- (scope_id is listed so that SQLite sees the index as covering).
+CREATE INDEX variable_number ON variable (name, number, instance_seq, scope_id) WHERE number IS NOT NULL AND scope_id IS NULL;
+CREATE INDEX variable_text ON variable (name, text, instance_seq, scope_id) WHERE text IS NOT NULL AND scope_id IS NULL;
 CREATE UNIQUE INDEX incident_id ON incident (id);
 CREATE INDEX incident_instance ON incident (instance_id);
 CREATE INDEX incident_execution ON incident (execution_id);
@@ -174,6 +176,8 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=OFF")
             connection.execute("PRAGMA cache_size=-65536")
+            # LIKE as the engine's databases do it: case-sensitive, and so able to use an index.
+            connection.execute("PRAGMA case_sensitive_like=ON")
             self._local.connection = connection
         return connection
 

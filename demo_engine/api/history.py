@@ -16,7 +16,7 @@ from demo_engine.api.common import (
     paging,
     sorting_from_params,
 )
-from demo_engine.api.instances import variable_condition
+from demo_engine.api.instances import variable_predicates
 from demo_engine.batches import batch_dto
 from demo_engine.errors import RestError, invalid
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
@@ -134,14 +134,15 @@ def _instance_filters(query: dict[str, Any]) -> Filters:
             )
     f.among("tenantIdIn", "h.tenant_id")
     f.flag("withoutTenantId", "h.tenant_id IS NULL")
-    names_ignore_case = boolean(query.get("variableNamesIgnoreCase"), "variableNamesIgnoreCase")
-    values_ignore_case = boolean(query.get("variableValuesIgnoreCase"), "variableValuesIgnoreCase")
-    for condition in query.get("variables") or []:
-        running, args = variable_condition(condition, names_ignore_case, values_ignore_case)
-        ended, more = variable_condition(
-            condition, names_ignore_case, values_ignore_case, source="history_variable"
+    # Running instances keep their variables live, ended ones in history.
+    for predicate, args in variable_predicates(query):
+        f.add(
+            f"(h.seq IN (SELECT v.instance_seq FROM variable v WHERE v.scope_id IS NULL AND {predicate})"
+            " OR h.id IN (SELECT v.instance_id FROM history_variable v WHERE v.state != 'DELETED'"
+            f" AND v.scope_id = v.instance_id AND {predicate}))",
+            *args,
+            *args,
         )
-        f.add(f"(h.seq IN ({running}) OR h.id IN ({ended}))", *args, *more)
     return f
 
 

@@ -87,54 +87,61 @@ def instance_filters(query: dict[str, Any]) -> Filters:
             f" AND activity_id IN ({','.join('?' * len(activities))}))",
             *activities,
         )
-    names_ignore_case = boolean(query.get("variableNamesIgnoreCase"), "variableNamesIgnoreCase")
-    values_ignore_case = boolean(query.get("variableValuesIgnoreCase"), "variableValuesIgnoreCase")
-    for condition in query.get("variables") or []:
-        clause, args = variable_condition(condition, names_ignore_case, values_ignore_case)
-        f.add(f"i.seq IN ({clause})", *args)
     return f
 
 
-def variable_condition(
-    condition: Any,
-    names_ignore_case: bool | None,
-    values_ignore_case: bool | None,
-    *,
-    source: str = "variable",
-):
-    """One `name operator value` filter as a subquery of the matching instances.
+def variable_predicates(query: dict[str, Any]) -> list[tuple[str, list]]:
+    names_ignore_case = boolean(query.get("variableNamesIgnoreCase"), "variableNamesIgnoreCase")
+    values_ignore_case = boolean(query.get("variableValuesIgnoreCase"), "variableValuesIgnoreCase")
+    conditions = query.get("variables") or []
+    if not isinstance(conditions, list):
+        raise invalid("'variables' must be a list of name, operator and value")
+    return [variable_predicate(c, names_ignore_case, values_ignore_case) for c in conditions]
 
-    Over `variable` it selects instance_seq; over `history_variable` (ended instances) instance_id.
+
+def _probe(predicate: str) -> str:
+    """Per instance, through the (instance_seq, name) index: cheap when many instances match."""
+    return f"EXISTS (SELECT 1 FROM variable v WHERE v.instance_seq = i.seq AND {GLOBAL} AND {predicate})"
+
+
+def _member(predicate: str) -> str:
+    """All matches first, through the value index: cheap when few instances match."""
+    return f"i.seq IN (SELECT v.instance_seq FROM variable v WHERE {GLOBAL} AND {predicate})"
+
+
+def variable_predicate(condition: Any, names_ignore_case: bool | None, values_ignore_case: bool | None):
+    """One `name operator value` filter as a condition on a variable row `v`, with its arguments.
+
+    Like the engine's, it matches global variables (of the process instance itself), so each
+    instance has at most one row per name.
     """
-    select = (
-        "SELECT instance_seq FROM variable WHERE"
-        if source == "variable"
-        else ("SELECT instance_id FROM history_variable WHERE state != 'DELETED' AND")
-    )
     if not isinstance(condition, dict):
         raise invalid("A variable filter is an object with name, operator and value")
     name, operator, value = condition.get("name"), condition.get("operator"), condition.get("value")
     if not name or operator not in OPERATORS:
         raise invalid(f"Invalid variable comparator specified: {operator}")
-    name_clause = "lower(name) = lower(?)" if names_ignore_case else "name = ?"
+    name_clause = "lower(v.name) = lower(?)" if names_ignore_case else "v.name = ?"
     if isinstance(value, bool):
-        column, value = "text", "true" if value else "false"
+        column, value = "v.text", "true" if value else "false"
     elif isinstance(value, int | float):
-        column = "number"
+        column = "v.number"
     elif operator in ("gt", "gteq", "lt", "lteq") and _is_number(value):
-        column, value = "number", float(value)
+        column, value = "v.number", float(value)
     else:
-        column, value = "text", None if value is None else str(value)
-    if column == "number" and operator == "like":
+        column, value = "v.text", None if value is None else str(value)
+    if column == "v.number" and operator == "like":
         raise invalid("Booleans and numbers cannot be used in a like comparison")
     if value is None:
         if operator not in ("eq", "neq"):
             raise invalid(f"Invalid variable comparator specified: {operator} with null")
-        test = "type = 'Null'" if operator == "eq" else "type != 'Null'"
-        return f"{select} {name_clause} AND {test}", [name]
-    if values_ignore_case and column == "text":
+        return f"{name_clause} AND v.type {'=' if operator == 'eq' else '!='} 'Null'", [name]
+    if values_ignore_case and column == "v.text":
         column, value = f"lower({column})", str(value).lower()
-    return f"{select} {name_clause} AND {column} {OPERATORS[operator]} ?", [name, value]
+    return f"{name_clause} AND {column} {OPERATORS[operator]} ?", [name, value]
+
+
+GLOBAL = "v.scope_id IS NULL"
+SELECTIVE = 2000  # matches below which a variable filter drives a page rather than being probed per row
 
 
 def _is_number(value: Any) -> bool:
@@ -175,22 +182,49 @@ def instance_dto(row) -> dict:
     }
 
 
+def _selective(store: Store, predicate: str, args: list) -> bool:
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM variable v WHERE {GLOBAL} AND {predicate} LIMIT {SELECTIVE})"
+    return store.db().execute(sql, args).fetchone()[0] < SELECTIVE
+
+
+def _page_filters(store: Store, query: dict) -> Filters:
+    """A page walks instances in order and stops when full: variable filters that match many
+    are probed per instance, one that matches few is looked up first."""
+    f = instance_filters(query)
+    for predicate, args in variable_predicates(query):
+        f.add((_member if _selective(store, predicate, args) else _probe)(predicate), *args)
+    return f
+
+
 def matching_ids(store: Store, query: dict) -> list[str]:
-    f = instance_filters({k: v for k, v in query.items() if k != "sorting"})
-    return [
-        row[0] for row in store.db().execute(f"SELECT i.id FROM instance i{f.where()} ORDER BY i.seq", f.args)
-    ]
+    query = {k: v for k, v in query.items() if k != "sorting"}
+    f = instance_filters(query)
+    for predicate, args in variable_predicates(query):
+        f.add(_member(predicate), *args)
+    return [row[0] for row in store.db().execute(f"SELECT i.id FROM instance i{f.where()} ORDER BY i.seq", f.args)]
 
 
 def _find(store: Store, query: dict, params: dict) -> list:
-    f = instance_filters(query)
+    f = _page_filters(store, query)
     sql = f"SELECT i.* FROM instance i{f.where()}{order(query.get('sorting') or [], SORTS, 'i.seq ASC')}"
     return [instance_dto(row) for row in store.db().execute(sql + paging(params), f.args)]
 
 
 def _count(store: Store, query: dict) -> dict:
-    f = instance_filters({k: v for k, v in query.items() if k != "sorting"})
-    return count_of(store, f"SELECT COUNT(*) FROM instance i{f.where()}", f.args)
+    """A count visits every match: the first variable filter drives it through its value index."""
+    query = {k: v for k, v in query.items() if k != "sorting"}
+    f = instance_filters(query)
+    predicates = variable_predicates(query)
+    if not predicates:
+        return count_of(store, f"SELECT COUNT(*) FROM instance i{f.where()}", f.args)
+    (first, first_args), rest = predicates[0], predicates[1:]
+    for predicate, args in rest:
+        f.add(_probe(predicate), *args)
+    # Every global variable belongs to a running instance, one per name: alone, the index counts.
+    join = " JOIN instance i ON i.seq = v.instance_seq" if f.clauses else ""
+    where = f.where().replace(" WHERE ", " AND ", 1)
+    sql = f"SELECT COUNT(*) FROM variable v{join} WHERE {GLOBAL} AND {first}{where}"
+    return count_of(store, sql, [*first_args, *f.args])
 
 
 def list_instances(store: Store, request: Request, **_: Any) -> list:

@@ -113,6 +113,18 @@ def test_each_filter_narrows_the_result_and_what_it_finds_matches(engine, query)
                 assert value <= condition.value
 
 
+def test_counts_agree_with_the_lists_they_count(engine):
+    for query in (
+        ProcessInstanceQuery(variables=(VariableFilter("amount", "gt", 2500),)),
+        ProcessInstanceQuery(
+            variables=(VariableFilter("amount", "gt", 2500), VariableFilter("express", "eq", True))
+        ),
+        ProcessInstanceQuery(variables=(VariableFilter("customer", "eq", "Nobody"),)),
+        ProcessInstanceQuery(process_definition_key="loan", variables=(VariableFilter("rate", "lt", 3),)),
+    ):
+        assert engine.count_instances(query) == len(engine.list_instances(query, limit=1000))
+
+
 def test_sorting_is_the_engines(engine):
     keys = [
         i.business_key

@@ -1,5 +1,6 @@
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from demo_engine.store import Store
 from engines import EngineConfig, build_client, fan_out
 from engines.errors import EngineServerError, EngineTimeout
 from engines.queries import ProcessInstanceQuery
+from engines.variables import TypedValue, VariableType
 
 
 @pytest.fixture
@@ -51,3 +53,19 @@ def test_concurrent_requests_are_answered_consistently(start_engine):
     roots = ProcessInstanceQuery(root_process_instances=True)
     results = fan_out({f"call{n}": lambda: engine.count_instances(roots) for n in range(24)})
     assert set(results.values()) == {50}
+
+
+def test_concurrent_writes_and_reads_all_land(start_engine):
+    engine = start_engine(Faults())
+    instances = engine.list_instances(ProcessInstanceQuery(root_process_instances=True), limit=24)
+
+    def write(instance_id: str, n: int):
+        engine.set_variable(instance_id, "marker", TypedValue(VariableType.INTEGER, n))
+        engine.set_instance_suspended(instance_id, suspended=n % 2 == 0)
+        return engine.get_variable(instance_id, "marker").value
+
+    calls = {f"write{n}": partial(write, instance.id, n) for n, instance in enumerate(instances)}
+    calls |= {f"read{n}": engine.count_instances for n in range(24)}
+    results = fan_out(calls)
+    assert [results[f"write{n}"] for n in range(24)] == list(range(24))
+    assert engine.count_instances(ProcessInstanceQuery(suspended=True, root_process_instances=True)) >= 12

@@ -3,7 +3,7 @@
 import pytest
 
 from engines.errors import EngineServerError, InvalidRequest, NotFound
-from engines.queries import Instruction, Modification, ProcessInstanceQuery
+from engines.queries import Instruction, Modification, ProcessInstanceQuery, VariableFilter
 from tests.demo_engine.conftest import eventually
 
 
@@ -162,6 +162,11 @@ def test_variables_of_an_instruction_can_be_local_to_what_it_starts(writable):
     assert by_name["packer"].activity_instance_id == pack.id and by_name["packer"].is_local
     assert not by_name["urgent"].is_local and by_name["urgent"].value.value is True
     assert "packer" not in writable.instance_variables(instance.id)
+    # Instance queries match global variables only, as the engine's do.
+    local = ProcessInstanceQuery(variables=(VariableFilter("packer", "eq", "Grace"),))
+    assert writable.count_instances(local) == 0
+    urgent = ProcessInstanceQuery(variables=(VariableFilter("urgent", "eq", True),))
+    assert [i.id for i in writable.list_instances(urgent)] == [instance.id]
 
 
 def test_cancelling_a_call_activity_ends_the_called_instance(writable):
