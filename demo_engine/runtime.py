@@ -16,7 +16,7 @@ from typing import Any
 
 from demo_engine.errors import RestError, invalid
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY, Node, ProcessModel
-from demo_engine.store import engine_date, new_id
+from demo_engine.store import VARIABLE_SLOTS, engine_date, new_id, variables_of
 from demo_engine.variables import variable_columns
 
 # How a failing delegate behaves when its job runs again: a timeout or an unavailable service
@@ -151,7 +151,11 @@ class Runtime:
             "SELECT id FROM incident WHERE execution_id = ?", (token["execution_id"],)
         ).fetchall():
             self._resolve_incident(incident_id)
-        self._retire_variables("v.scope_id = ?", (token["id"],), state="CREATED")
+        self._retire_variables(
+            f"{variables_of('?')} AND v.scope_id = ?",
+            (token["instance_seq"], token["instance_seq"], token["id"]),
+            state="CREATED",
+        )
 
     def enter(self, instance: sqlite3.Row, node_id: str, parent_id: str) -> str | None:
         """A token arrives at a node inside a scope; returns the activity instance it made, if any."""
@@ -216,8 +220,8 @@ class Runtime:
     def _choose(self, instance, model: ProcessModel, node: Node):
         """The demo's gateway condition: an application is rejected when `approved` is false."""
         row = self.db.execute(
-            "SELECT value FROM variable WHERE instance_seq = ? AND name = 'approved' AND scope_id IS NULL",
-            (instance["seq"],),
+            f"SELECT value FROM variable v WHERE {variables_of('?')} AND name = 'approved' AND scope_id IS NULL",
+            (instance["seq"], instance["seq"]),
         ).fetchone()
         rejected = row is not None and json.loads(row["value"]) is False
         flows = model.outgoing(node.id)
@@ -310,7 +314,7 @@ class Runtime:
     ) -> None:
         for token in self.children(instance["id"]):
             self.cancel(token, propagate=False, skip_subprocesses=skip_subprocesses)
-        self._retire_variables("v.instance_seq = ?", (instance["seq"],), state="CREATED")
+        self._retire_variables(variables_of("?"), (instance["seq"], instance["seq"]), state="CREATED")
         for (incident_id,) in self.db.execute(
             "SELECT id FROM incident WHERE instance_id = ?", (instance["id"],)
         ).fetchall():
@@ -501,10 +505,10 @@ class Runtime:
             columns = variable_columns(dto, data=data)
         except ValueError as error:
             raise invalid(f"{context or f'Cannot set variable {name}'}: {error}") from None
-        scope = "scope_id IS ?"
+        seq = instance["seq"]
         row = self.db.execute(
-            f"SELECT rowid FROM variable WHERE instance_seq = ? AND name = ? AND {scope}",
-            (instance["seq"], name, scope_id),
+            f"SELECT rowid FROM variable v WHERE {variables_of('?')} AND name = ? AND scope_id IS ?",
+            (seq, seq, name, scope_id),
         ).fetchone()
         if row:
             self.db.execute(
@@ -513,18 +517,33 @@ class Runtime:
             )
         else:
             self.db.execute(
-                "INSERT INTO variable VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (instance["seq"], scope_id, name, *columns, self.stamp),
+                "INSERT INTO variable (rowid, instance_seq, scope_id, name, type, value, value_info, number, text, data,"
+                " create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._free_slot(instance), seq, scope_id, name, *columns, self.stamp),
             )
         if log:
             self.log(
                 "ModifyVariable" if row else "SetVariable", "Variable", instance=instance, category="Operator"
             )
 
+    def _free_slot(self, instance) -> int:
+        seq = instance["seq"]
+        (last,) = self.db.execute(
+            f"SELECT MAX(rowid) FROM variable v WHERE {variables_of('?')}", (seq, seq)
+        ).fetchone()
+        slot = seq * VARIABLE_SLOTS if last is None else last + 1
+        if slot >= (seq + 1) * VARIABLE_SLOTS:
+            raise RestError(
+                500,
+                f"Process instance {instance['id']} has no room for more variables",
+                "ProcessEngineException",
+            )
+        return slot
+
     def delete_variable(self, instance, name: str, *, log: bool = True) -> None:
         self._retire_variables(
-            "v.instance_seq = ? AND v.name = ? AND v.scope_id IS NULL",
-            (instance["seq"], name),
+            f"{variables_of('?')} AND v.name = ? AND v.scope_id IS NULL",
+            (instance["seq"], instance["seq"], name),
             state="DELETED",
         )
         if log:

@@ -15,6 +15,7 @@ import random
 import sqlite3
 
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
+from demo_engine.store import VARIABLE_SLOTS
 
 EPOCH = "2026-11-01T08:00:00"
 # How each failing service task fails, two ways each: one the job recovers from when retried (a
@@ -136,30 +137,33 @@ def minute_of(seq: str) -> str:
 
 
 DUE = at(f"{minute_of('seq')} + 7 * 1440")
+# Every variable type, as (name, type, value, valueInfo, number, text, data) in SQL over an instance's
+# seq, start_time, amount, customer and express.
+PRIORITY = f"1 + {hashed('seq', 21)} % 4"
+RATE = f"0.5 + {hashed('seq', 22)} % 900 / 100.0"
 VARIABLES = [
-    ("customer", "String", "json_quote(customer), NULL, NULL, customer, NULL"),
-    ("amount", "Integer", "amount, NULL, amount, NULL, NULL"),
-    ("priority", "Short", f"1 + {hashed('seq', 21)} % 4, NULL, 1 + {hashed('seq', 21)} % 4, NULL, NULL"),
-    ("orderNumber", "Long", "9000000000 + seq, NULL, 9000000000 + seq, NULL, NULL"),
-    ("rate", "Double", f"0.5 + {hashed('seq', 22)} % 900 / 100.0, NULL, 0.5 + {hashed('seq', 22)} % 900 / 100.0, NULL, NULL"),
-    ("express", "Boolean", "express, NULL, NULL, express, NULL"),
-    ("dueDate", "Date", f"json_quote({DUE}), NULL, NULL, {DUE}, NULL"),
-    ("address", "Json", "json_quote(json_object('street', seq || ' Main Street', 'city', 'Springfield')), NULL, NULL, NULL, NULL"),
-    ("label", "Xml", "json_quote('<label><to>' || customer || '</to></label>'), NULL, NULL, NULL, NULL"),
+    ("customer", "String", "json_quote(customer)", "NULL", "NULL", "customer", "NULL"),
+    ("amount", "Integer", "amount", "NULL", "amount", "NULL", "NULL"),
+    ("priority", "Short", PRIORITY, "NULL", PRIORITY, "NULL", "NULL"),
+    ("orderNumber", "Long", "9000000000 + seq", "NULL", "9000000000 + seq", "NULL", "NULL"),
+    ("rate", "Double", RATE, "NULL", RATE, "NULL", "NULL"),
+    ("express", "Boolean", "express", "NULL", "NULL", "express", "NULL"),
+    ("dueDate", "Date", f"json_quote({DUE})", "NULL", "NULL", DUE, "NULL"),
+    ("address", "Json", "json_quote(json_object('street', seq || ' Main Street', 'city', 'Springfield'))", "NULL", "NULL", "NULL", "NULL"),
+    ("label", "Xml", "json_quote('<label><to>' || customer || '</to></label>')", "NULL", "NULL", "NULL", "NULL"),
     (
-        "customerRecord",
-        "Object",
-        "json_quote(json_object('name', customer, 'vip', json(CASE WHEN amount > 4000 THEN 'true' ELSE 'false' END))),"
-        ' \'{"objectTypeName": "com.example.Customer", "serializationDataFormat": "application/json"}\', NULL, NULL, NULL',
+        "customerRecord", "Object",
+        "json_quote(json_object('name', customer, 'vip', json(CASE WHEN amount > 4000 THEN 'true' ELSE 'false' END)))",
+        """'{"objectTypeName": "com.example.Customer", "serializationDataFormat": "application/json"}'""",
+        "NULL", "NULL", "NULL",
     ),
     (
-        "invoice",
-        "File",
-        "'null', json_object('filename', 'invoice-' || seq || '.txt', 'mimeType', 'text/plain', 'encoding', 'UTF-8'),"
-        " NULL, NULL, CAST('Invoice ' || seq || ' for ' || customer || ': ' || amount || ' EUR' || char(10) AS BLOB)",
+        "invoice", "File", "'null'",
+        "json_object('filename', 'invoice-' || seq || '.txt', 'mimeType', 'text/plain', 'encoding', 'UTF-8')",
+        "NULL", "NULL", "CAST('Invoice ' || seq || ' for ' || customer || ': ' || amount || ' EUR' || char(10) AS BLOB)",
     ),
-    ("signature", "Bytes", "NULL, NULL, NULL, NULL, CAST(printf('sig-%012x', seq * 2654435761) AS BLOB)"),
-    ("comment", "Null", "'null', NULL, NULL, NULL, NULL"),
+    ("signature", "Bytes", "NULL", "NULL", "NULL", "NULL", "CAST(printf('sig-%012x', seq * 2654435761) AS BLOB)"),
+    ("comment", "Null", "'null'", "NULL", "NULL", "NULL", "NULL"),
 ]  # fmt: skip
 
 
@@ -373,30 +377,36 @@ def _history(db: sqlite3.Connection, args: dict) -> None:
 
 
 def _variables(db: sqlite3.Connection, args: dict) -> None:
-    """Every variable type on every top-level instance; finished ones keep theirs in history only."""
+    """Every variable type on every top-level instance, in one pass that appends rows in rowid order
+    (instance by instance); finished instances keep theirs in history only."""
     customers = " ".join(f"WHEN {n} THEN '{name}'" for n, name in enumerate(CUSTOMERS))
-    targets = (
-        ("h.end_time IS NULL", "INSERT INTO variable (instance_seq, scope_id, name, type, value, value_info, number, text, data)"
-         " SELECT seq, NULL, name, type, value, value_info, number, text, data FROM vals"),
-        ("h.end_time IS NOT NULL", "INSERT INTO history_variable SELECT '00000000-0000-4000-8000-' || printf('%012x', seq * 16 + {n}),"
-         " instance_id, instance_id, name, type, value, value_info, start_time, 'CREATED', definition_id, definition_key,"
-         " number, text FROM vals"),
-    )  # fmt: skip
-    for n, (name, kind, value_columns) in enumerate(VARIABLES):
-        for which, insert in targets:
-            db.execute(
-                f"""WITH src AS (
-                    SELECT h.seq, h.id, h.start_time, h.definition_id, h.definition_key,
-                           10 + {hashed("h.seq", 7)} % 4990 AS amount,
-                           CASE h.seq % 6 {customers} END AS customer,
-                           CASE WHEN {hashed("h.seq", 8)} % 5 = 0 THEN 'true' ELSE 'false' END AS express
-                    FROM history_instance h WHERE h.super_instance_id IS NULL AND {which}
-                ),
-                vals(seq, instance_id, start_time, definition_id, definition_key, name, type, value, value_info,
-                     number, text, data) AS (
-                    SELECT seq, id, start_time, definition_id, definition_key, '{name}', '{kind}', {value_columns}
-                    FROM src
-                )
-                {insert.format(n=n)}""",
-                args,
-            )
+    db.execute("CREATE TEMP TABLE seed_kind (n INTEGER PRIMARY KEY)")
+    db.executemany("INSERT INTO seed_kind VALUES (?)", [(n,) for n in range(len(VARIABLES))])
+    # name and type are literals; the other five are expressions.
+    sql = [[f"'{name}'", f"'{kind}'", *rest] for name, kind, *rest in VARIABLES]
+    columns = [
+        "CASE k.n " + " ".join(f"WHEN {n} THEN {variable[column]}" for n, variable in enumerate(sql)) + " END"
+        for column in range(7)
+    ]
+    name, kind, value, info, number, text, data = columns
+    source = f"""
+        SELECT h.seq, h.id, h.start_time, h.definition_id, h.definition_key,
+               10 + {hashed("h.seq", 7)} % 4990 AS amount,
+               CASE h.seq % 6 {customers} END AS customer,
+               CASE WHEN {hashed("h.seq", 8)} % 5 = 0 THEN 'true' ELSE 'false' END AS express
+        FROM {{table}} h WHERE h.super_instance_id IS NULL"""
+    # CROSS JOIN keeps the instances outermost, so rows arrive in rowid order.
+    db.execute(
+        f"""INSERT INTO variable (rowid, instance_seq, scope_id, name, type, value, value_info, number, text, data)
+        SELECT seq * {VARIABLE_SLOTS} + k.n, seq, NULL, {name}, {kind}, {value}, {info}, {number}, {text}, {data}
+        FROM ({source.format(table="instance")}) CROSS JOIN seed_kind k""",
+        args,
+    )
+    db.execute(
+        f"""INSERT INTO history_variable
+        SELECT '00000000-0000-4000-8000-' || printf('%012x', seq * {VARIABLE_SLOTS} + k.n), id, id, {name}, {kind},
+               {value}, {info}, start_time, 'CREATED', definition_id, definition_key, {number}, {text}
+        FROM ({source.format(table="history_instance")} AND h.end_time IS NOT NULL) CROSS JOIN seed_kind k""",
+        args,
+    )
+    db.execute("DROP TABLE seed_kind")

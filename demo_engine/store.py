@@ -33,8 +33,9 @@ CREATE TABLE activity_instance (
     kind TEXT NOT NULL CHECK (kind IN ('activity', 'transition')),
     execution_id TEXT NOT NULL, start_time TEXT NOT NULL, leaf INTEGER NOT NULL, sub_instance_id TEXT
 );
--- Kept lean, for a million instances with a dozen variables each: the id derives from the rowid,
--- the instance id from instance_seq, and a NULL scope means the process instance itself.
+-- Kept lean, for a million instances with a dozen variables each. The rowid is
+-- instance_seq * VARIABLE_SLOTS + a slot, so an instance's variables are one rowid range (no index
+-- to build or keep); the id derives from the rowid; a NULL scope means the process instance itself.
 CREATE TABLE variable (
     instance_seq INTEGER NOT NULL, scope_id TEXT, name TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
     value_info TEXT, number REAL, text TEXT, data BLOB, create_time TEXT
@@ -115,7 +116,6 @@ CREATE UNIQUE INDEX activity_instance_id ON activity_instance (id);
 CREATE INDEX activity_instance_instance ON activity_instance (instance_id);
 CREATE INDEX activity_instance_execution ON activity_instance (execution_id);
 CREATE INDEX activity_instance_leaf ON activity_instance (activity_id, instance_seq) WHERE leaf = 1;
-CREATE INDEX variable_instance ON variable (instance_seq, name);
 -- Instance queries filter on global variables (NULL scope): these cover them, and only them
 -- (scope_id is listed so that SQLite sees the index as covering).
 CREATE INDEX variable_number ON variable (name, number, instance_seq, scope_id) WHERE number IS NOT NULL AND scope_id IS NULL;
@@ -141,6 +141,14 @@ CREATE INDEX user_operation_instance ON user_operation (instance_id, timestamp);
 CREATE INDEX user_operation_batch ON user_operation (batch_id);
 CREATE INDEX batch_running ON batch (running, start_time);
 """
+
+
+VARIABLE_SLOTS = 65536
+
+
+def variables_of(seq: str, alias: str = "v") -> str:
+    """SQL: the variable rows of the instance with this sequence number (an SQL expression)."""
+    return f"{alias}.rowid BETWEEN ({seq}) * {VARIABLE_SLOTS} AND ({seq}) * {VARIABLE_SLOTS} + {VARIABLE_SLOTS - 1}"
 
 
 def engine_date(moment: datetime) -> str:

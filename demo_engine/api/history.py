@@ -20,7 +20,7 @@ from demo_engine.api.instances import variable_predicates
 from demo_engine.batches import batch_dto
 from demo_engine.errors import RestError, invalid
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
-from demo_engine.store import Store, engine_date, parse_engine_date
+from demo_engine.store import Store, engine_date, parse_engine_date, variables_of
 from demo_engine.variables import variable_value
 
 INSTANCE_SORTS = {
@@ -233,7 +233,9 @@ def _activity_filters(store: Store, params: dict) -> Filters:
     f = Filters(params)
     if params.get("processInstanceId") is not None:
         # A plain value, not a subquery: only then does SQLite push it into both halves of the view.
-        row = store.db().execute("SELECT seq FROM history_instance WHERE id = ?", (params["processInstanceId"],))
+        row = store.db().execute(
+            "SELECT seq FROM history_instance WHERE id = ?", (params["processInstanceId"],)
+        )
         f.add("s.instance_seq = ?", (row.fetchone() or [-1])[0])
     f.equal("activityInstanceId", STEP_ID)
     f.equal("processDefinitionId", "h.definition_id")
@@ -312,7 +314,7 @@ SELECT * FROM (
            COALESCE(v.scope_id, i.id) AS scope_id, v.name, v.type, v.value, v.value_info, v.data,
            COALESCE(v.create_time, i.start_time) AS create_time, 'CREATED' AS state, i.definition_id,
            i.definition_key, i.tenant_id, i.root_instance_id
-    FROM variable v JOIN instance i ON i.seq = v.instance_seq {running_where}
+    FROM instance i JOIN variable v ON {variables_of_instance} {running_where}
     UNION ALL
     SELECT x.id, x.instance_id, x.scope_id, x.name, x.type, x.value, x.value_info, NULL, x.create_time, x.state,
            x.definition_id, x.definition_key, h.tenant_id, h.root_instance_id
@@ -336,7 +338,10 @@ def _variables_sql(params: dict) -> tuple[str, list]:
             f.add("x.state != 'DELETED'")
         halves.append(f.where())
         args += f.args
-    return VARIABLES_SQL.format(running_where=halves[0], ended_where=halves[1]), args
+    sql = VARIABLES_SQL.format(
+        variables_of_instance=variables_of("i.seq"), running_where=halves[0], ended_where=halves[1]
+    )
+    return sql, args
 
 
 def list_historic_variables(store: Store, request: Request, **_: Any) -> list:

@@ -21,7 +21,7 @@ from demo_engine.api.definitions import definition_row
 from demo_engine.batches import create_batch
 from demo_engine.errors import RestError, invalid
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
-from demo_engine.store import Store
+from demo_engine.store import Store, variables_of
 
 SORTS = {
     "instanceId": "i.id",
@@ -101,7 +101,7 @@ def variable_predicates(query: dict[str, Any]) -> list[tuple[str, list]]:
 
 def _probe(predicate: str) -> str:
     """Per instance, through the (instance_seq, name) index: cheap when many instances match."""
-    return f"EXISTS (SELECT 1 FROM variable v WHERE v.instance_seq = i.seq AND {GLOBAL} AND {predicate})"
+    return f"EXISTS (SELECT 1 FROM variable v WHERE {variables_of('i.seq')} AND {GLOBAL} AND {predicate})"
 
 
 def _member(predicate: str) -> str:
@@ -201,7 +201,9 @@ def matching_ids(store: Store, query: dict) -> list[str]:
     f = instance_filters(query)
     for predicate, args in variable_predicates(query):
         f.add(_member(predicate), *args)
-    return [row[0] for row in store.db().execute(f"SELECT i.id FROM instance i{f.where()} ORDER BY i.seq", f.args)]
+    return [
+        row[0] for row in store.db().execute(f"SELECT i.id FROM instance i{f.where()} ORDER BY i.seq", f.args)
+    ]
 
 
 def _find(store: Store, query: dict, params: dict) -> list:
