@@ -76,7 +76,8 @@ class Runtime:
 
     def tokens(self, instance_id: str) -> list[sqlite3.Row]:
         return self.db.execute(
-            "SELECT * FROM activity_instance WHERE instance_id = ? ORDER BY rowid", (instance_id,)
+            "SELECT * FROM activity_instance WHERE instance_seq = (SELECT seq FROM instance WHERE id = ?) ORDER BY rowid",
+            (instance_id,),
         ).fetchall()
 
     # --- the user operation log -------------------------------------------------------------------
@@ -620,7 +621,9 @@ class Runtime:
                 500, f"Cannot execute job {job['id']}: the job is suspended", "ProcessEngineException"
             )
         token = self.db.execute(
-            "SELECT * FROM activity_instance WHERE execution_id = ?", (job["execution_id"],)
+            "SELECT * FROM activity_instance WHERE instance_seq = (SELECT seq FROM instance WHERE id = ?)"
+            " AND execution_id = ?",
+            (job["instance_id"], job["execution_id"]),
         ).fetchone()
         message = job["exception_message"] or ""
         if job["type"] == "async-continuation" and message and not any(word in message for word in RECOVERS):

@@ -17,7 +17,7 @@ import sqlite3
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
 from demo_engine.store import VARIABLE_SLOTS
 
-EPOCH = "2026-11-01T08:00:00"
+EPOCH_DAY, EPOCH_MINUTE = "2026-11-01", 8 * 60  # seeded time starts on this day at 08:00
 # How each failing service task fails, two ways each: one the job recovers from when retried (a
 # timeout, an unavailable service), one it does not (see runtime.RECOVERS).
 FAILURES = {
@@ -137,33 +137,34 @@ def minute_of(seq: str) -> str:
 
 
 DUE = at(f"{minute_of('seq')} + 7 * 1440")
-# Every variable type, as (name, type, value, valueInfo, number, text, data) in SQL over an instance's
-# seq, start_time, amount, customer and express.
+# The variables of each process, every engine type among them, as (processes, name, type, value,
+# valueInfo, number, text, data) in SQL over an instance's seq, start_time, amount, customer and express.
 PRIORITY = f"1 + {hashed('seq', 21)} % 4"
 RATE = f"0.5 + {hashed('seq', 22)} % 900 / 100.0"
+BOTH, ORDER, LOAN = ("order", "loan"), ("order",), ("loan",)
 VARIABLES = [
-    ("customer", "String", "json_quote(customer)", "NULL", "NULL", "customer", "NULL"),
-    ("amount", "Integer", "amount", "NULL", "amount", "NULL", "NULL"),
-    ("priority", "Short", PRIORITY, "NULL", PRIORITY, "NULL", "NULL"),
-    ("orderNumber", "Long", "9000000000 + seq", "NULL", "9000000000 + seq", "NULL", "NULL"),
-    ("rate", "Double", RATE, "NULL", RATE, "NULL", "NULL"),
-    ("express", "Boolean", "express", "NULL", "NULL", "express", "NULL"),
-    ("dueDate", "Date", f"json_quote({DUE})", "NULL", "NULL", DUE, "NULL"),
-    ("address", "Json", "json_quote(json_object('street', seq || ' Main Street', 'city', 'Springfield'))", "NULL", "NULL", "NULL", "NULL"),
-    ("label", "Xml", "json_quote('<label><to>' || customer || '</to></label>')", "NULL", "NULL", "NULL", "NULL"),
+    (BOTH, "customer", "String", "json_quote(customer)", "NULL", "NULL", "customer", "NULL"),
+    (BOTH, "amount", "Integer", "amount", "NULL", "amount", "NULL", "NULL"),
+    (BOTH, "dueDate", "Date", f"json_quote({DUE})", "NULL", "NULL", DUE, "NULL"),
+    (BOTH, "comment", "Null", "'null'", "NULL", "NULL", "NULL", "NULL"),
+    (ORDER, "orderNumber", "Long", "9000000000 + seq", "NULL", "9000000000 + seq", "NULL", "NULL"),
+    (ORDER, "express", "Boolean", "express", "NULL", "NULL", "express", "NULL"),
+    (ORDER, "address", "Json", "json_quote(json_object('street', seq || ' Main Street', 'city', 'Springfield'))", "NULL", "NULL", "NULL", "NULL"),
+    (ORDER, "label", "Xml", "json_quote('<label><to>' || customer || '</to></label>')", "NULL", "NULL", "NULL", "NULL"),
     (
-        "customerRecord", "Object",
+        ORDER, "invoice", "File", "'null'",
+        "json_object('filename', 'invoice-' || seq || '.txt', 'mimeType', 'text/plain', 'encoding', 'UTF-8')",
+        "NULL", "NULL", "CAST('Invoice ' || seq || ' for ' || customer || ': ' || amount || ' EUR' || char(10) AS BLOB)",
+    ),
+    (LOAN, "priority", "Short", PRIORITY, "NULL", PRIORITY, "NULL", "NULL"),
+    (LOAN, "rate", "Double", RATE, "NULL", RATE, "NULL", "NULL"),
+    (
+        LOAN, "customerRecord", "Object",
         "json_quote(json_object('name', customer, 'vip', json(CASE WHEN amount > 4000 THEN 'true' ELSE 'false' END)))",
         """'{"objectTypeName": "com.example.Customer", "serializationDataFormat": "application/json"}'""",
         "NULL", "NULL", "NULL",
     ),
-    (
-        "invoice", "File", "'null'",
-        "json_object('filename', 'invoice-' || seq || '.txt', 'mimeType', 'text/plain', 'encoding', 'UTF-8')",
-        "NULL", "NULL", "CAST('Invoice ' || seq || ' for ' || customer || ': ' || amount || ' EUR' || char(10) AS BLOB)",
-    ),
-    ("signature", "Bytes", "NULL", "NULL", "NULL", "NULL", "CAST(printf('sig-%012x', seq * 2654435761) AS BLOB)"),
-    ("comment", "Null", "'null'", "NULL", "NULL", "NULL", "NULL"),
+    (LOAN, "signature", "Bytes", "NULL", "NULL", "NULL", "NULL", "CAST(printf('sig-%012x', seq * 2654435761) AS BLOB)"),
 ]  # fmt: skip
 
 
@@ -271,10 +272,16 @@ def _templates(db: sqlite3.Connection, rng: random.Random, instances: int) -> No
     for statement in TEMPLATE_TABLES:
         db.execute(statement)
     # Every minute any seeded date can fall on, formatted once.
+    # (Days and times of day are formatted apart and joined: far fewer strftime calls.)
     db.execute(
         f"""INSERT INTO seed_minute
-        WITH RECURSIVE m(minute) AS (SELECT -{FINISHED_AGO} UNION ALL SELECT minute + 1 FROM m WHERE minute < :last)
-        SELECT minute, strftime('%Y-%m-%dT%H:%M:%S', '{EPOCH}', printf('%+d minutes', minute)) || '.000+0000' FROM m""",
+        WITH RECURSIVE
+            d(day) AS (SELECT -{FINISHED_AGO // 1440 + 1} UNION ALL SELECT day + 1 FROM d WHERE day * 1440 < :last),
+            t(minute) AS (SELECT 0 UNION ALL SELECT minute + 1 FROM t WHERE minute < 1439)
+        SELECT d.day * 1440 + t.minute - {EPOCH_MINUTE},
+               strftime('%Y-%m-%d', '{EPOCH_DAY}', printf('%+d days', d.day)) || 'T'
+               || strftime('%H:%M:%S', '{EPOCH_DAY}', printf('%+d minutes', t.minute)) || '.000+0000'
+        FROM d CROSS JOIN t""",
         {"last": instances + 8 * 1440 + 60},
     )
     # The four definitions top-level instances take turns on, and the credit check they call.
@@ -377,36 +384,40 @@ def _history(db: sqlite3.Connection, args: dict) -> None:
 
 
 def _variables(db: sqlite3.Connection, args: dict) -> None:
-    """Every variable type on every top-level instance, in one pass that appends rows in rowid order
-    (instance by instance); finished instances keep theirs in history only."""
-    customers = " ".join(f"WHEN {n} THEN '{name}'" for n, name in enumerate(CUSTOMERS))
-    db.execute("CREATE TEMP TABLE seed_kind (n INTEGER PRIMARY KEY)")
-    db.executemany("INSERT INTO seed_kind VALUES (?)", [(n,) for n in range(len(VARIABLES))])
-    # name and type are literals; the other five are expressions.
-    sql = [[f"'{name}'", f"'{kind}'", *rest] for name, kind, *rest in VARIABLES]
-    columns = [
+    """The variables of every top-level instance in one pass that appends rows in rowid order, instance
+    by instance; finished instances keep theirs in history only."""
+    db.execute("CREATE TEMP TABLE seed_kind (key TEXT, n INTEGER, PRIMARY KEY (key, n))")
+    db.executemany(
+        "INSERT INTO seed_kind VALUES (?, ?)",
+        [(key, n) for n, (keys, *_) in enumerate(VARIABLES) for key in keys],
+    )
+    # name and type are literals, the rest expressions: each column picks its variable's.
+    sql = [[f"'{name}'", f"'{kind}'", *rest] for _, name, kind, *rest in VARIABLES]
+    name, kind, value, info, number, text, data = (
         "CASE k.n " + " ".join(f"WHEN {n} THEN {variable[column]}" for n, variable in enumerate(sql)) + " END"
         for column in range(7)
-    ]
-    name, kind, value, info, number, text, data = columns
-    source = f"""
+    )
+    customers = " ".join(f"WHEN {n} THEN '{name}'" for n, name in enumerate(CUSTOMERS))
+    # Each instance's values are worked out once (MATERIALIZED); CROSS JOIN keeps instances outermost.
+    source = f"""WITH src AS MATERIALIZED (
         SELECT h.seq, h.id, h.start_time, h.definition_id, h.definition_key,
                10 + {hashed("h.seq", 7)} % 4990 AS amount,
                CASE h.seq % 6 {customers} END AS customer,
                CASE WHEN {hashed("h.seq", 8)} % 5 = 0 THEN 'true' ELSE 'false' END AS express
-        FROM {{table}} h WHERE h.super_instance_id IS NULL"""
-    # CROSS JOIN keeps the instances outermost, so rows arrive in rowid order.
+        FROM {{table}} h WHERE h.super_instance_id IS NULL{{finished}})"""
     db.execute(
         f"""INSERT INTO variable (rowid, instance_seq, scope_id, name, type, value, value_info, number, text, data)
+        {source.format(table="instance", finished="")}
         SELECT seq * {VARIABLE_SLOTS} + k.n, seq, NULL, {name}, {kind}, {value}, {info}, {number}, {text}, {data}
-        FROM ({source.format(table="instance")}) CROSS JOIN seed_kind k""",
+        FROM src CROSS JOIN seed_kind k ON k.key = src.definition_key""",
         args,
     )
     db.execute(
         f"""INSERT INTO history_variable
+        {source.format(table="history_instance", finished=" AND h.end_time IS NOT NULL")}
         SELECT '00000000-0000-4000-8000-' || printf('%012x', seq * {VARIABLE_SLOTS} + k.n), id, id, {name}, {kind},
                {value}, {info}, start_time, 'CREATED', definition_id, definition_key, {number}, {text}
-        FROM ({source.format(table="history_instance")} AND h.end_time IS NOT NULL) CROSS JOIN seed_kind k""",
+        FROM src CROSS JOIN seed_kind k ON k.key = src.definition_key""",
         args,
     )
     db.execute("DROP TABLE seed_kind")

@@ -270,7 +270,7 @@ def activity_instance_tree(store: Store, request: Request, id: str, **_: Any) ->
     ):
         incidents.setdefault(incident["execution_id"], []).append(incident["id"])
     tokens = db.execute(
-        "SELECT * FROM activity_instance WHERE instance_id = ? ORDER BY rowid", (id,)
+        "SELECT * FROM activity_instance WHERE instance_seq = ? ORDER BY rowid", (instance["seq"],)
     ).fetchall()
     by_parent: dict[str, list] = {}
     for token in tokens:

@@ -133,15 +133,19 @@ def test_sorting_is_the_engines(engine):
     assert keys == sorted(keys, reverse=True)
 
 
-def test_an_instance_has_a_tree_and_variables_of_every_type(engine):
-    instance = engine.list_instances(ProcessInstanceQuery(with_incident=True), limit=1)[0]
+def test_an_instance_has_a_tree_and_the_two_processes_hold_every_variable_type(engine):
+    instance = engine.list_instances(
+        ProcessInstanceQuery(with_incident=True, process_definition_key="order"), limit=1
+    )[0]
     assert engine.get_instance(instance.id) == instance
     tree = engine.activity_instance_tree(instance.id)
     assert tree.id == instance.id and tree.counts_by_activity()
     assert any(t.incident_ids for t in tree.transitions)
-    variables = engine.instance_variables(instance.id)
-    assert {v.type for v in variables.values()} == set(VariableType)
-    assert variables["invoice"].filename.endswith(".txt")
+    order = engine.instance_variables(instance.id)
+    assert order["invoice"].filename.endswith(".txt")
+    [loan] = engine.list_instances(ProcessInstanceQuery(process_definition_key="loan"), limit=1)
+    application = engine.instance_variables(loan.id)
+    assert {v.type for v in [*order.values(), *application.values()]} == set(VariableType)
 
 
 def test_incidents_list_and_count(engine):
@@ -211,7 +215,9 @@ def test_process_variables_and_variable_instances_agree(engine):
     invoice = engine.get_variable_data(instance.id, "invoice")
     assert invoice.filename == variables["invoice"].filename and invoice.mimetype == "text/plain"
     assert invoice.data.startswith(b"Invoice ")
-    assert engine.get_variable_data(instance.id, "signature").mimetype == "application/octet-stream"
+    [loan] = engine.list_instances(ProcessInstanceQuery(process_definition_key="loan"), limit=1)
+    signature = engine.get_variable_data(loan.id, "signature")
+    assert signature.mimetype == "application/octet-stream" and signature.data.startswith(b"sig-")
 
 
 def test_unknown_things_are_404_with_the_engines_error_body(engine):

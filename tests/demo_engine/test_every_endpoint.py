@@ -182,7 +182,7 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "path": f"{P}/variables/label"
         },
         ("GET", r"/process-instance/(?P<id>[^/]+)/variables/(?P<name>[^/]+)/data"): {
-            "path": f"{P}/variables/signature/data"
+            "path": f"{P}/variables/invoice/data"
         },
         ("POST", r"/process-instance/(?P<id>[^/]+)/variables/(?P<name>[^/]+)/data"): {
             "path": f"{P}/variables/scan/data",
