@@ -221,7 +221,7 @@ class Runtime:
     def _choose(self, instance, model: ProcessModel, node: Node):
         """The demo's gateway condition: an application is rejected when `approved` is false."""
         row = self.db.execute(
-            f"SELECT value FROM variable v WHERE {variables_of('?')} AND name = 'approved' AND scope_id IS NULL",
+            f"SELECT value FROM variable v NOT INDEXED WHERE {variables_of('?')} AND name = 'approved' AND scope_id IS NULL",
             (instance["seq"], instance["seq"]),
         ).fetchone()
         rejected = row is not None and json.loads(row["value"]) is False
@@ -508,7 +508,7 @@ class Runtime:
             raise invalid(f"{context or f'Cannot set variable {name}'}: {error}") from None
         seq = instance["seq"]
         row = self.db.execute(
-            f"SELECT rowid FROM variable v WHERE {variables_of('?')} AND name = ? AND scope_id IS ?",
+            f"SELECT rowid FROM variable v NOT INDEXED WHERE {variables_of('?')} AND name = ? AND scope_id IS ?",
             (seq, seq, name, scope_id),
         ).fetchone()
         if row:
@@ -530,7 +530,7 @@ class Runtime:
     def _free_slot(self, instance) -> int:
         seq = instance["seq"]
         (last,) = self.db.execute(
-            f"SELECT MAX(rowid) FROM variable v WHERE {variables_of('?')}", (seq, seq)
+            f"SELECT MAX(rowid) FROM variable v NOT INDEXED WHERE {variables_of('?')}", (seq, seq)
         ).fetchone()
         slot = seq * VARIABLE_SLOTS if last is None else last + 1
         if slot >= (seq + 1) * VARIABLE_SLOTS:
@@ -557,10 +557,11 @@ class Runtime:
             SELECT '00000000-0000-4000-8000-' || printf('%012x', v.rowid), i.id, COALESCE(v.scope_id, i.id), v.name,
                    v.type, v.value, v.value_info, COALESCE(v.create_time, i.start_time), ?, i.definition_id,
                    i.definition_key, v.number, v.text
-            FROM variable v JOIN instance i ON i.seq = v.instance_seq WHERE {where}""",
+            FROM variable v NOT INDEXED JOIN instance i ON i.seq = v.instance_seq WHERE {where}""",
             (state, *args),
         )
-        self.db.execute(f"DELETE FROM variable AS v WHERE {where}", args)
+        # Every caller names the instance's rowid range; no value index may be preferred to it.
+        self.db.execute(f"DELETE FROM variable AS v NOT INDEXED WHERE {where}", args)
 
     # --- jobs and incidents ----------------------------------------------------------------------------
 

@@ -314,7 +314,7 @@ SELECT * FROM (
            COALESCE(v.scope_id, i.id) AS scope_id, v.name, v.type, v.value, v.value_info, v.data,
            COALESCE(v.create_time, i.start_time) AS create_time, 'CREATED' AS state, i.definition_id,
            i.definition_key, i.tenant_id, i.root_instance_id
-    FROM instance i JOIN variable v ON {variables_of_instance} {running_where}
+    FROM instance i JOIN variable v NOT INDEXED ON {variables_of_instance} {running_where}
     UNION ALL
     SELECT x.id, x.instance_id, x.scope_id, x.name, x.type, x.value, x.value_info, NULL, x.create_time, x.state,
            x.definition_id, x.definition_key, h.tenant_id, h.root_instance_id

@@ -35,7 +35,7 @@ def _process_variable(store: Store, instance, name: str):
     return (
         store.db()
         .execute(
-            f"SELECT rowid, * FROM variable v WHERE {variables_of('?')} AND name = ? AND scope_id IS NULL",
+            f"SELECT rowid, * FROM variable v NOT INDEXED WHERE {variables_of('?')} AND name = ? AND scope_id IS NULL",
             (instance["seq"], instance["seq"], name),
         )
         .fetchone()
@@ -46,7 +46,7 @@ def instance_variables(store: Store, request: Request, id: str, **_: Any) -> dic
     instance = instance_row(store, id)
     deserialize = boolean(request.params.get("deserializeValues"), "deserializeValues")
     rows = store.db().execute(
-        f"SELECT * FROM variable v WHERE {variables_of('?')} AND scope_id IS NULL ORDER BY name",
+        f"SELECT * FROM variable v NOT INDEXED WHERE {variables_of('?')} AND scope_id IS NULL ORDER BY name",
         (instance["seq"], instance["seq"]),
     )
     return {row["name"]: variable_value(row, deserialize=bool(deserialize)) for row in rows}
@@ -162,7 +162,7 @@ def list_variable_instances(store: Store, request: Request, **_: Any) -> list:
     sql = (
         "SELECT v.rowid AS rowid, v.*, i.id AS instance_id, i.definition_id, i.tenant_id,"
         " (SELECT a.execution_id FROM activity_instance a WHERE a.id = v.scope_id) AS execution_id"
-        f" FROM instance i JOIN variable v ON {variables_of('i.seq')}{f.where()}"
+        f" FROM instance i JOIN variable v NOT INDEXED ON {variables_of('i.seq')}{f.where()}"
         f"{order(sorting_from_params(params), VARIABLE_INSTANCE_SORTS, 'v.rowid ASC')}{paging(params)}"
     )
     return [
@@ -189,6 +189,6 @@ def count_variable_instances(store: Store, request: Request, **_: Any) -> dict:
     f = _variable_instance_filters(request.params)
     return count_of(
         store,
-        f"SELECT COUNT(*) FROM instance i JOIN variable v ON {variables_of('i.seq')}{f.where()}",
+        f"SELECT COUNT(*) FROM instance i JOIN variable v NOT INDEXED ON {variables_of('i.seq')}{f.where()}",
         f.args,
     )
