@@ -41,6 +41,11 @@ else:
     REDIS_URL = env.text("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server and workers write the same file: wait for each other rather than fail; the
+    # test database is a file too, so that a real Celery worker in the tests sees it.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-cockpit.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -250,6 +255,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task, so Redis does not hand a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "cockpit"
+# Long operations (batches app): how often an engine batch is looked at, how many items a chunk
+# has and how many of them go to the engine at once, and how long a worker's claim on an
+# operation lasts without renewal (after that another worker resumes it).
+COCKPIT_FOLLOW_SECONDS = env.number("COCKPIT_FOLLOW_SECONDS", 2.0)
+COCKPIT_CHUNK_SIZE = env.integer("COCKPIT_CHUNK_SIZE", 50)
+COCKPIT_CHUNK_CONCURRENCY = env.integer("COCKPIT_CHUNK_CONCURRENCY", 8)
+COCKPIT_OPERATION_LEASE_SECONDS = env.integer("COCKPIT_OPERATION_LEASE_SECONDS", 60)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The demo's fallback where no redis-server is installed: messages are files.
     _broker_dir = VAR_DIR / "broker"

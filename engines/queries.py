@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -121,6 +121,31 @@ class ProcessInstanceQuery(_Query):
     sorting: tuple[Sort, ...] = field(default=())
 
     _renamed = {"tenant_ids": "tenantIdIn", "activity_ids": "activityIdIn"}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (for a stored operation); `from_dict` gives the same query back."""
+        return {
+            item.name: [asdict(v) for v in value] if item.name in ("variables", "sorting") else value
+            for item in fields(self)
+            if (value := getattr(self, item.name)) not in (None, ())
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProcessInstanceQuery:
+        known = {item.name for item in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown query fields: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name == "variables":
+                value = tuple(VariableFilter(**v) for v in value)
+            elif name == "sorting":
+                value = tuple(Sort(**s) for s in value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[name] = value
+        return cls(**values)
 
     def to_params(self) -> dict[str, Any]:
         """The same query in the GET form: comma lists, name_op_value variables, one sort."""

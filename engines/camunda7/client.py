@@ -604,12 +604,14 @@ class Camunda7Client(EngineClient):
         process_instance_id: str | None = None,
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
+        job_definition_id: str | None = None,
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
     ) -> list[Job]:
+        """Jobs; a batch's failed jobs are those of its batchJobDefinitionId."""
         # GET /job
-        params = _job_filters(process_instance_id, with_exception, no_retries_left)
+        params = _job_filters(process_instance_id, with_exception, no_retries_left, job_definition_id)
         return self._many(Job, "GET", "/job", params={**params, **_sort(sort), **_page(offset, limit)})
 
     def count_jobs(
@@ -618,11 +620,11 @@ class Camunda7Client(EngineClient):
         process_instance_id: str | None = None,
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
+        job_definition_id: str | None = None,
     ) -> int:
         # GET /job/count
-        return self._count(
-            "GET", "/job/count", params=_job_filters(process_instance_id, with_exception, no_retries_left)
-        )
+        params = _job_filters(process_instance_id, with_exception, no_retries_left, job_definition_id)
+        return self._count("GET", "/job/count", params=params)
 
     def get_job(self, job_id: str) -> Job:
         # GET /job/{id}
@@ -785,9 +787,12 @@ def _incident_filters(process_instance_id, process_definition_id, incident_type,
     }
 
 
-def _job_filters(process_instance_id, with_exception, no_retries_left) -> dict[str, Any]:
+def _job_filters(
+    process_instance_id, with_exception, no_retries_left, job_definition_id=None
+) -> dict[str, Any]:
     return {
         "processInstanceId": process_instance_id,
+        "jobDefinitionId": job_definition_id,
         "withException": with_exception,
         "noRetriesLeft": no_retries_left,
     }

@@ -1,0 +1,102 @@
+"""Long work started through the dashboard, recorded so that nothing is lost when a worker dies.
+
+An operation is handed either to an engine batch (the engine does the work; we follow its
+statistics) or worked through here in chunks, one row per item, each with its own result.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Operation(models.Model):
+    class Mode(models.TextChoices):
+        ENGINE_BATCH = "engine_batch", "Engine batch"
+        CHUNKED = "chunked", "Item by item"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        COMPLETED = "completed"
+        FAILED = "failed"  # the operation itself could not be done (the engine refused it, say)
+        CANCELLED = "cancelled"
+
+    FINISHED = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, db_index=True)
+    engine = models.CharField(max_length=40, db_index=True)
+    kind = models.CharField(max_length=40)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    # Plain values only: ids, an engine query as JSON, the action's options.
+    parameters = models.JSONField(default=dict, blank=True)
+    engine_batch_id = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # Who works on a chunked operation, until when: another worker takes over when it runs out.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Whether its user has been told that it finished.
+    notified = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.engine} ({self.status})"
+
+    def get_kind_display(self) -> str:
+        from batches.kinds import KINDS
+
+        kind = KINDS.get(self.kind)
+        return kind.label if kind else self.kind
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.finished else 0
+        return min(100, round(100 * (self.done + self.failed) / self.total))
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.done - self.failed)
+
+
+class OperationItem(models.Model):
+    """One instance (or job) of a chunked operation and what happened to it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        STARTED = "started"  # sent to the engine; the result is not recorded yet
+        DONE = "done"
+        FAILED = "failed"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="items")
+    seq = models.PositiveIntegerField()
+    target = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    result = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["operation", "seq"], name="operation_item_seq")]
+        indexes = [models.Index(fields=["operation", "state", "seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.state}"

@@ -1,0 +1,156 @@
+"""Long operations worked through by the service functions the tasks call, against the demo engine."""
+
+import time
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from audit.models import AuditEntry
+from batches import operations
+from batches.models import Operation, OperationItem
+from cockpit.engines import client as engine_client
+from engines.queries import ProcessInstanceQuery
+from engines.variables import TypedValue, VariableType, encode
+
+pytestmark = pytest.mark.django_db
+INSTANCES = 120
+
+
+def orders() -> dict:
+    return {
+        "query": ProcessInstanceQuery(process_definition_key="order", root_process_instances=True).to_dict()
+    }
+
+
+def note(text: str) -> dict:
+    return {"name": "note", "value": encode(TypedValue(VariableType.STRING, text))}
+
+
+def work_to_the_end(operation: Operation, owner: str = "test") -> Operation:
+    while operations.work_chunk(operation.pk, owner) == operations.MORE:
+        pass
+    return Operation.objects.get(pk=operation.pk)
+
+
+def test_starting_needs_the_kinds_permission_and_is_audited(make_user, on_demo):
+    with pytest.raises(PermissionDenied):
+        operations.start(user=make_user("Viewer"), engine="demo", kind="suspend", parameters=orders())
+    support = make_user("Support")
+    with pytest.raises(PermissionDenied):
+        operations.start(user=support, engine="demo", kind="delete", parameters=orders())
+    operation = operations.start(
+        user=support, engine="demo", kind="set_variable_each", parameters={**orders(), **note("x")}
+    )
+    assert (operation.status, operation.mode, operation.username) == ("queued", "chunked", "support")
+    entry = AuditEntry.objects.get(action="operation.set_variable_each")
+    assert (
+        entry.target_id == str(operation.pk)
+        and entry.parameters["targets"] == "the instances matching a filter"
+    )
+
+
+def test_item_by_item_work_records_each_items_result(make_user, on_demo, settings):
+    settings.COCKPIT_CHUNK_SIZE = 7
+    user = make_user("Support")
+    operation = operations.start(
+        user=user, engine="demo", kind="set_variable_each", parameters={**orders(), **note("checked")}
+    )
+    operation = work_to_the_end(operation)
+    engine = engine_client("demo")
+    total = engine.count_instances(
+        ProcessInstanceQuery(process_definition_key="order", root_process_instances=True)
+    )
+    assert (operation.status, operation.total, operation.done, operation.failed) == (
+        "completed",
+        total,
+        total,
+        0,
+    )
+    assert set(operation.items.values_list("state", "result", "attempts")) == {("done", "note set", 1)}
+    for item in operation.items.all()[:5]:
+        assert engine.get_variable(item.target, "note").value == "checked"
+
+
+def test_items_a_dead_worker_started_are_checked_not_repeated(make_user, on_demo, settings):
+    settings.COCKPIT_CHUNK_SIZE = 5
+    operation = operations.start(
+        user=make_user("Support"),
+        engine="demo",
+        kind="set_variable_each",
+        parameters={**orders(), **note("once")},
+    )
+    assert operations.work_chunk(operation.pk, "first") == operations.MORE
+    engine = engine_client("demo")
+    # A worker claimed the next five, applied two of them, and died before recording anything.
+    claimed = list(operation.items.filter(state="pending")[:5])
+    for item in claimed[:2]:
+        engine.set_variable(item.target, "note", TypedValue(VariableType.STRING, "once"))
+    OperationItem.objects.filter(pk__in=[i.pk for i in claimed]).update(state="started")
+    Operation.objects.filter(pk=operation.pk).update(lease_owner="dead", lease_until=None)
+
+    operation = work_to_the_end(operation, owner="second")
+    results = dict(operation.items.filter(pk__in=[i.pk for i in claimed]).values_list("target", "result"))
+    assert [results[i.target] for i in claimed[:2]] == ["applied before its worker stopped"] * 2
+    assert [results[i.target] for i in claimed[2:]] == ["note set"] * 3
+    assert operation.status == "completed" and operation.done == operation.total
+
+
+def test_a_live_lease_keeps_a_second_worker_out(make_user, on_demo):
+    operation = operations.start(
+        user=make_user("Operator"), engine="demo", kind="retry_incidents", parameters=orders()
+    )
+    Operation.objects.filter(pk=operation.pk).update(lease_owner="other")
+    assert operations._lease(operation.pk, "other")
+    assert operations.work_chunk(operation.pk, "me") == operations.BUSY
+
+
+def test_failed_items_keep_their_error_and_run_again_when_retried(make_user, on_demo):
+    user = make_user("Operator")
+    engine = engine_client("demo")
+    [gone, *rest] = [
+        i.id for i in engine.list_instances(ProcessInstanceQuery(process_definition_key="loan"), limit=3)
+    ]
+    engine.delete_instance(gone)
+    operation = operations.start(
+        user=user, engine="demo", kind="set_variable_each", parameters={"ids": [gone, *rest], **note("n")}
+    )
+    operation = work_to_the_end(operation)
+    assert (operation.done, operation.failed) == (2, 1)
+    failed = operation.items.get(state="failed")
+    assert failed.target == gone and "does not exist" in failed.result
+    assert operations.retry_failed(operation, user=user) == 1
+    operation = work_to_the_end(Operation.objects.get(pk=operation.pk))
+    assert (operation.done, operation.failed, operation.items.get(target=gone).attempts) == (2, 1, 2)
+
+
+def test_an_engine_batch_is_handed_over_once_and_followed_to_its_end(make_user, on_demo):
+    engine = engine_client("demo")
+    query = ProcessInstanceQuery(process_definition_key="loan", root_process_instances=True, active=True)
+    expected = engine.count_instances(query)
+    operation = operations.start(
+        user=make_user("Operator"), engine="demo", kind="suspend", parameters={"query": query.to_dict()}
+    )
+    operations.hand_over(operation)
+    batch_id = operation.engine_batch_id
+    operations.hand_over(Operation.objects.get(pk=operation.pk))  # again: nothing new is created
+    assert Operation.objects.get(pk=operation.pk).engine_batch_id == batch_id
+    assert engine.count_batches() >= 1
+    deadline = time.monotonic() + 20
+    while operations.follow(Operation.objects.get(pk=operation.pk)):
+        assert time.monotonic() < deadline, "the engine batch did not end"
+        time.sleep(0.2)
+    operation = Operation.objects.get(pk=operation.pk)
+    assert (operation.status, operation.total, operation.done) == ("completed", expected, expected)
+    assert engine.count_instances(query) == 0
+
+
+def test_an_engine_refusal_ends_the_operation_with_the_engines_message(make_user, on_demo):
+    operation = operations.start(
+        user=make_user("Operator"),
+        engine="demo",
+        kind="suspend",
+        parameters={"query": ProcessInstanceQuery(business_key="NO-SUCH-KEY").to_dict()},
+    )
+    operations.hand_over(operation)
+    operation = Operation.objects.get(pk=operation.pk)
+    assert operation.status == "failed" and "processInstanceIds is empty" in operation.error
