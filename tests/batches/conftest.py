@@ -69,12 +69,16 @@ def broker(redis_url, settings):
     """This process sends tasks to the real Redis."""
     from cockpit.celery import app
 
+    def use(url):
+        app.conf.broker_url = url
+        # Connections made for the old broker are dropped; new ones are made on the next send.
+        app._pool = None
+        app.amqp._producer_pool = None
+
     previous = app.conf.broker_url
-    app.conf.broker_url = redis_url
-    app.pool.force_close_all()
+    use(redis_url)
     yield redis_url
-    app.conf.broker_url = previous
-    app.pool.force_close_all()
+    use(previous)
 
 
 class Workers:
