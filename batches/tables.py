@@ -13,6 +13,9 @@ class BatchTable(EngineTable):
     create_user_id = tables.Column(verbose_name="Created by")
     suspended = tables.Column(verbose_name="State")
     tenant_id = tables.Column(verbose_name="Tenant")
+    actions = tables.TemplateColumn(
+        template_name="batches/_batch_actions.html", verbose_name="", empty_values=()
+    )
 
     engine_sort = {"id": "batchId", "tenant_id": "tenantId"}
 

@@ -1,12 +1,37 @@
+"""The Batches page: the engine's batches and the dashboard's own long operations, updating live."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from accounts.permissions import requires
 from accounts.roles import Perm
+from audit.log import audited
+from batches import operations
+from batches.kinds import KINDS, describe
+from batches.models import Operation
 from batches.tables import BatchTable
 from cockpit.engines import engine_scoped
-from cockpit.lists import render_engine_list
 from cockpit.paging import engine_table
+
+RECENT = 25
+
+
+def _live(request: HttpRequest, template: str, context: dict, *, running: bool) -> HttpResponse:
+    """The page, or for htmx polling its live part; 286 tells htmx to stop polling once all is done."""
+    if not request.htmx:
+        return render(request, template, context)
+    response = render(request, f"{template}#live", context)
+    if not running:
+        stop = HttpResponseStopPolling(response.content)
+        stop["Content-Type"] = response["Content-Type"]
+        return stop
+    return response
 
 
 @require_GET
@@ -18,6 +43,82 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         return request.engine.batch_statistics(sort=sort, offset=offset, limit=limit)
 
     table, page = engine_table(request, BatchTable, fetch)
-    return render_engine_list(
-        request, table, page, title="Batches", empty="No batches are running on this engine."
-    )
+    recent = list(Operation.objects.filter(engine=request.engine.config.name)[:RECENT])
+    running = any(not op.finished for op in recent) or page.shown > 0
+    context = {"table": table, "page": page, "operations": recent, "running": running}
+    return _live(request, "batches/batches.html", context, running=running)
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
+    context = {
+        "operation": operation,
+        "targets": describe(operation.parameters),
+        "failed_items": operation.items.filter(state="failed")[:200],
+        "can_retry": request.user.has_perm(KINDS[operation.kind].perm) if operation.kind in KINDS else False,
+    }
+    return _live(request, "batches/operation.html", context, running=not operation.finished)
+
+
+@require_POST
+@requires(Perm.VIEW)
+@engine_scoped
+def operation_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
+    if operation.kind not in KINDS or not request.user.has_perm(KINDS[operation.kind].perm):
+        raise PermissionDenied("Retrying needs the permission the operation itself needs.")
+    count = operations.retry_failed(operation, user=request.user)
+    messages.success(request, f"{count} failed item(s) will run again." if count else "Nothing had failed.")
+    return redirect("operation_detail", engine=operation.engine, pk=operation.pk)
+
+
+@require_POST
+@requires(Perm.OPERATE)
+@engine_scoped
+def batch_suspend(request: HttpRequest, batch_id: str) -> HttpResponse:
+    suspended = request.POST.get("suspended") == "true"
+    action = "batch.suspend" if suspended else "batch.activate"
+    with audited(
+        user=request.user,
+        engine=request.engine.config.name,
+        action=action,
+        target_type="batch",
+        target_id=batch_id,
+    ):
+        # PUT /batch/{id}/suspended
+        request.engine.set_batch_suspended(batch_id, suspended=suspended)
+    messages.success(request, f"Batch {batch_id} {'suspended' if suspended else 'activated'}.")
+    return redirect("batch_list", engine=request.engine.config.name)
+
+
+@require_POST
+@requires(Perm.OPERATE)
+@engine_scoped
+def batch_delete(request: HttpRequest, batch_id: str) -> HttpResponse:
+    cascade = request.POST.get("cascade") == "true"
+    with audited(
+        user=request.user, engine=request.engine.config.name, action="batch.delete", target_type="batch",
+        target_id=batch_id, parameters={"cascade": cascade},
+    ):  # fmt: skip
+        # DELETE /batch/{id}
+        request.engine.delete_batch(batch_id, cascade=cascade)
+    messages.success(request, f"Batch {batch_id} deleted.")
+    return redirect("batch_list", engine=request.engine.config.name)
+
+
+@require_GET
+def my_operations(request: HttpRequest) -> HttpResponse:
+    """The header's indicator: the user's running operations, and a note for each that finished."""
+    mine = Operation.objects.filter(user=request.user)
+    running = list(mine.exclude(status__in=Operation.FINISHED)[:10])
+    finished = list(mine.filter(status__in=Operation.FINISHED, notified=False)[:10])
+    Operation.objects.filter(pk__in=[op.pk for op in finished]).update(notified=True)
+    response = render(request, "batches/_indicator.html", {"running": running, "finished": finished})
+    if not running:
+        stop = HttpResponseStopPolling(response.content)
+        stop["Content-Type"] = response["Content-Type"]
+        return stop
+    return response

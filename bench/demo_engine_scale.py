@@ -84,7 +84,7 @@ def main() -> None:
             rows.append((name, f"{size:,}", f"{statistics.median(times):.1f} ms", f"{max(times):.1f} ms"))
     server.shutdown()
     server.server_close()
-    widths = [max(len(row[i]) for row in rows + [("what", "result", "median", "worst")]) for i in range(4)]
+    widths = [max(len(row[i]) for row in [*rows, ("what", "result", "median", "worst")]) for i in range(4)]
     for row in [("what", "result", "median", "worst"), *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from batches.views import batch_list
+from batches.views import my_operations
 from dashboard import views as dashboard_views
 from definitions.views import definition_list
 from incidents.views import incident_list
@@ -18,6 +18,7 @@ urlpatterns = [
     path("e/<str:engine>/processes/", definition_list, name="definition_list"),
     path("e/<str:engine>/instances/", instance_list, name="instance_list"),
     path("e/<str:engine>/incidents/", incident_list, name="incident_list"),
-    path("e/<str:engine>/batches/", batch_list, name="batch_list"),
+    path("e/<str:engine>/batches/", include("batches.urls")),
+    path("operations/mine/", my_operations, name="my_operations"),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Pages an anonymous visitor must reach to be able to log in at all.
 PUBLIC = {"login", "logout", "admin:login", "javascript-catalog"}
 
-SAMPLE_ARGUMENTS = {"engine": "demo"}
+SAMPLE_ARGUMENTS = {"engine": "demo", "pk": "1"}
 
 
 def all_patterns(resolver=None, prefix="", namespace=""):
