@@ -62,6 +62,12 @@ class Operation(models.Model):
         return kind.label if kind else self.kind
 
     @property
+    def targets(self) -> str:
+        from batches.kinds import describe
+
+        return describe(self.parameters)
+
+    @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
 

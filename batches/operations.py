@@ -34,10 +34,21 @@ log = logging.getLogger(__name__)
 Item = OperationItem.State
 
 
-def start(*, user: AbstractBaseUser, engine: str, kind: str, parameters: dict[str, Any]) -> Operation:
-    """Record the operation and queue it once the record is committed; the caller's view returns at once."""
+def _queue(operation_id: int) -> None:
+    """Hand the operation to a worker. With the broker unreachable it stays queued (recorded, shown
+    on the Batches page) and the next worker to start picks it up (tasks.resume_operations)."""
     from batches.tasks import run_operation
 
+    try:
+        run_operation.apply_async((operation_id,), retry=False)
+    except Exception:  # kombu's connection errors vary by transport
+        log.warning(
+            "operation %s stays queued: the task queue could not be reached", operation_id, exc_info=True
+        )
+
+
+def start(*, user: AbstractBaseUser, engine: str, kind: str, parameters: dict[str, Any]) -> Operation:
+    """Record the operation and queue it once the record is committed; the caller's view returns at once."""
     spec = KINDS[kind]
     if not user.has_perm(spec.perm):
         raise PermissionDenied(f"{spec.label} needs the permission {spec.perm.codename}.")
@@ -58,7 +69,7 @@ def start(*, user: AbstractBaseUser, engine: str, kind: str, parameters: dict[st
             target_id=str(operation.pk),
             parameters={"targets": describe(parameters), **parameters},
         ):
-            transaction.on_commit(lambda: run_operation.delay(operation.pk))
+            transaction.on_commit(lambda: _queue(operation.pk))
     return operation
 
 
@@ -127,8 +138,6 @@ def follow(operation: Operation) -> bool:
 
 def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
     """Run the failed part again: failed items go back to the queue, failed batch jobs get retries."""
-    from batches.tasks import run_operation
-
     with audited(
         user=user, engine=operation.engine, action="operation.retry_failed", target_type="operation",
         target_id=str(operation.pk),
@@ -147,7 +156,7 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
         Operation.objects.filter(pk=operation.pk).update(
             status=Operation.Status.RUNNING, finished_at=None, notified=False
         )
-        transaction.on_commit(lambda: run_operation.delay(operation.pk))
+        transaction.on_commit(lambda: _queue(operation.pk))
     return count
 
 

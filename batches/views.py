@@ -13,7 +13,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
 from batches import operations
-from batches.kinds import KINDS, describe
+from batches.kinds import KINDS
 from batches.models import Operation
 from batches.tables import BatchTable
 from cockpit.engines import engine_scoped
@@ -56,7 +56,6 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
     context = {
         "operation": operation,
-        "targets": describe(operation.parameters),
         "failed_items": operation.items.filter(state="failed")[:200],
         "can_retry": request.user.has_perm(KINDS[operation.kind].perm) if operation.kind in KINDS else False,
     }

@@ -6,6 +6,9 @@ from django.contrib.auth.models import Group
 from accounts.roles import ROLES
 from engines.config import EngineConfig
 
+# Browser fixtures (headless Chromium) for the journeys in every package.
+pytest_plugins = ["tests.browser.fixtures"]
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

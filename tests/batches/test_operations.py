@@ -154,3 +154,19 @@ def test_an_engine_refusal_ends_the_operation_with_the_engines_message(make_user
     operations.hand_over(operation)
     operation = Operation.objects.get(pk=operation.pk)
     assert operation.status == "failed" and "processInstanceIds is empty" in operation.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_task_queue_unreachable_an_operation_is_kept_queued_for_the_next_worker(make_user, on_demo):
+    from cockpit.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url, app._pool, app.amqp._producer_pool = "redis://127.0.0.1:9/0", None, None
+    try:
+        operation = operations.start(
+            user=make_user("Operator"), engine="demo", kind="suspend", parameters=orders()
+        )
+    finally:
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = previous, None, None
+    assert Operation.objects.get(pk=operation.pk).status == "queued"
+    assert [op.pk for op in operations.unfinished()] == [operation.pk]
