@@ -6,7 +6,6 @@ from batches.views import my_operations
 from dashboard import views as dashboard_views
 from definitions.views import definition_list
 from incidents.views import incident_list
-from instances.views import instance_list
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -16,7 +15,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("e/<str:engine>/", dashboard_views.dashboard, name="dashboard"),
     path("e/<str:engine>/processes/", definition_list, name="definition_list"),
-    path("e/<str:engine>/instances/", instance_list, name="instance_list"),
+    path("e/<str:engine>/instances/", include("instances.urls")),
     path("e/<str:engine>/incidents/", incident_list, name="incident_list"),
     path("e/<str:engine>/batches/", include("batches.urls")),
     path("operations/mine/", my_operations, name="my_operations"),

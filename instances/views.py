@@ -1,25 +1,183 @@
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+"""The process instance list: filter, sort, page, count, export, and act on many instances at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
+from batches import operations
+from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
-from cockpit.lists import render_engine_list
 from cockpit.paging import engine_table
 from engines.queries import ProcessInstanceQuery
+from instances.bulk import BulkActionForm
+from instances.forms import OPERATOR_LABELS, VALUE_TYPES, InstanceFilterForm
+from instances.rows import with_details
 from instances.tables import InstanceTable
+
+EXPORT_PAGE = 500
+
+
+def _filtered(
+    request: HttpRequest, data: QueryDict
+) -> tuple[InstanceFilterForm, ProcessInstanceQuery | None, bool]:
+    """The form, its engine query (None: nothing can match), and whether the form was valid."""
+    form = InstanceFilterForm(data)
+    if not form.is_valid():
+        return form, None, False
+    try:
+        return form, form.query(request.engine), True
+    except forms.ValidationError:
+        return form, None, False
 
 
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
 def instance_list(request: HttpRequest) -> HttpResponse:
+    form, query, valid = _filtered(request, request.GET)
+
     def fetch(sort, offset, limit):
+        if query is None:
+            return []
+        sorted_query = ProcessInstanceQuery(**{**query.__dict__, "sorting": (sort,) if sort else ()})
         # POST /process-instance
-        query = ProcessInstanceQuery(sorting=(sort,) if sort else ())
-        return request.engine.list_instances(query, offset=offset, limit=limit)
+        return with_details(
+            request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
+        )
 
     table, page = engine_table(request, InstanceTable, fetch)
-    return render_engine_list(
-        request, table, page, title="Process instances", empty="No running process instances."
-    )
+    context = {
+        "form": form,
+        "valid": valid,
+        "nothing_can_match": valid and query is None,
+        "filtered": bool(_filter_string(request.GET)),
+        "table": table,
+        "page": page,
+        "filter_string": _filter_string(request.GET),
+        "operators": OPERATOR_LABELS,
+        "value_types": VALUE_TYPES,
+        "actions": BulkActionForm.ACTIONS,
+    }
+    template = "instances/list.html#results" if request.htmx else "instances/list.html"
+    return render(request, template, context)
+
+
+def _filter_string(data: QueryDict) -> str:
+    """The filter part of a query string (no paging or sorting), to count, export or act on the same set."""
+    kept = data.copy()
+    for key in ("offset", "limit", "sort"):
+        kept.pop(key, None)
+    return kept.urlencode()
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def instance_count(request: HttpRequest) -> HttpResponse:
+    """Its own fragment, so a slow count on a large engine never holds up the table."""
+    _form, query, valid = _filtered(request, request.GET)
+    # POST /process-instance/count
+    count = request.engine.count_instances(query) if query is not None else 0
+    return render(request, "instances/list.html#count", {"count": count, "valid": valid})
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def instance_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every matching instance, fetched and written page by page: memory stays flat however many."""
+    if fmt not in ("csv", "json"):
+        raise Http404("Export is to csv or json.")
+    _form, query, valid = _filtered(request, request.GET)
+    if not valid:
+        return HttpResponse("The filter is not valid; fix it on the list page first.", status=400)
+    rows = _all_rows(request.engine, query)
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(_json(rows), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="instances-{request.engine.config.name}.{fmt}"'
+    return response
+
+
+def _all_rows(engine, query: ProcessInstanceQuery | None) -> Iterator[dict]:
+    offset = 0
+    while query is not None:
+        # POST /process-instance, a page at a time
+        page = engine.list_instances(query, offset=offset, limit=EXPORT_PAGE)
+        for row in with_details(engine, page):
+            yield {
+                "id": row.id,
+                "definitionId": row.instance.definition_id,
+                "definitionKey": row.definition.key if row.definition else None,
+                "definitionVersion": row.definition.version if row.definition else None,
+                "businessKey": row.instance.business_key,
+                "state": row.state,
+                "tenantId": row.instance.tenant_id,
+                "startTime": row.start_time.isoformat() if row.start_time else None,
+            }
+        if len(page) < EXPORT_PAGE:
+            return
+        offset += EXPORT_PAGE
+
+
+def _csv(rows: Iterator[dict]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(buffer, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _json(rows: Iterator[dict]) -> Iterator[str]:
+    yield "["
+    for n, row in enumerate(rows):
+        yield ("," if n else "") + json.dumps(row)
+    yield "]"
+
+
+@require_POST
+@requires(Perm.VIEW)
+@engine_scoped
+def bulk_action(request: HttpRequest) -> HttpResponse:
+    """Step one shows what will happen to how many instances, with the action's options;
+    step two (confirm) hands it to a worker and lands on the operation's progress."""
+    bulk = BulkActionForm(request.POST)
+    filter_data = QueryDict(request.POST.get("filter", ""))
+    _form, query, valid = _filtered(request, filter_data)
+    context = {
+        "bulk": bulk,
+        "filter_string": request.POST.get("filter", ""),
+        "selected": request.POST.getlist("ids"),
+    }
+    if not bulk.is_valid() or not valid:
+        return render(request, "instances/bulk_confirm.html", context, status=400)
+    kind = KINDS[bulk.kind]
+    if not request.user.has_perm(kind.perm):
+        return render(request, "instances/bulk_confirm.html", {**context, "forbidden": kind}, status=403)
+    ids = bulk.cleaned_data["scope"] == "selected"
+    count = len(context["selected"]) if ids else (request.engine.count_instances(query) if query else 0)
+    context.update(kind=kind, count=count)
+    if "confirm" not in request.POST or not count:
+        return render(request, "instances/bulk_confirm.html", context)
+    parameters = {"ids": context["selected"]} if ids else {"query": query.to_dict()}
+    operation = operations.start(
+        user=request.user, engine=request.engine.config.name, kind=bulk.kind,
+        parameters={**parameters, **bulk.options()},
+    )  # fmt: skip
+    return redirect("operation_detail", engine=operation.engine, pk=operation.pk)

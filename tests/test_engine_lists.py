@@ -25,8 +25,8 @@ def engine():
 def test_the_instance_list_asks_for_one_row_more_than_it_shows(viewer_client, engine):
     route = engine.post("/process-instance").respond(json=instances(21))
     response = viewer_client.get("/e/demo/instances/", {"limit": 20})
-    assert route.calls.last.request.url.params["maxResults"] == "21"
-    assert route.calls.last.request.url.params["firstResult"] == "0"
+    assert route.calls[0].request.url.params["maxResults"] == "21"
+    assert route.calls[0].request.url.params["firstResult"] == "0"
     body = response.content.decode()
     assert "order-19" in body and "order-20" not in body
     assert 'rel="next"' in body and 'rel="prev"' not in body
@@ -43,7 +43,7 @@ def test_the_last_page_has_no_next_link(viewer_client, engine):
 def test_sorting_a_column_is_the_engines_sort(viewer_client, engine):
     route = engine.post("/process-instance").respond(json=instances(3))
     viewer_client.get("/e/demo/instances/", {"sort": "-business_key"})
-    assert json.loads(route.calls.last.request.content)["sorting"] == [
+    assert json.loads(route.calls[0].request.content)["sorting"] == [
         {"sortBy": "businessKey", "sortOrder": "desc"}
     ]
 
@@ -51,14 +51,14 @@ def test_sorting_a_column_is_the_engines_sort(viewer_client, engine):
 def test_a_sort_the_engine_does_not_have_is_ignored(viewer_client, engine):
     route = engine.post("/process-instance").respond(json=instances(3))
     viewer_client.get("/e/demo/instances/", {"sort": "state"})
-    assert "sorting" not in json.loads(route.calls.last.request.content)
+    assert "sorting" not in json.loads(route.calls[0].request.content)
 
 
 def test_rows_keep_the_engines_order(viewer_client, engine):
     rows = [{**INSTANCE, "id": i, "businessKey": i} for i in ("c-row", "a-row", "b-row")]
     engine.post("/process-instance").respond(json=rows)
     body = viewer_client.get("/e/demo/instances/", {"sort": "business_key"}).content.decode()
-    assert [m for m in re.findall(r"[abc]-row", body)][::2] == ["c-row", "a-row", "b-row"]
+    assert list(dict.fromkeys(re.findall(r"[abc]-row", body))) == ["c-row", "a-row", "b-row"]
 
 
 def test_with_htmx_only_the_results_are_sent(viewer_client, engine):

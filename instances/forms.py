@@ -1,0 +1,184 @@
+"""The instance list's filters: read from the query string (so every search is a link), checked,
+and turned into the engine's process-instance query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+
+from engines.queries import (
+    VARIABLE_OPERATORS,
+    HistoricProcessInstanceQuery,
+    ProcessInstanceQuery,
+    VariableFilter,
+)
+
+# How many instances a start-time filter may match: the engine filters start times only in its
+# history, so those ids are passed to the runtime query.
+STARTED_LIMIT = 1000
+VALUE_TYPES = (("string", "Text"), ("number", "Number"), ("boolean", "Boolean"), ("date", "Date"))
+OPERATOR_LABELS = {"eq": "=", "neq": "≠", "gt": ">", "gteq": "≥", "lt": "<", "lteq": "≤", "like": "like"}
+
+
+class VariableRow:
+    """One `name operator value` row, as typed; `error` says what is wrong with it."""
+
+    def __init__(self, name: str, operator: str, kind: str, value: str) -> None:
+        self.name, self.operator, self.kind, self.value = name.strip(), operator, kind, value
+        self.error = ""
+        self.filter: VariableFilter | None = None
+        if not self.name:
+            self.error = "Name the variable."
+        elif operator not in VARIABLE_OPERATORS:
+            self.error = "Choose a comparison."
+        else:
+            try:
+                typed = _typed(kind, value, operator)
+            except ValueError as error:
+                self.error = str(error)
+            else:
+                self.filter = VariableFilter(self.name, operator, typed)
+
+
+def _typed(kind: str, value: str, operator: str) -> Any:
+    if operator == "like" and kind != "string":
+        raise ValueError("'like' compares text only; use % as the wildcard.")
+    if kind == "number":
+        try:
+            return int(value) if value.strip().lstrip("-").isdigit() else float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number.") from None
+    if kind == "boolean":
+        if value.lower() not in ("true", "false"):
+            raise ValueError("A boolean is true or false.")
+        return value.lower() == "true"
+    if kind == "date":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("A date is like 2026-11-22 or 2026-11-22T09:30.") from None
+        return moment if moment.tzinfo else timezone.make_aware(moment)
+    return value
+
+
+class InstanceFilterForm(forms.Form):
+    definition_key = forms.CharField(required=False, label="Process (key)")
+    version = forms.IntegerField(required=False, min_value=1, label="Version")
+    business_key = forms.CharField(required=False, label="Business key")
+    business_key_like = forms.CharField(
+        required=False, label="Business key like", help_text="% is the wildcard"
+    )
+    instance_ids = forms.CharField(
+        required=False, label="Instance ids", help_text="separated by commas or spaces"
+    )
+    state = forms.ChoiceField(
+        required=False, choices=(("", "Any"), ("active", "Active"), ("suspended", "Suspended")), label="State"
+    )
+    with_incident = forms.BooleanField(required=False, label="With incidents")
+    incident_type = forms.CharField(required=False, label="Incident type")
+    incident_message_like = forms.CharField(required=False, label="Incident message like")
+    activity_id = forms.CharField(required=False, label="Waiting in activity")
+    tenant_id = forms.CharField(required=False, label="Tenant")
+    root_only = forms.BooleanField(required=False, label="Root instances only")
+    super_instance = forms.CharField(required=False, label="Called by instance")
+    sub_instance = forms.CharField(required=False, label="Calling instance")
+    started_after = forms.DateTimeField(
+        required=False, label="Started after", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    started_before = forms.DateTimeField(
+        required=False, label="Started before", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    names_ignore_case = forms.BooleanField(required=False, label="Variable names ignore case")
+    values_ignore_case = forms.BooleanField(required=False, label="Variable values ignore case")
+
+    def __init__(self, data: QueryDict, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        names, operators = data.getlist("var_name"), data.getlist("var_op")
+        kinds, values = data.getlist("var_type"), data.getlist("var_value")
+        self.variable_rows = [
+            VariableRow(name, op, kind, value)
+            for name, op, kind, value in zip(names, operators, kinds, values, strict=False)
+            if name.strip() or value.strip()
+        ]
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and not any(row.error for row in self.variable_rows)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("version") and not data.get("definition_key"):
+            self.add_error("version", "A version belongs to a process: give its key too.")
+        after, before = data.get("started_after"), data.get("started_before")
+        if after and before and after > before:
+            self.add_error("started_before", "This is before 'Started after'.")
+        return data
+
+    @property
+    def instance_id_list(self) -> tuple[str, ...]:
+        raw = self.cleaned_data.get("instance_ids") or ""
+        return tuple(part for part in raw.replace(",", " ").split() if part)
+
+    def query(self, engine) -> ProcessInstanceQuery | None:
+        """The engine query for the valid form (None: nothing can match); may ask the engine for a
+        definition id or for the ids of instances started in a window."""
+        data = self.cleaned_data
+        definition_id = None
+        if data.get("version"):
+            found = [
+                d
+                for d in engine.list_definitions(key=data["definition_key"], limit=200)
+                if d.version == data["version"]
+            ]
+            if not found:
+                self.add_error(
+                    "version", f"The process {data['definition_key']} has no version {data['version']}."
+                )
+                raise forms.ValidationError("no such version")
+            definition_id = found[0].id
+        ids = self.instance_id_list
+        if data.get("started_after") or data.get("started_before"):
+            started = self._started_ids(engine)
+            ids = tuple(i for i in ids if i in started) if ids else started
+            if not ids:
+                return None
+        return ProcessInstanceQuery(
+            process_instance_ids=ids,
+            business_key=data.get("business_key") or None,
+            business_key_like=data.get("business_key_like") or None,
+            process_definition_id=definition_id,
+            process_definition_key=None if definition_id else data.get("definition_key") or None,
+            active=True if data.get("state") == "active" else None,
+            suspended=True if data.get("state") == "suspended" else None,
+            with_incident=True if data.get("with_incident") else None,
+            incident_type=data.get("incident_type") or None,
+            incident_message_like=data.get("incident_message_like") or None,
+            activity_ids=(data["activity_id"],) if data.get("activity_id") else (),
+            tenant_ids=(data["tenant_id"],) if data.get("tenant_id") else (),
+            root_process_instances=True if data.get("root_only") else None,
+            super_process_instance=data.get("super_instance") or None,
+            sub_process_instance=data.get("sub_instance") or None,
+            variables=tuple(row.filter for row in self.variable_rows if row.filter),
+            variable_names_ignore_case=True if data.get("names_ignore_case") else None,
+            variable_values_ignore_case=True if data.get("values_ignore_case") else None,
+        )
+
+    def _started_ids(self, engine) -> tuple[str, ...]:
+        data = self.cleaned_data
+        query = HistoricProcessInstanceQuery(
+            unfinished=True,
+            started_after=data.get("started_after"),
+            started_before=data.get("started_before"),
+        )
+        # POST /history/process-instance: the runtime query has no start time
+        found = engine.list_historic_instances(query, limit=STARTED_LIMIT + 1)
+        if len(found) > STARTED_LIMIT:
+            self.add_error(
+                "started_after",
+                f"More than {STARTED_LIMIT:,} running instances started in that window: narrow it.",
+            )
+            raise forms.ValidationError("too many")
+        return tuple(h.id for h in found)
