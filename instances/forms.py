@@ -174,11 +174,11 @@ class InstanceFilterForm(forms.Form):
             started_before=data.get("started_before"),
         )
         # POST /history/process-instance: the runtime query has no start time
-        found = engine.list_historic_instances(query, limit=STARTED_LIMIT + 1)
-        if len(found) > STARTED_LIMIT:
+        found = engine.list_historic_instances(query, limit=STARTED_LIMIT)
+        if len(found) >= STARTED_LIMIT:
             self.add_error(
                 "started_after",
-                f"More than {STARTED_LIMIT:,} running instances started in that window: narrow it.",
+                f"{STARTED_LIMIT:,} or more running instances started in that window: narrow it.",
             )
             raise forms.ValidationError("too many")
         return tuple(h.id for h in found)

@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import ROLES
+from demo_engine.server import Faults
 from engines.config import EngineConfig
+from tests.demo_engine.conftest import start_server, stop_server
 
 # Browser fixtures (headless Chromium) for the journeys in every package.
 pytest_plugins = ["tests.browser.fixtures"]
@@ -67,3 +69,22 @@ def operator_client(client_as):
 @pytest.fixture
 def viewer_client(client_as):
     return client_as("Viewer")
+
+
+@pytest.fixture(scope="module")
+def demo(request):
+    """A demo engine of the module's own, with a little latency so that work takes a while."""
+    server = start_server(getattr(request.module, "INSTANCES", 300), seed=21, faults=Faults(latency_ms=2))
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture
+def on_demo(settings, demo):
+    """The dashboard's engine named demo is the demo engine (not the tests' fake one)."""
+    settings.ENGINES = {
+        "demo": EngineConfig(
+            name="demo", base_url=demo.url, username="demo", password="demo-pw", read_timeout=30
+        )
+    }
+    return demo

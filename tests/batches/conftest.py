@@ -10,10 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from demo_engine.server import Faults
-from engines import EngineConfig
-from tests.demo_engine.conftest import start_server, stop_server
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,25 +17,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def demo(request):
-    """A demo engine of the module's own, with a little latency so that work takes a while."""
-    server = start_server(getattr(request.module, "INSTANCES", 300), seed=21, faults=Faults(latency_ms=2))
-    yield server
-    stop_server(server)
-
-
-@pytest.fixture
-def on_demo(settings, demo):
-    """The dashboard's engine named demo is the demo engine (not the tests' fake one)."""
-    settings.ENGINES = {
-        "demo": EngineConfig(
-            name="demo", base_url=demo.url, username="demo", password="demo-pw", read_timeout=30
-        )
-    }
-    return demo
 
 
 @pytest.fixture(scope="session")
