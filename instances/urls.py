@@ -8,4 +8,6 @@ urlpatterns = [
     path("count/", views.instance_count, name="instance_count"),
     path("export.<str:fmt>", views.instance_export, name="instance_export"),
     path("bulk/", views.bulk_action, name="instance_bulk"),
+    path("searches/", views.save_search, name="save_search"),
+    path("searches/<int:pk>/delete/", views.delete_search, name="delete_search"),
 ]

@@ -8,8 +8,10 @@ import json
 from collections.abc import Iterator
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
@@ -21,6 +23,7 @@ from cockpit.paging import engine_table
 from engines.queries import ProcessInstanceQuery
 from instances.bulk import BulkActionForm
 from instances.forms import OPERATOR_LABELS, VALUE_TYPES, InstanceFilterForm
+from instances.models import SavedSearch
 from instances.rows import with_details
 from instances.tables import InstanceTable
 
@@ -67,6 +70,7 @@ def instance_list(request: HttpRequest) -> HttpResponse:
         "operators": OPERATOR_LABELS,
         "value_types": VALUE_TYPES,
         "actions": BulkActionForm.ACTIONS,
+        "saved": SavedSearch.objects.filter(user=request.user, engine=request.engine.config.name),
     }
     template = "instances/list.html#results" if request.htmx else "instances/list.html"
     return render(request, template, context)
@@ -181,3 +185,31 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
         parameters={**parameters, **bulk.options()},
     )  # fmt: skip
     return redirect("operation_detail", engine=operation.engine, pk=operation.pk)
+
+
+@require_POST
+@requires(Perm.VIEW)
+@engine_scoped
+def save_search(request: HttpRequest) -> HttpResponse:
+    """Keep the current filter under a name (the same name again replaces it)."""
+    name = request.POST.get("name", "").strip()[:100]
+    query_string = request.POST.get("filter", "")
+    engine = request.engine.config.name
+    if not name:
+        messages.error(request, "Give the search a name to save it.")
+    else:
+        SavedSearch.objects.update_or_create(
+            user=request.user, engine=engine, name=name, defaults={"query_string": query_string}
+        )
+        messages.success(request, f"Saved as “{name}”.")
+    return redirect(f"{reverse('instance_list', args=[engine])}?{query_string}")
+
+
+@require_POST
+@requires(Perm.VIEW)
+@engine_scoped
+def delete_search(request: HttpRequest, pk: int) -> HttpResponse:
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user, engine=request.engine.config.name)
+    search.delete()
+    messages.success(request, f"“{search.name}” deleted.")
+    return redirect("instance_list", engine=request.engine.config.name)

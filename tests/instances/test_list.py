@@ -200,3 +200,21 @@ def test_a_bad_option_is_explained_and_what_was_typed_is_kept(client_as, on_demo
         "/e/demo/instances/bulk/", {"action": "suspend", "scope": "selected", "filter": ""}
     )
     assert "Select instances in the list" in nothing.content.decode()
+
+
+def test_a_search_is_saved_under_a_name_for_its_user_only(client_as, make_user, on_demo):
+    viewer = client_as("Viewer")
+    response = viewer.post(
+        "/e/demo/instances/searches/",
+        {"name": "Stuck loans", "filter": "definition_key=loan&with_incident=on"},
+    )
+    assert response["Location"] == "/e/demo/instances/?definition_key=loan&with_incident=on"
+    body = viewer.get("/e/demo/instances/").content.decode()
+    assert "Stuck loans" in body and "?definition_key=loan&amp;with_incident=on" in body
+    assert "Stuck loans" not in client_as("Operator").get("/e/demo/instances/").content.decode()
+    assert (
+        "Give the search a name"
+        in viewer.post(
+            "/e/demo/instances/searches/", {"name": " ", "filter": ""}, follow=True
+        ).content.decode()
+    )
