@@ -8,8 +8,8 @@ from demo_engine.server import Faults
 from engines.config import EngineConfig
 from tests.demo_engine.conftest import start_server, stop_server
 
-# Browser fixtures (headless Chromium) for the journeys in every package.
-pytest_plugins = ["tests.browser.fixtures"]
+# Browser fixtures (headless Chromium), and a real Redis with real Celery workers, for every package.
+pytest_plugins = ["tests.browser.fixtures", "tests.celery_fixtures"]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still plain synchronous calls.

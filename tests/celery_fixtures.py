@@ -1,3 +1,5 @@
+"""A real Redis and real Celery worker processes, for the tests that need Celery as it runs."""
+
 import os
 import shutil
 import signal
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
