@@ -54,8 +54,17 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @engine_scoped
 def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
+    failed_jobs = []
+    if operation.mode == Operation.Mode.ENGINE_BATCH and operation.failed:
+        # GET /job?jobDefinitionId=: the engine keeps a failed batch job, with its error, until retried
+        failed_jobs = request.engine.list_jobs(
+            job_definition_id=operation.parameters.get("batch_job_definition_id"),
+            no_retries_left=True,
+            limit=200,
+        )
     context = {
         "operation": operation,
+        "failed_jobs": failed_jobs,
         "failed_items": operation.items.filter(state="failed")[:200],
         "can_retry": request.user.has_perm(KINDS[operation.kind].perm) if operation.kind in KINDS else False,
     }

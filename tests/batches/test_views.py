@@ -1,5 +1,7 @@
 """The Batches page, an operation's page, the engine batch actions and the header's indicator."""
 
+import time
+
 import pytest
 
 from audit.models import AuditEntry
@@ -110,3 +112,28 @@ def test_the_indicator_shows_running_work_and_tells_once_what_finished(client_as
     Operation.objects.filter(pk=running.pk).update(status="completed", notified=True)
     assert client.get("/operations/mine/").status_code == 286
     assert done.pk
+
+
+def test_an_engine_batch_operation_shows_the_engines_failed_jobs(client_as, make_user, on_demo):
+    engine = engine_client("demo")
+    [gone, kept] = [
+        i.id for i in engine.list_instances(ProcessInstanceQuery(process_definition_key="order"), limit=2)
+    ]
+    engine.delete_instance(gone)
+    batch = engine.delete_instances_async([gone, kept], reason="cleanup")
+    op = operation(
+        make_user("Operator", "owner"),
+        kind="delete",
+        mode="engine_batch",
+        status="running",
+        total=2,
+        failed=1,
+        engine_batch_id=batch.id,
+        parameters={"ids": [gone, kept], "batch_job_definition_id": batch.batch_job_definition_id},
+    )
+    deadline = time.monotonic() + 15
+    while not engine.list_jobs(job_definition_id=batch.batch_job_definition_id, no_retries_left=True):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    page = client_as("Viewer").get(f"/e/demo/batches/operations/{op.pk}/").content.decode()
+    assert f"Process instance with id {gone} does not exist" in page
