@@ -132,6 +132,18 @@ def count_of(store: Store, sql: str, args: list[Any]) -> dict:
     return {"count": store.db().execute(sql, args).fetchone()[0]}
 
 
+def table_page(
+    store: Store, params: dict, table: str, f: Filters, sorts: dict[str, str], default: str, dto
+) -> list:
+    """A sorted, paged list of one table's filtered rows, each as its DTO."""
+    sql = f"SELECT * FROM {table}{f.where()}{order(sorting_from_params(params), sorts, default)}{paging(params)}"
+    return [dto(row) for row in store.db().execute(sql, f.args)]
+
+
+def table_count(store: Store, table: str, f: Filters) -> dict:
+    return count_of(store, f"SELECT COUNT(*) FROM {table}{f.where()}", f.args)
+
+
 def body_of(request: Request) -> dict:
     if request.body is None:
         return {}

@@ -10,10 +10,8 @@ from demo_engine.api.common import (
     body_of,
     boolean,
     command,
-    count_of,
-    order,
-    paging,
-    sorting_from_params,
+    table_count,
+    table_page,
 )
 from demo_engine.errors import invalid, not_found
 from demo_engine.store import Store
@@ -75,14 +73,13 @@ def _filters(params: dict[str, Any]) -> Filters:
 
 
 def list_definitions(store: Store, request: Request, **_: Any) -> list:
-    f = _filters(request.params)
-    sql = f"SELECT * FROM definition{f.where()}{order(sorting_from_params(request.params), SORTS, 'id ASC')}"
-    return [definition_dto(row) for row in store.db().execute(sql + paging(request.params), f.args)]
+    return table_page(
+        store, request.params, "definition", _filters(request.params), SORTS, "id ASC", definition_dto
+    )
 
 
 def count_definitions(store: Store, request: Request, **_: Any) -> dict:
-    f = _filters(request.params)
-    return count_of(store, f"SELECT COUNT(*) FROM definition{f.where()}", f.args)
+    return table_count(store, "definition", _filters(request.params))
 
 
 def definition_row(store: Store, definition_id: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from demo_engine.api.batches import batch_filters
@@ -15,6 +16,8 @@ from demo_engine.api.common import (
     order,
     paging,
     sorting_from_params,
+    table_count,
+    table_page,
 )
 from demo_engine.api.instances import variable_predicates
 from demo_engine.batches import batch_dto
@@ -409,46 +412,45 @@ def _operation_filters(params: dict) -> Filters:
     return f
 
 
+def _operation_dto(row) -> dict:
+    return {
+        "id": row["id"],
+        "userId": row["user_id"],
+        "timestamp": row["timestamp"],
+        "operationId": row["operation_id"],
+        "operationType": row["operation_type"],
+        "entityType": row["entity_type"],
+        "category": row["category"],
+        "annotation": row["annotation"],
+        "property": row["property"],
+        "orgValue": row["org_value"],
+        "newValue": row["new_value"],
+        "deploymentId": None,
+        "processDefinitionId": row["definition_id"],
+        "processDefinitionKey": row["definition_key"],
+        "processInstanceId": row["instance_id"],
+        "executionId": row["execution_id"],
+        "caseDefinitionId": None,
+        "caseInstanceId": None,
+        "caseExecutionId": None,
+        "taskId": None,
+        "externalTaskId": None,
+        "batchId": row["batch_id"],
+        "jobId": row["job_id"],
+        "jobDefinitionId": None,
+        "removalTime": None,
+        "rootProcessInstanceId": None,
+    }
+
+
 def list_user_operations(store: Store, request: Request, **_: Any) -> list:
-    params = request.params
-    f = _operation_filters(params)
-    sql = f"SELECT * FROM user_operation{f.where()}{order(sorting_from_params(params), {'timestamp': 'timestamp'}, 'rowid ASC')}"
-    return [
-        {
-            "id": row["id"],
-            "userId": row["user_id"],
-            "timestamp": row["timestamp"],
-            "operationId": row["operation_id"],
-            "operationType": row["operation_type"],
-            "entityType": row["entity_type"],
-            "category": row["category"],
-            "annotation": row["annotation"],
-            "property": row["property"],
-            "orgValue": row["org_value"],
-            "newValue": row["new_value"],
-            "deploymentId": None,
-            "processDefinitionId": row["definition_id"],
-            "processDefinitionKey": row["definition_key"],
-            "processInstanceId": row["instance_id"],
-            "executionId": row["execution_id"],
-            "caseDefinitionId": None,
-            "caseInstanceId": None,
-            "caseExecutionId": None,
-            "taskId": None,
-            "externalTaskId": None,
-            "batchId": row["batch_id"],
-            "jobId": row["job_id"],
-            "jobDefinitionId": None,
-            "removalTime": None,
-            "rootProcessInstanceId": None,
-        }
-        for row in store.db().execute(sql + paging(params), f.args)
-    ]
+    f = _operation_filters(request.params)
+    sorts = {"timestamp": "timestamp"}
+    return table_page(store, request.params, "user_operation", f, sorts, "rowid ASC", _operation_dto)
 
 
 def count_user_operations(store: Store, request: Request, **_: Any) -> dict:
-    f = _operation_filters(request.params)
-    return count_of(store, f"SELECT COUNT(*) FROM user_operation{f.where()}", f.args)
+    return table_count(store, "user_operation", _operation_filters(request.params))
 
 
 # --- batches ----------------------------------------------------------------------------------------------
@@ -463,15 +465,13 @@ def _historic_batch_filters(params: dict) -> Filters:
 
 
 def list_historic_batches(store: Store, request: Request, **_: Any) -> list:
-    params = request.params
-    f = _historic_batch_filters(params)
-    sql = f"SELECT * FROM batch{f.where()}{order(sorting_from_params(params), BATCH_SORTS, 'start_time ASC, id ASC')}"
-    return [batch_dto(row, historic=True) for row in store.db().execute(sql + paging(params), f.args)]
+    f = _historic_batch_filters(request.params)
+    dto = partial(batch_dto, historic=True)
+    return table_page(store, request.params, "batch", f, BATCH_SORTS, "start_time ASC, id ASC", dto)
 
 
 def count_historic_batches(store: Store, request: Request, **_: Any) -> dict:
-    f = _historic_batch_filters(request.params)
-    return count_of(store, f"SELECT COUNT(*) FROM batch{f.where()}", f.args)
+    return table_count(store, "batch", _historic_batch_filters(request.params))
 
 
 def get_historic_batch(store: Store, request: Request, id: str, **_: Any) -> dict:

@@ -10,10 +10,8 @@ from demo_engine.api.common import (
     Request,
     body_of,
     command,
-    count_of,
-    order,
-    paging,
-    sorting_from_params,
+    table_count,
+    table_page,
 )
 from demo_engine.batches import create_batch
 from demo_engine.errors import RestError, invalid
@@ -94,13 +92,11 @@ def _incident_filters(params: dict) -> Filters:
 
 def list_incidents(store: Store, request: Request, **_: Any) -> list:
     f = _incident_filters(request.params)
-    sql = f"SELECT * FROM incident{f.where()}{order(sorting_from_params(request.params), INCIDENT_SORTS, 'id ASC')}"
-    return [incident_dto(row) for row in store.db().execute(sql + paging(request.params), f.args)]
+    return table_page(store, request.params, "incident", f, INCIDENT_SORTS, "id ASC", incident_dto)
 
 
 def count_incidents(store: Store, request: Request, **_: Any) -> dict:
-    f = _incident_filters(request.params)
-    return count_of(store, f"SELECT COUNT(*) FROM incident{f.where()}", f.args)
+    return table_count(store, "incident", _incident_filters(request.params))
 
 
 def _incident_row(store: Store, incident_id: str):
@@ -187,14 +183,13 @@ def _job_filters(params: dict) -> Filters:
 
 
 def list_jobs(store: Store, request: Request, **_: Any) -> list:
-    f = _job_filters(request.params)
-    sql = f"SELECT * FROM job{f.where()}{order(sorting_from_params(request.params), JOB_SORTS, 'rowid ASC')}"
-    return [job_dto(row) for row in store.db().execute(sql + paging(request.params), f.args)]
+    return table_page(
+        store, request.params, "job", _job_filters(request.params), JOB_SORTS, "rowid ASC", job_dto
+    )
 
 
 def count_jobs(store: Store, request: Request, **_: Any) -> dict:
-    f = _job_filters(request.params)
-    return count_of(store, f"SELECT COUNT(*) FROM job{f.where()}", f.args)
+    return table_count(store, "job", _job_filters(request.params))
 
 
 def _job_row(store: Store, job_id: str):
