@@ -73,7 +73,8 @@ def start(*, user: AbstractBaseUser, engine: str, kind: str, parameters: dict[st
     return operation
 
 
-def _finish(operation: Operation, status: str, error: str = "") -> None:
+def finish(operation: Operation, status: str, error: str = "") -> None:
+    """The operation is over (completed, failed or cancelled): record when, and let go of its lease."""
     operation.status = status
     operation.error = error
     operation.finished_at = timezone.now()
@@ -97,7 +98,7 @@ def hand_over(operation: Operation) -> None:
     except EngineUnavailable:
         raise  # nothing reached the engine: the task tries again later
     except EngineError as error:
-        _finish(operation, Operation.Status.FAILED, error.message)
+        finish(operation, Operation.Status.FAILED, error.message)
         return
     operation.engine_batch_id = batch.id
     operation.parameters = {**parameters, "batch_job_definition_id": batch.batch_job_definition_id}
@@ -127,12 +128,12 @@ def follow(operation: Operation) -> bool:
     except (EngineUnavailable, EngineTimeout):
         return True  # look again later
     except NotFound:
-        _finish(operation, Operation.Status.CANCELLED, "The engine batch was deleted with its history.")
+        finish(operation, Operation.Status.CANCELLED, "The engine batch was deleted with its history.")
         return False
     if historic.end_time is None:
         return True
     operation.done = max(0, operation.total - operation.failed)
-    _finish(operation, Operation.Status.COMPLETED)
+    finish(operation, Operation.Status.COMPLETED)
     return False
 
 
@@ -215,7 +216,7 @@ def work_chunk(operation_id: int, owner: str) -> str:
     counts = dict(operation.items.values_list("state").annotate(n=Count("id")))
     operation.done, operation.failed = counts.get(Item.DONE, 0), counts.get(Item.FAILED, 0)
     if not counts.get(Item.PENDING) and not counts.get(Item.STARTED):
-        _finish(operation, Operation.Status.COMPLETED)
+        finish(operation, Operation.Status.COMPLETED)
         return DONE
     # Let go between chunks: the next chunk may run on any worker.
     operation.lease_owner, operation.lease_until = "", None
@@ -228,7 +229,7 @@ def _collect(operation: Operation, client) -> bool:
     try:
         targets = list(instance_ids(client, operation.parameters))
     except EngineError as error:
-        _finish(operation, Operation.Status.FAILED, error.message)
+        finish(operation, Operation.Status.FAILED, error.message)
         return False
     with transaction.atomic():
         OperationItem.objects.bulk_create(

@@ -23,7 +23,7 @@ def run_operation(self, operation_id: int) -> None:
         operations.hand_over(operation)
     except EngineUnavailable as error:
         if self.request.retries >= self.max_retries:
-            operations._finish(operation, Operation.Status.FAILED, error.message)
+            operations.finish(operation, Operation.Status.FAILED, error.message)
             return
         # Transient, and nothing reached the engine: try again, waiting longer each time.
         raise self.retry(countdown=min(60, 2**self.request.retries)) from error
