@@ -74,6 +74,18 @@ def _date(raw: Any, name: str) -> str:
         ) from None
 
 
+def _started_and_finished(f: Filters, alias: str) -> None:
+    """startedBefore/After and finishedBefore/After on the start and end times of `alias`."""
+    for name, column, operator in (
+        ("startedBefore", "start_time", "<="),
+        ("startedAfter", "start_time", ">="),
+        ("finishedBefore", "end_time", "<="),
+        ("finishedAfter", "end_time", ">="),
+    ):
+        if f.source.get(name) is not None:
+            f.add(f"{alias}.{column} {operator} ?", _date(f.source[name], name))
+
+
 def _duration(start: str | None, end: str | None) -> int | None:
     if not start or not end:
         return None
@@ -113,14 +125,7 @@ def _instance_filters(query: dict[str, Any]) -> Filters:
     f.flag("completed", "h.state = 'COMPLETED'")
     f.flag("externallyTerminated", "h.state = 'EXTERNALLY_TERMINATED'")
     f.flag("internallyTerminated", "h.state = 'INTERNALLY_TERMINATED'")
-    for name, column, operator in (
-        ("startedBefore", "h.start_time", "<="),
-        ("startedAfter", "h.start_time", ">="),
-        ("finishedBefore", "h.end_time", "<="),
-        ("finishedAfter", "h.end_time", ">="),
-    ):
-        if query.get(name) is not None:
-            f.add(f"{column} {operator} ?", _date(query[name], name))
+    _started_and_finished(f, "h")
     incident = Filters(query)
     incident.equal("incidentType", "type")
     incident.equal("incidentMessage", "message")
@@ -250,14 +255,7 @@ def _activity_filters(store: Store, params: dict) -> Filters:
     f.flag("canceled", "s.canceled = 1")
     f.flag("completeScope", "s.complete_scope = 1")
     f.among("tenantIdIn", "h.tenant_id")
-    for name, column, operator in (
-        ("startedBefore", "s.start_time", "<="),
-        ("startedAfter", "s.start_time", ">="),
-        ("finishedBefore", "s.end_time", "<="),
-        ("finishedAfter", "s.end_time", ">="),
-    ):
-        if params.get(name) is not None:
-            f.add(f"{column} {operator} ?", _date(params[name], name))
+    _started_and_finished(f, "s")
     return f
 
 
