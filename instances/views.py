@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 from django import forms
 from django.contrib import messages
@@ -52,7 +53,7 @@ def instance_list(request: HttpRequest) -> HttpResponse:
     def fetch(sort, offset, limit):
         if query is None:
             return []
-        sorted_query = ProcessInstanceQuery(**{**query.__dict__, "sorting": (sort,) if sort else ()})
+        sorted_query = replace(query, sorting=(sort,) if sort else ())
         # POST /process-instance
         return with_details(
             request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
