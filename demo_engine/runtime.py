@@ -541,10 +541,10 @@ class Runtime:
             )
         return slot
 
-    def delete_variable(self, instance, name: str, *, log: bool = True) -> None:
+    def delete_variable(self, instance, name: str, *, scope_id: str | None = None, log: bool = True) -> None:
         self._retire_variables(
-            f"{variables_of('?')} AND v.name = ? AND v.scope_id IS NULL",
-            (instance["seq"], instance["seq"], name),
+            f"{variables_of('?')} AND v.name = ? AND v.scope_id IS ?",
+            (instance["seq"], instance["seq"], name, scope_id),
             state="DELETED",
         )
         if log:

@@ -139,6 +139,7 @@ def minute_of(seq: str) -> str:
 DUE = at(f"{minute_of('seq')} + 7 * 1440")
 # The variables of each process, every engine type among them, as (processes, name, type, value,
 # valueInfo, number, text, data) in SQL over an instance's seq, start_time, amount, customer and express.
+# Json and Object values are JSON *text* ('' || makes json_quote see text, not a JSON object).
 PRIORITY = f"1 + {hashed('seq', 21)} % 4"
 RATE = f"0.5 + {hashed('seq', 22)} % 900 / 100.0"
 BOTH, ORDER, LOAN = ("order", "loan"), ("order",), ("loan",)
@@ -149,7 +150,7 @@ VARIABLES = [
     (BOTH, "comment", "Null", "'null'", "NULL", "NULL", "NULL", "NULL"),
     (ORDER, "orderNumber", "Long", "9000000000 + seq", "NULL", "9000000000 + seq", "NULL", "NULL"),
     (ORDER, "express", "Boolean", "express", "NULL", "NULL", "express", "NULL"),
-    (ORDER, "address", "Json", "json_quote(json_object('street', seq || ' Main Street', 'city', 'Springfield'))", "NULL", "NULL", "NULL", "NULL"),
+    (ORDER, "address", "Json", "json_quote('' || json_object('street', seq || ' Main Street', 'city', 'Springfield'))", "NULL", "NULL", "NULL", "NULL"),
     (ORDER, "label", "Xml", "json_quote('<label><to>' || customer || '</to></label>')", "NULL", "NULL", "NULL", "NULL"),
     (
         ORDER, "invoice", "File", "'null'",
@@ -160,7 +161,7 @@ VARIABLES = [
     (LOAN, "rate", "Double", RATE, "NULL", RATE, "NULL", "NULL"),
     (
         LOAN, "customerRecord", "Object",
-        "json_quote(json_object('name', customer, 'vip', json(CASE WHEN amount > 4000 THEN 'true' ELSE 'false' END)))",
+        "json_quote('' || json_object('name', customer, 'vip', json(CASE WHEN amount > 4000 THEN 'true' ELSE 'false' END)))",
         """'{"objectTypeName": "com.example.Customer", "serializationDataFormat": "application/json"}'""",
         "NULL", "NULL", "NULL",
     ),

@@ -114,6 +114,7 @@ CREATE INDEX instance_suspended ON instance (suspended, seq);
 CREATE INDEX instance_super ON instance (super_instance_id) WHERE super_instance_id IS NOT NULL;
 CREATE UNIQUE INDEX activity_instance_id ON activity_instance (id);
 CREATE INDEX activity_instance_instance ON activity_instance (instance_seq);
+CREATE INDEX activity_instance_execution ON activity_instance (execution_id);
 CREATE INDEX activity_instance_leaf ON activity_instance (activity_id, instance_seq) WHERE leaf = 1;
 -- Instance queries filter on global variables (NULL scope): these cover them, and only them
 -- (scope_id is listed so that SQLite sees the index as covering).

@@ -102,8 +102,8 @@ def decode(dto: dict[str, Any]) -> TypedValue:
         value = base64.b64decode(value)
     elif kind == VariableType.DOUBLE:
         value = float(value)
-    elif kind == VariableType.OBJECT and not isinstance(value, str):
-        # deserializeValues=true: the engine sends the object as JSON; keep its text form.
+    elif kind in (VariableType.OBJECT, VariableType.JSON) and not isinstance(value, str):
+        # deserializeValues=true sends an Object as JSON (and some engines a Json value so); keep its text.
         value = json.dumps(value)
     return TypedValue(kind, value, info)
 

@@ -77,6 +77,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", rf"/process-instance/{ID}/variables/{NAME}/data", variables.set_variable_data),
     ("GET", r"/variable-instance", variables.list_variable_instances),
     ("GET", r"/variable-instance/count", variables.count_variable_instances),
+    ("GET", rf"/variable-instance/{ID}", variables.get_variable_instance),
+    ("GET", rf"/variable-instance/{ID}/data", variables.variable_instance_data),
+    ("PUT", rf"/execution/{ID}/localVariables/{NAME}", variables.put_local_variable),
+    ("DELETE", rf"/execution/{ID}/localVariables/{NAME}", variables.delete_local_variable),
+    ("POST", rf"/execution/{ID}/localVariables/{NAME}/data", variables.set_local_variable_data),
     # modification of many instances
     ("POST", r"/modification/execute", instances.execute_modification),
     ("POST", r"/modification/executeAsync", instances.execute_modification_async),

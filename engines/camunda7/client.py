@@ -349,9 +349,10 @@ class Camunda7Client(EngineClient):
 
     def get_variable_data(self, instance_id: str, name: str) -> BinaryContent:
         # GET /process-instance/{id}/variables/{varName}/data
-        response = self.transport.request(
-            "GET", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data"
-        )
+        return self._binary(f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data")
+
+    def _binary(self, path: str) -> BinaryContent:
+        response = self.transport.request("GET", path)
         return BinaryContent(
             data=response.content,
             mimetype=response.headers.get("Content-Type", "application/octet-stream").split(";")[0].strip(),
@@ -369,20 +370,71 @@ class Camunda7Client(EngineClient):
         value_type: VariableType = VariableType.FILE,
     ) -> None:
         """Upload a File (or Bytes) variable through the multipart binary endpoint."""
+        # POST /process-instance/{id}/variables/{varName}/data
+        self._upload(f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data",
+                     data, filename=filename, mimetype=mimetype, value_type=value_type)  # fmt: skip
+
+    def _upload(
+        self, path: str, data: bytes, *, filename: str, mimetype: str, value_type: VariableType
+    ) -> None:
         if value_type not in (VariableType.FILE, VariableType.BYTES):
             raise ValueError("only File and Bytes variables have binary content")
-        # POST /process-instance/{id}/variables/{varName}/data
         self.transport.request(
             "POST",
-            f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data",
+            path,
             files={
                 "data": (filename, data, mimetype),
                 "valueType": (None, value_type.value, "text/plain"),
             },
         )
 
+    def set_local_variable(self, execution_id: str, name: str, value: TypedValue) -> None:
+        """Set a variable local to an execution (an activity instance's scope)."""
+        # PUT /execution/{id}/localVariables/{varName}
+        self.transport.request(
+            "PUT", f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}", json=encode(value)
+        )
+
+    def delete_local_variable(self, execution_id: str, name: str) -> None:
+        # DELETE /execution/{id}/localVariables/{varName}
+        self.transport.request(
+            "DELETE", f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}"
+        )
+
+    def set_local_variable_data(
+        self,
+        execution_id: str,
+        name: str,
+        data: bytes,
+        *,
+        filename: str,
+        mimetype: str = "application/octet-stream",
+        value_type: VariableType = VariableType.FILE,
+    ) -> None:
+        # POST /execution/{id}/localVariables/{varName}/data
+        self._upload(f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}/data",
+                     data, filename=filename, mimetype=mimetype, value_type=value_type)  # fmt: skip
+
+    def get_variable_instance(self, variable_id: str) -> Variable:
+        """One variable by its id, wherever it lives; NotFound once it is gone."""
+        # GET /variable-instance/{id}
+        raw = self.transport.json(
+            "GET", f"/variable-instance/{_segment(variable_id)}", params={"deserializeValue": False}
+        )
+        return _variable(raw)
+
+    def variable_instance_data(self, variable_id: str) -> BinaryContent:
+        # GET /variable-instance/{id}/data
+        return self._binary(f"/variable-instance/{_segment(variable_id)}/data")
+
     def variable_instances(
-        self, instance_id: str, *, offset: int = 0, limit: int = 500, deserialize: bool = False
+        self,
+        instance_id: str,
+        *,
+        name: str | None = None,
+        offset: int = 0,
+        limit: int = 500,
+        deserialize: bool = False,
     ) -> list[Variable]:
         """All variables of an instance with their scope (process instance or activity instance)."""
         # GET /variable-instance
@@ -391,24 +443,14 @@ class Camunda7Client(EngineClient):
             "/variable-instance",
             params={
                 "processInstanceIdIn": instance_id,
+                "variableName": name,
                 "deserializeValues": deserialize,
                 "sortBy": "variableName",
                 "sortOrder": "asc",
                 **_page(offset, limit),
             },
         )
-        return [
-            Variable(
-                name=item["name"],
-                value=decode(item),
-                id=item.get("id"),
-                process_instance_id=item.get("processInstanceId"),
-                activity_instance_id=item.get("activityInstanceId"),
-                execution_id=item.get("executionId"),
-                error_message=item.get("errorMessage"),
-            )
-            for item in raw or []
-        ]
+        return [_variable(item) for item in raw or []]
 
     # --- process instances: bulk (batches) -----------------------------------------------------------------
 
@@ -811,6 +853,18 @@ def _modification_body(
                 "activity instances, ancestors and variables belong to one instance"
             )
     return {"processDefinitionId": definition_id, **modification.to_json(), **_targets(ids, query)}
+
+
+def _variable(item: dict[str, Any]) -> Variable:
+    return Variable(
+        name=item["name"],
+        value=decode(item),
+        id=item.get("id"),
+        process_instance_id=item.get("processInstanceId"),
+        activity_instance_id=item.get("activityInstanceId"),
+        execution_id=item.get("executionId"),
+        error_message=item.get("errorMessage"),
+    )
 
 
 def _filename_of(disposition: str) -> str:

@@ -36,7 +36,12 @@ def sample(server) -> SimpleNamespace:
             "/process-instance/suspended-async", json={"processInstanceQuery": {}, "suspended": False}
         )
         http.put(f"/batch/{batch.json()['id']}/suspended", json={"suspended": True})
+        variables = http.get("/variable-instance", params={"processInstanceIdIn": instances[1]["id"]}).json()
+        tree = http.get(f"/process-instance/{instances[1]['id']}/activity-instances").json()
         return SimpleNamespace(
+            variable=variables[0]["id"],
+            file_variable=next(v["id"] for v in variables if v["type"] == "File"),
+            execution=tree["childActivityInstances"][0]["executionIds"][0],
             definition=definition["id"],
             instance=instances[1]["id"],
             other=instances[2]["id"],
@@ -199,6 +204,24 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "path": "/variable-instance/count",
             "params": {"variableName": "amount"},
         },
+        ("GET", r"/variable-instance/(?P<id>[^/]+)"): {"path": f"/variable-instance/{s.variable}"},
+        ("GET", r"/variable-instance/(?P<id>[^/]+)/data"): {
+            "path": f"/variable-instance/{s.file_variable}/data"
+        },
+        ("PUT", r"/execution/(?P<id>[^/]+)/localVariables/(?P<name>[^/]+)"): {
+            "path": f"/execution/{s.execution}/localVariables/note",
+            "json": VARIABLE,
+        },
+        ("DELETE", r"/execution/(?P<id>[^/]+)/localVariables/(?P<name>[^/]+)"): {
+            "path": f"/execution/{s.execution}/localVariables/gone"
+        },
+        ("POST", r"/execution/(?P<id>[^/]+)/localVariables/(?P<name>[^/]+)/data"): {
+            "path": f"/execution/{s.execution}/localVariables/scan/data",
+            "files": {
+                "data": ("scan.txt", b"scanned", "text/plain"),
+                "valueType": (None, "File", "text/plain"),
+            },
+        },
         ("POST", r"/modification/execute"): {
             "path": "/modification/execute",
             "json": {
@@ -298,7 +321,8 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
 def test_every_route_has_an_example():
     routes = {(method, pattern) for method, pattern, _ in ROUTES}
     sample = SimpleNamespace(**dict.fromkeys(
-        ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job"), "x"
+        ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job",
+         "variable", "file_variable", "execution"), "x"
     ))  # fmt: skip
     assert routes == set(_examples(sample))
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engines.errors import InvalidRequest, NotFound
+from engines.errors import EngineServerError, InvalidRequest, NotFound
 from engines.queries import Instruction, Modification, ProcessInstanceQuery
 from engines.variables import TypedValue, VariableType
 
@@ -204,3 +204,44 @@ def test_a_recovered_credit_check_waits_for_assessment_and_its_end_moves_the_cal
     )
     assert writable.get_historic_instance(called.id).state == "COMPLETED"
     assert writable.activity_instance_tree(caller.id).counts_by_activity() == {"review": 1}
+
+
+def test_a_variable_local_to_an_activity_lives_in_its_scope_and_is_changed_and_deleted_there(writable):
+    instance = first(writable, process_definition_key="order", activity_ids=("check_stock",))
+    [task] = writable.activity_instance_tree(instance.id).children
+    execution = task.execution_ids[0]
+    writable.set_variable(instance.id, "packing_note", TypedValue(VariableType.STRING, "for the whole order"))
+    writable.set_local_variable(execution, "packing_note", TypedValue(VariableType.STRING, "ask the warehouse"))
+    writable.set_local_variable(execution, "packing_note", TypedValue(VariableType.STRING, "warehouse answered"))
+    [local] = [v for v in writable.variable_instances(instance.id, name="packing_note") if v.is_local]
+    assert (local.activity_instance_id, local.execution_id) == (task.id, execution)
+    assert local.value.value == "warehouse answered"
+    assert writable.get_variable_instance(local.id) == local
+    writable.delete_local_variable(execution, "packing_note")
+    with pytest.raises(NotFound):
+        writable.get_variable_instance(local.id)
+    # The process instance's variable of the same name is another variable, untouched.
+    assert writable.get_variable(instance.id, "packing_note").value == "for the whole order"
+
+
+def test_a_local_file_is_uploaded_and_read_back_by_the_variable_instance_id(writable):
+    instance = first(writable, process_definition_key="order", activity_ids=("check_stock",))
+    [task] = writable.activity_instance_tree(instance.id).children
+    writable.set_local_variable_data(
+        task.execution_ids[0], "scan", b"scanned page", filename="scan 1.txt", mimetype="text/plain"
+    )
+    [scan] = writable.variable_instances(instance.id, name="scan")
+    content = writable.variable_instance_data(scan.id)
+    assert (content.data, content.filename, content.mimetype) == (b"scanned page", "scan 1.txt", "text/plain")
+
+
+def test_a_variable_of_an_unknown_execution_is_refused(writable):
+    with pytest.raises(EngineServerError, match="execution nowhere doesn't exist"):
+        writable.set_local_variable("nowhere", "note", TypedValue(VariableType.STRING, "x"))
+
+
+def test_reading_a_variable_instance_that_is_not_there_is_not_found(writable):
+    with pytest.raises(NotFound, match="does not exist"):
+        writable.get_variable_instance("00000000-0000-4000-8000-ffffffffffff")
+    with pytest.raises(NotFound):
+        writable.variable_instance_data("no-such-variable")
