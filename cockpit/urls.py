@@ -4,8 +4,7 @@ from django.urls import include, path
 
 from batches.views import my_operations
 from dashboard import views as dashboard_views
-from definitions.views import definition_list
-from incidents.views import incident_list
+from definitions.views import definition_diagram, definition_list
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -16,7 +15,12 @@ urlpatterns = [
     path("e/<str:engine>/", dashboard_views.dashboard, name="dashboard"),
     path("e/<str:engine>/processes/", definition_list, name="definition_list"),
     path("e/<str:engine>/instances/", include("instances.urls")),
-    path("e/<str:engine>/incidents/", incident_list, name="incident_list"),
+    path(
+        "e/<str:engine>/processes/<str:definition_id>/diagram.bpmn",
+        definition_diagram,
+        name="definition_diagram",
+    ),
+    path("e/<str:engine>/incidents/", include("incidents.urls")),
     path("e/<str:engine>/batches/", include("batches.urls")),
     path("operations/mine/", my_operations, name="my_operations"),
     path("admin/", admin.site.urls),

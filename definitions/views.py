@@ -26,3 +26,15 @@ def definition_list(request: HttpRequest) -> HttpResponse:
         intro="The latest version of each deployed process definition.",
         empty="No process definitions are deployed.",
     )
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def definition_diagram(request: HttpRequest, definition_id: str) -> HttpResponse:
+    """A definition's BPMN XML for the diagram; a deployed definition never changes, so it may be cached."""
+    # GET /process-definition/{id}/xml
+    xml = request.engine.definition_xml(definition_id)
+    response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -8,7 +8,7 @@ class InstanceTable(EngineTable):
     select = tables.TemplateColumn(
         template_name="instances/_select_cell.html", verbose_name="", orderable=False, empty_values=()
     )
-    id = tables.Column(verbose_name="Instance")
+    id = tables.TemplateColumn(template_name="instances/_id_cell.html", verbose_name="Instance")
     definition = tables.Column(accessor="definition", verbose_name="Process", empty_values=())
     business_key = tables.Column(accessor="instance__business_key", verbose_name="Business key")
     state = tables.Column(accessor="state", verbose_name="State")

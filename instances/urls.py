@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instances import views
+from instances import detail_views, variable_views, views
 
 # Under /e/<engine>/instances/
 urlpatterns = [
@@ -10,4 +10,33 @@ urlpatterns = [
     path("bulk/", views.bulk_action, name="instance_bulk"),
     path("searches/", views.save_search, name="save_search"),
     path("searches/<int:pk>/delete/", views.delete_search, name="delete_search"),
+    # one instance
+    path("<str:instance_id>/", detail_views.instance_detail, name="instance_detail"),
+    path("<str:instance_id>/tree/", detail_views.instance_tree, name="instance_tree"),
+    path("<str:instance_id>/diagram.json", detail_views.diagram_state, name="instance_diagram_state"),
+    path("<str:instance_id>/suspend/", detail_views.instance_suspend, name="instance_suspend"),
+    path("<str:instance_id>/delete/", detail_views.instance_delete, name="instance_delete"),
+    path(
+        "<str:instance_id>/retry-incidents/",
+        detail_views.instance_retry_incidents,
+        name="instance_retry_incidents",
+    ),
+    path("<str:instance_id>/variables/add/", variable_views.variable_add, name="variable_add"),
+    path("<str:instance_id>/variables/<str:variable_id>/", variable_views.variable_row, name="variable_row"),
+    path(
+        "<str:instance_id>/variables/<str:variable_id>/edit/",
+        variable_views.variable_edit,
+        name="variable_edit",
+    ),
+    path(
+        "<str:instance_id>/variables/<str:variable_id>/delete/",
+        variable_views.variable_delete,
+        name="variable_delete",
+    ),
+    path(
+        "<str:instance_id>/variables/<str:variable_id>/download/",
+        variable_views.variable_download,
+        name="variable_download",
+    ),
+    path("<str:instance_id>/<str:tab>/", detail_views.instance_detail, name="instance_tab"),
 ]

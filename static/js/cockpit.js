@@ -11,3 +11,22 @@ document.addEventListener("htmx:responseError", (event) => {
     banner.appendChild(box);
   }
 });
+
+// Copy buttons: data-copy holds the text, or data-copy-url names where the whole (long) value is.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button.copy");
+  if (!button) return;
+  let text = button.dataset.copy;
+  if (text === undefined && button.dataset.copyUrl) {
+    const response = await fetch(button.dataset.copyUrl);
+    text = response.ok ? await response.text() : undefined;
+  }
+  if (text === undefined) return;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.dataset.copied = "true";
+    button.title = "Copied";
+  } catch {
+    button.title = "The browser did not allow copying";
+  }
+});

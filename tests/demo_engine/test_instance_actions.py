@@ -211,8 +211,12 @@ def test_a_variable_local_to_an_activity_lives_in_its_scope_and_is_changed_and_d
     [task] = writable.activity_instance_tree(instance.id).children
     execution = task.execution_ids[0]
     writable.set_variable(instance.id, "packing_note", TypedValue(VariableType.STRING, "for the whole order"))
-    writable.set_local_variable(execution, "packing_note", TypedValue(VariableType.STRING, "ask the warehouse"))
-    writable.set_local_variable(execution, "packing_note", TypedValue(VariableType.STRING, "warehouse answered"))
+    writable.set_local_variable(
+        execution, "packing_note", TypedValue(VariableType.STRING, "ask the warehouse")
+    )
+    writable.set_local_variable(
+        execution, "packing_note", TypedValue(VariableType.STRING, "warehouse answered")
+    )
     [local] = [v for v in writable.variable_instances(instance.id, name="packing_note") if v.is_local]
     assert (local.activity_instance_id, local.execution_id) == (task.id, execution)
     assert local.value.value == "warehouse answered"

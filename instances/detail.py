@@ -1,0 +1,271 @@
+"""What the instance page shows, gathered from the engine with as few round trips as it can.
+
+Each loader runs its engine calls concurrently (fan_out) and returns plain data for one tab
+or for the page's header and diagram; none of them renders anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engines.base import EngineClient
+from engines.errors import NotFound
+from engines.fanout import Failed, fan_out
+from engines.models import ActivityInstance, HistoricProcessInstance, ProcessDefinition, ProcessInstance
+from engines.queries import HistoricProcessInstanceQuery
+
+TABS = {
+    "variables": "Variables",
+    "incidents": "Incidents",
+    "called": "Called instances",
+    "jobs": "Jobs",
+    "history": "History",
+}
+PER_TAB = 500  # one instance rarely has more; the tab says so when it does
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The header: the instance at runtime (None once it has ended), its history record, its definition."""
+
+    id: str
+    instance: ProcessInstance | None
+    historic: HistoricProcessInstance | None
+    definition: ProcessDefinition | None
+    incident_count: int
+
+    @property
+    def running(self) -> bool:
+        return self.instance is not None
+
+    @property
+    def state(self) -> str:
+        if self.instance is not None:
+            return "suspended" if self.instance.suspended else "active"
+        return (self.historic.state or "ended").lower() if self.historic else "unknown"
+
+    @property
+    def definition_id(self) -> str | None:
+        if self.instance is not None:
+            return self.instance.definition_id
+        return self.historic.process_definition_id if self.historic else None
+
+    @property
+    def business_key(self) -> str | None:
+        return self.instance.business_key if self.instance else (self.historic and self.historic.business_key)
+
+    @property
+    def tenant_id(self) -> str | None:
+        return self.instance.tenant_id if self.instance else (self.historic and self.historic.tenant_id)
+
+    @property
+    def super_instance_id(self) -> str | None:
+        return self.historic.super_process_instance_id if self.historic else None
+
+    @property
+    def start_time(self) -> datetime | None:
+        return self.historic.start_time if self.historic else None
+
+    @property
+    def end_time(self) -> datetime | None:
+        return self.historic.end_time if self.historic else None
+
+
+def _found(result):
+    """A call's result, None where the engine answered 404; other failures raised."""
+    if isinstance(result, Failed):
+        if isinstance(result.error, NotFound):
+            return None
+        raise result.error
+    return result
+
+
+# --- the diagram ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiagramState:
+    """What the diagram marks: tokens per activity, incidents per activity, and the path already taken."""
+
+    active: dict[str, int]
+    incidents: dict[str, int]
+    taken: list[str]
+
+    def as_json(self) -> dict:
+        return {"active": self.active, "incidents": self.incidents, "taken": self.taken}
+
+
+def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = True) -> DiagramState:
+    calls = {
+        # GET /history/activity-instance
+        "history": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB),
+    }
+    if running:
+        # GET /process-instance/{id}/activity-instances
+        calls["tree"] = lambda: engine.activity_instance_tree(instance_id)
+        # GET /incident
+        calls["incidents"] = lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)
+    got = fan_out(calls)
+    incidents: dict[str, int] = {}
+    for incident in got.get("incidents", []):
+        activity = incident.activity_id or incident.failed_activity_id
+        if activity:
+            incidents[activity] = incidents.get(activity, 0) + 1
+    taken = sorted({step.activity_id for step in got["history"] if step.end_time and step.activity_id})
+    active = got["tree"].counts_by_activity() if running else {}
+    return DiagramState(active=active, incidents=incidents, taken=taken)
+
+
+# --- the activity instance tree -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """An activity or transition instance, with what stands below it."""
+
+    id: str
+    activity_id: str
+    name: str
+    type: str
+    transition: bool = False
+    incident_ids: tuple[str, ...] = ()
+    children: tuple[TreeNode, ...] = ()
+    execution_ids: tuple[str, ...] = ()
+
+    @property
+    def multi_instance_body(self) -> bool:
+        return self.type == "multiInstanceBody"
+
+    def matches(self, activity_id: str) -> bool:
+        return self.activity_id == activity_id or any(child.matches(activity_id) for child in self.children)
+
+
+def tree_nodes(root: ActivityInstance) -> TreeNode:
+    def node(item: ActivityInstance) -> TreeNode:
+        return TreeNode(
+            id=item.id,
+            activity_id=item.activity_id or "",
+            name=item.activity_name or item.activity_id or "",
+            type=item.activity_type or "",
+            incident_ids=tuple(item.incident_ids or ()),
+            execution_ids=tuple(item.execution_ids or ()),
+            children=tuple(node(child) for child in item.children)
+            + tuple(
+                TreeNode(
+                    id=t.id,
+                    activity_id=t.activity_id or "",
+                    name=t.activity_name or t.activity_id or "",
+                    type=t.activity_type or "",
+                    transition=True,
+                    incident_ids=tuple(t.incident_ids or ()),
+                    execution_ids=(t.execution_id,) if t.execution_id else (),
+                )
+                for t in item.transitions
+            ),
+        )
+
+    return node(root)
+
+
+def activity_scopes(root: ActivityInstance, activity_id: str) -> tuple[set[str], set[str]]:
+    """The activity instance ids and execution ids of an activity's instances (and of all they contain)."""
+    scopes: set[str] = set()
+    executions: set[str] = set()
+
+    def collect(item: ActivityInstance, inside: bool) -> None:
+        inside = inside or item.activity_id == activity_id
+        if inside:
+            scopes.add(item.id)
+            executions.update(item.execution_ids or ())
+        for transition in item.transitions:
+            if inside or transition.activity_id == activity_id:
+                scopes.add(transition.id)
+                if transition.execution_id:
+                    executions.add(transition.execution_id)
+        for child in item.children:
+            collect(child, inside)
+
+    collect(root, False)
+    return scopes, executions
+
+
+# --- the page and its tabs -------------------------------------------------------------------------------
+
+
+def tab_calls(engine: EngineClient, instance_id: str, tab: str) -> dict[str, Callable[[], Any]]:
+    """The engine calls one tab needs, to be run together with whatever else the page loads."""
+    if tab == "variables":
+        # GET /variable-instance
+        return {"variables": lambda: engine.variable_instances(instance_id, limit=PER_TAB)}
+    if tab == "incidents":
+        # GET /incident
+        return {"incidents": lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)}
+    if tab == "called":
+        # POST /history/process-instance: instances its call activities started, running and ended
+        query = HistoricProcessInstanceQuery(super_process_instance_id=instance_id)
+        return {"called": lambda: engine.list_historic_instances(query, limit=PER_TAB)}
+    if tab == "jobs":
+        # GET /job
+        return {"jobs": lambda: engine.list_jobs(process_instance_id=instance_id, limit=PER_TAB)}
+    if tab == "history":
+        return {
+            # GET /history/activity-instance
+            "activities": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB),
+            # GET /history/user-operation
+            "operations": lambda: engine.user_operations(process_instance_id=instance_id, limit=PER_TAB),
+        }
+    raise ValueError(f"no tab named {tab!r}")
+
+
+def overview_calls(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
+    return {
+        # GET /process-instance/{id}
+        "instance": lambda: engine.get_instance(instance_id),
+        # GET /history/process-instance/{id}
+        "historic": lambda: engine.get_historic_instance(instance_id),
+        # GET /incident/count
+        "incident_count": lambda: engine.count_incidents(process_instance_id=instance_id),
+    }
+
+
+def tree_call(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
+    # GET /process-instance/{id}/activity-instances
+    return {"tree": lambda: engine.activity_instance_tree(instance_id)}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What one request loaded: the results by name (found or None), and the overview if asked."""
+
+    results: dict[str, Any]
+    overview: Overview | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.results.get(name)
+
+    @property
+    def tree(self) -> ActivityInstance | None:
+        return self.results.get("tree")
+
+
+def load(engine: EngineClient, instance_id: str, *, tab: str, with_overview: bool) -> Loaded:
+    """One concurrent round for the tab, the tree and (for a whole page) the header; then the definition."""
+    calls = {**tab_calls(engine, instance_id, tab), **tree_call(engine, instance_id)}
+    if with_overview:
+        calls.update(overview_calls(engine, instance_id))
+    got = fan_out(calls, keep_failures=True)
+    results = {name: _found(result) for name, result in got.items()}
+    if not with_overview:
+        return Loaded(results)
+    instance, historic = results["instance"], results["historic"]
+    if instance is None and historic is None:
+        raise NotFound(f"Process instance {instance_id} does not exist, at runtime or in history.")
+    definition_id = instance.definition_id if instance else historic.process_definition_id
+    # GET /process-definition/{id}
+    definition = engine.get_definition(definition_id) if definition_id else None
+    return Loaded(
+        results, Overview(instance_id, instance, historic, definition, results["incident_count"] or 0)
+    )

@@ -1,0 +1,113 @@
+// The instance page: the BPMN diagram with its markers, and choosing an activity from the
+// diagram or the activity tree, which narrows the tree and the tabs to it.
+(() => {
+  const container = document.getElementById("diagram");
+  if (!container || !window.BpmnJS) return;
+
+  const viewer = new window.BpmnJS({ container });
+  const canvas = () => viewer.get("canvas");
+  const overlays = () => viewer.get("overlays");
+  const registry = () => viewer.get("elementRegistry");
+  const MARKERS = ["taken", "active", "has-incident", "chosen"];
+  let marked = [];
+
+  // Multi-instance bodies carry their activity's id with a suffix; the diagram knows only the activity.
+  const elementId = (activityId) => activityId.replace(/#multiInstanceBody$/, "");
+
+  const chosenActivity = () => new URL(window.location.href).searchParams.get("activity") || "";
+
+  function badge(text, className, label) {
+    const element = document.createElement("span");
+    element.className = `diagram-badge ${className}`;
+    element.textContent = text;
+    element.title = label;
+    return element;
+  }
+
+  function mark(state) {
+    for (const [id, marker] of marked) canvas().removeMarker(id, marker);
+    marked = [];
+    overlays().remove({ type: "cockpit" });
+    const add = (activityId, marker) => {
+      const id = elementId(activityId);
+      if (!registry().get(id)) return false;
+      canvas().addMarker(id, marker);
+      marked.push([id, marker]);
+      return true;
+    };
+    for (const id of state.taken) add(id, "taken");
+    for (const [id, count] of Object.entries(state.active)) {
+      if (add(id, "active")) {
+        overlays().add(elementId(id), "cockpit", {
+          position: { bottom: 10, left: -10 },
+          html: badge(String(count), "badge-active", `${count} active`),
+        });
+      }
+    }
+    for (const [id, count] of Object.entries(state.incidents)) {
+      if (add(id, "has-incident")) {
+        overlays().add(elementId(id), "cockpit", {
+          position: { bottom: 10, right: 10 },
+          html: badge(String(count), "badge-incident", `${count} incident${count === 1 ? "" : "s"}`),
+        });
+      }
+    }
+    const chosen = chosenActivity();
+    if (chosen) add(chosen, "chosen");
+    container.dataset.state = JSON.stringify(state);
+    container.dispatchEvent(new CustomEvent("diagram-marked", { bubbles: true }));
+  }
+
+  async function refresh() {
+    const response = await fetch(container.dataset.stateUrl, { headers: { Accept: "application/json" } });
+    if (response.ok) mark(await response.json());
+  }
+
+  // Choosing an activity: the URL names it (shareable), the tree and the tab panel load again for it.
+  function choose(activityId) {
+    const url = new URL(window.location.href);
+    if (!activityId || url.searchParams.get("activity") === activityId) url.searchParams.delete("activity");
+    else url.searchParams.set("activity", activityId);
+    window.history.pushState({}, "", url);
+    document.body.dispatchEvent(new CustomEvent("activity-chosen"));
+    refresh();
+  }
+
+  // Requests of the parts that follow the chosen activity carry it.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (!event.detail.elt.closest("[data-activity-scoped]")) return;
+    const chosen = chosenActivity();
+    if (chosen) event.detail.parameters.activity = chosen;
+    else delete event.detail.parameters.activity;
+  });
+  document.body.addEventListener("instance-changed", refresh);
+  window.addEventListener("popstate", () => {
+    document.body.dispatchEvent(new CustomEvent("activity-chosen"));
+    refresh();
+  });
+  document.body.addEventListener("click", (event) => {
+    const node = event.target.closest(".tree-node");
+    if (!node) return;
+    event.preventDefault(); // a node inside a <summary> must not fold its subtree
+    choose(node.dataset.activityId);
+  });
+
+  (async () => {
+    try {
+      const xml = await (await fetch(container.dataset.xmlUrl)).text();
+      await viewer.importXML(xml);
+      canvas().zoom("fit-viewport");
+      viewer.on("element.click", (event) => {
+        const element = event.element;
+        if (element && element.type !== "bpmn:Process" && element.type !== "label" && !element.waypoints) {
+          choose(element.id);
+        }
+      });
+      await refresh();
+      container.dataset.ready = "true";
+    } catch (error) {
+      container.textContent = `The diagram could not be drawn: ${error.message || error}`;
+      container.dataset.ready = "failed";
+    }
+  })();
+})();
