@@ -8,7 +8,6 @@ from accounts.roles import Perm
 from cockpit.engines import engine_scoped
 from cockpit.lists import render_engine_list
 from cockpit.paging import engine_table
-from engines.errors import NotFound
 from engines.models import Incident
 from incidents import actions
 from incidents.tables import IncidentTable
@@ -72,11 +71,10 @@ def incident_retry(request: HttpRequest, incident_id: str) -> HttpResponse:
     # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     outcome = actions.retry(request.engine, user=request.user, incidents=[incident], target_id=incident.id)
-    try:
-        # GET /incident/{id}: a retried job that failed again keeps (or raises anew) an incident
-        still = request.engine.get_incident(incident_id)
-    except NotFound:
-        still = None
-    response = _incident_row(request, still or incident, retried=outcome, resolved=still is None)
+    # GET /incident: a job that failed again raised a new incident at the same activity
+    again = request.engine.list_incidents(
+        process_instance_id=incident.process_instance_id, activity_id=incident.activity_id, limit=1
+    )
+    response = _incident_row(request, again[0] if again else incident, retried=outcome, resolved=not again)
     response["HX-Trigger"] = "instance-changed"
     return response

@@ -14,8 +14,15 @@ from typing import Any
 from engines.base import EngineClient
 from engines.errors import NotFound
 from engines.fanout import Failed, fan_out
-from engines.models import ActivityInstance, HistoricProcessInstance, ProcessDefinition, ProcessInstance
+from engines.models import (
+    ActivityInstance,
+    HistoricProcessInstance,
+    ProcessDefinition,
+    ProcessInstance,
+    Variable,
+)
 from engines.queries import HistoricProcessInstanceQuery
+from engines.variables import decode
 
 TABS = {
     "variables": "Variables",
@@ -139,9 +146,6 @@ class TreeNode:
     def multi_instance_body(self) -> bool:
         return self.type == "multiInstanceBody"
 
-    def matches(self, activity_id: str) -> bool:
-        return self.activity_id == activity_id or any(child.matches(activity_id) for child in self.children)
-
 
 def tree_nodes(root: ActivityInstance) -> TreeNode:
     def node(item: ActivityInstance) -> TreeNode:
@@ -234,6 +238,22 @@ def overview_calls(engine: EngineClient, instance_id: str) -> dict[str, Callable
 def tree_call(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
     # GET /process-instance/{id}/activity-instances
     return {"tree": lambda: engine.activity_instance_tree(instance_id)}
+
+
+def ended_variables(engine: EngineClient, instance_id: str) -> list[Variable]:
+    """An ended instance's variables as history kept them (the runtime has none left)."""
+    # GET /history/variable-instance
+    kept = engine.historic_variables(instance_id, limit=PER_TAB)
+    return [
+        Variable(
+            name=item.name or "",
+            value=decode({"type": item.type, "value": item.value, "valueInfo": item.value_info}),
+            process_instance_id=item.process_instance_id,
+            activity_instance_id=item.activity_instance_id,
+        )
+        for item in kept
+        if item.state != "DELETED"
+    ]
 
 
 @dataclass(frozen=True)

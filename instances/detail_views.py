@@ -13,6 +13,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
 from cockpit.engines import engine_scoped
+from engines.errors import NotFound
 from incidents import actions as incident_actions
 from instances import detail
 from instances.variables import shown
@@ -37,6 +38,8 @@ def _tab_context(request: HttpRequest, instance_id: str, tab: str, loaded: detai
     }
     if tab == "variables":
         variables = loaded["variables"] or []
+        if tree is None and not variables:
+            variables = detail.ended_variables(request.engine, instance_id)
         if activity:
             variables = [v for v in variables if v.is_local and v.activity_instance_id in scopes]
         context["variables"] = shown(variables, names)
@@ -83,14 +86,14 @@ def instance_detail(request: HttpRequest, instance_id: str, tab: str = "variable
 @requires(Perm.VIEW)
 @engine_scoped
 def instance_tree(request: HttpRequest, instance_id: str) -> HttpResponse:
-    """The activity instance tree alone, redrawn after something changed the instance."""
-    loaded = detail.load(request.engine, instance_id, tab="incidents", with_overview=False)
-    nodes = detail.tree_nodes(loaded.tree) if loaded.tree else None
-    return render(
-        request,
-        f"{PAGE}#activity-tree",
-        {"nodes": nodes, "activity": request.GET.get("activity", ""), "instance_id": instance_id},
-    )
+    """The activity instance tree alone, drawn again after something changed the instance."""
+    try:
+        # GET /process-instance/{id}/activity-instances
+        nodes = detail.tree_nodes(request.engine.activity_instance_tree(instance_id))
+    except NotFound:  # it has ended meanwhile
+        nodes = None
+    context = {"nodes": nodes, "activity": request.GET.get("activity", ""), "instance_id": instance_id}
+    return render(request, f"{PAGE}#activity-tree", context)
 
 
 @require_GET

@@ -15,6 +15,10 @@ class InstanceTable(EngineTable):
     tenant_id = tables.Column(accessor="instance__tenant_id", verbose_name="Tenant")
     start_time = tables.DateTimeColumn(accessor="start_time", verbose_name="Started", format="Y-m-d H:i")
 
+    class Meta:
+        # A click anywhere in a row opens the instance (cockpit.js follows the row's id link).
+        row_attrs = {"data-row-link": "true"}
+
     engine_sort = {
         "id": "instanceId",
         "definition": "definitionKey",

@@ -47,7 +47,6 @@ SEARCHABLE = {  # variable types the instance list can filter on, and how it typ
     VariableType.DOUBLE: "number",
     VariableType.BOOLEAN: "boolean",
 }
-EDITABLE_TYPES = [kind for kind in VariableType if kind not in BINARY_TYPES]
 
 
 class ChangedMeanwhile(Exception):

@@ -30,3 +30,12 @@ document.addEventListener("click", async (event) => {
     button.title = "The browser did not allow copying";
   }
 });
+
+// Rows marked data-row-link open what their first link points to, unless a control was clicked.
+document.addEventListener("click", (event) => {
+  const row = event.target.closest("tr[data-row-link]");
+  if (!row || event.target.closest("a, button, input, select, label, textarea")) return;
+  if (window.getSelection && String(window.getSelection())) return; // selecting text is not a click
+  const link = row.querySelector("a[href]");
+  if (link) window.location.assign(link.href);
+});

@@ -268,6 +268,16 @@ def test_a_new_file_is_uploaded_over_a_file_variable(on_demo, engine, fresh, cli
     assert entry.new_value["size"] == 12 and len(entry.new_value["sha256"]) == 64
 
 
+def test_bytes_are_replaced_by_upload_and_keep_no_file_name(on_demo, engine, fresh, client_as):
+    instance = fresh(process_definition_key="loan")
+    found = variable(engine, instance.id, "signature")
+    upload = SimpleUploadedFile("sig.bin", b"\x00\x01signed", content_type="application/octet-stream")
+    response = save(client_as("Support"), instance.id, found, type="Bytes", file=upload)
+    assert response.status_code == 200, response.content.decode()
+    stored = engine.get_variable(instance.id, "signature")
+    assert (stored.type, stored.value) == (VariableType.BYTES, b"\x00\x01signed")
+
+
 def test_a_file_edit_without_a_file_is_refused(on_demo, engine, fresh, client_as):
     instance = fresh(process_definition_key="order")
     found = variable(engine, instance.id, "invoice")
