@@ -15,7 +15,7 @@ from typing import Any
 from accounts.roles import Perm
 from engines.base import EngineClient
 from engines.models import Batch
-from engines.queries import ProcessInstanceQuery
+from engines.queries import Modification, ProcessInstanceQuery
 from engines.variables import decode
 
 PAGE = 500
@@ -91,6 +91,16 @@ def _variables(parameters: dict) -> dict:
     return {name: decode(dto) for name, dto in parameters["variables"].items()}
 
 
+def _modify(client: EngineClient, ids, query, parameters: dict) -> Batch:
+    """One instance's own modification (its activity instances may be named), or the same plan for many."""
+    modification = Modification.from_json(parameters["modification"])
+    if parameters.get("instance_id"):
+        # POST /process-instance/{id}/modification-async
+        return client.modify_instance_async(parameters["instance_id"], modification)
+    # POST /modification/executeAsync
+    return client.execute_modification_async(parameters["definition_id"], modification, ids, query)
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
@@ -131,6 +141,7 @@ KINDS: dict[str, Kind] = {
             Perm.EDIT_VARIABLES,
             hand_over=lambda c, ids, query, p: c.set_variables_async(ids, query, variables=_variables(p)),
         ),
+        Kind("modify", "Modify instances (move tokens)", Perm.OPERATE, hand_over=_modify),
         Kind(
             "retry_incidents",
             "Retry failed jobs, instance by instance",

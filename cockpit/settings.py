@@ -263,6 +263,8 @@ COCKPIT_FOLLOW_SECONDS = env.number("COCKPIT_FOLLOW_SECONDS", 2.0)
 COCKPIT_CHUNK_SIZE = env.integer("COCKPIT_CHUNK_SIZE", 50)
 COCKPIT_CHUNK_CONCURRENCY = env.integer("COCKPIT_CHUNK_CONCURRENCY", 8)
 COCKPIT_OPERATION_LEASE_SECONDS = env.integer("COCKPIT_OPERATION_LEASE_SECONDS", 60)
+# A modification must say why (the annotation goes to the engine and the audit log), unless turned off.
+COCKPIT_MODIFICATION_ANNOTATION_REQUIRED = env.flag("COCKPIT_MODIFICATION_ANNOTATION_REQUIRED", default=True)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The demo's fallback where no redis-server is installed: messages are files.
     _broker_dir = VAR_DIR / "broker"

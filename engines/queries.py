@@ -204,6 +204,16 @@ class Modification:
     skip_io_mappings: bool = False
     annotation: str | None = None
 
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> Modification:
+        """The modification back from its request body (as an operation keeps it)."""
+        return cls(
+            instructions=tuple(Instruction.from_json(item) for item in body.get("instructions") or ()),
+            skip_custom_listeners=bool(body.get("skipCustomListeners")),
+            skip_io_mappings=bool(body.get("skipIoMappings")),
+            annotation=body.get("annotation"),
+        )
+
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
             "skipCustomListeners": self.skip_custom_listeners,
@@ -216,6 +226,15 @@ class Modification:
 
 
 INSTRUCTION_TYPES = ("startBeforeActivity", "startAfterActivity", "startTransition", "cancel")
+_INSTRUCTION_FIELDS = (
+    "activity_id",
+    "transition_id",
+    "activity_instance_id",
+    "transition_instance_id",
+    "ancestor_activity_instance_id",
+    "cancel_current_active_activity_instances",
+    "variables",
+)
 
 
 @dataclass(frozen=True)
@@ -242,6 +261,13 @@ class Instruction:
         if not needs:
             raise ValueError(f"a {self.type} instruction needs its target")
 
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> Instruction:
+        return cls(
+            type=body["type"],
+            **{name: body[_camel(name)] for name in _INSTRUCTION_FIELDS if _camel(name) in body},
+        )
+
     @property
     def applies_to_many(self) -> bool:
         """Whether it can be part of a modification of many instances (/modification/execute)."""
@@ -254,15 +280,7 @@ class Instruction:
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"type": self.type}
-        for name in (
-            "activity_id",
-            "transition_id",
-            "activity_instance_id",
-            "transition_instance_id",
-            "ancestor_activity_instance_id",
-            "cancel_current_active_activity_instances",
-            "variables",
-        ):
+        for name in _INSTRUCTION_FIELDS:
             value = getattr(self, name)
             if value is not None:
                 body[_camel(name)] = value

@@ -16,6 +16,7 @@ class BulkActionForm(forms.Form):
         ("delete", "Delete"),
         ("job_retries", "Set job retries"),
         ("set_variables", "Set a variable"),
+        ("modify", "Modify (move tokens)…"),
     )
     action = forms.ChoiceField(choices=ACTIONS)
     scope = forms.ChoiceField(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instances import detail_views, variable_views, views
+from instances import detail_views, modify_views, variable_views, views
 
 # Under /e/<engine>/instances/
 urlpatterns = [
@@ -10,12 +10,14 @@ urlpatterns = [
     path("bulk/", views.bulk_action, name="instance_bulk"),
     path("searches/", views.save_search, name="save_search"),
     path("searches/<int:pk>/delete/", views.delete_search, name="delete_search"),
+    path("modify/", modify_views.instances_modify, name="instances_modify"),
     # one instance
     path("<str:instance_id>/", detail_views.instance_detail, name="instance_detail"),
     path("<str:instance_id>/tree/", detail_views.instance_tree, name="instance_tree"),
     path("<str:instance_id>/diagram.json", detail_views.diagram_state, name="instance_diagram_state"),
     path("<str:instance_id>/suspend/", detail_views.instance_suspend, name="instance_suspend"),
     path("<str:instance_id>/delete/", detail_views.instance_delete, name="instance_delete"),
+    path("<str:instance_id>/modify/", modify_views.instance_modify, name="instance_modify"),
     path(
         "<str:instance_id>/retry-incidents/",
         detail_views.instance_retry_incidents,

@@ -31,7 +31,7 @@ from instances.tables import InstanceTable
 EXPORT_PAGE = 500
 
 
-def _filtered(
+def filtered(
     request: HttpRequest, data: QueryDict
 ) -> tuple[InstanceFilterForm, ProcessInstanceQuery | None, bool]:
     """The form, its engine query (None: nothing can match), and whether the form was valid."""
@@ -48,7 +48,7 @@ def _filtered(
 @requires(Perm.VIEW)
 @engine_scoped
 def instance_list(request: HttpRequest) -> HttpResponse:
-    form, query, valid = _filtered(request, request.GET)
+    form, query, valid = filtered(request, request.GET)
 
     def fetch(sort, offset, limit):
         if query is None:
@@ -90,7 +90,7 @@ def _filter_string(data: QueryDict) -> str:
 @engine_scoped
 def instance_count(request: HttpRequest) -> HttpResponse:
     """Its own fragment, so a slow count on a large engine never holds up the table."""
-    _form, query, valid = _filtered(request, request.GET)
+    _form, query, valid = filtered(request, request.GET)
     # POST /process-instance/count
     count = request.engine.count_instances(query) if query is not None else 0
     return render(request, "instances/list.html#count", {"count": count, "valid": valid})
@@ -103,7 +103,7 @@ def instance_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every matching instance, fetched and written page by page: memory stays flat however many."""
     if fmt not in ("csv", "json"):
         raise Http404("Export is to csv or json.")
-    _form, query, valid = _filtered(request, request.GET)
+    _form, query, valid = filtered(request, request.GET)
     if not valid:
         return HttpResponse("The filter is not valid; fix it on the list page first.", status=400)
     rows = _all_rows(request.engine, query)
@@ -164,7 +164,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     step two (confirm) hands it to a worker and lands on the operation's progress."""
     bulk = BulkActionForm(request.POST)
     filter_data = QueryDict(request.POST.get("filter", ""))
-    _form, query, valid = _filtered(request, filter_data)
+    _form, query, valid = filtered(request, filter_data)
     context = {
         "bulk": bulk,
         "filter_string": request.POST.get("filter", ""),
@@ -172,6 +172,14 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     }
     if not bulk.is_valid() or not valid:
         return render(request, "instances/bulk_confirm.html", context, status=400)
+    if bulk.kind == "modify":  # a plan to build first: the wizard, for the same instances
+        targets = QueryDict(mutable=True)
+        targets["filter"] = request.POST.get("filter", "")
+        if bulk.cleaned_data["scope"] == "selected":
+            targets.setlist("ids", context["selected"])
+        return redirect(
+            f"{reverse('instances_modify', args=[request.engine.config.name])}?{targets.urlencode()}"
+        )
     kind = KINDS[bulk.kind]
     if not request.user.has_perm(kind.perm):
         return render(request, "instances/bulk_confirm.html", {**context, "forbidden": kind}, status=403)

@@ -59,9 +59,47 @@
   }
 
   async function refresh() {
+    if (!container.dataset.stateUrl) return;
     const response = await fetch(container.dataset.stateUrl, { headers: { Accept: "application/json" } });
     if (response.ok) mark(await response.json());
   }
+
+  // The modification wizard's preview: what its plan cancels and starts.
+  let previewed = [];
+  function markPreview() {
+    for (const [id, marker] of previewed) canvas().removeMarker(id, marker);
+    previewed = [];
+    const preview = document.querySelector("#preview[data-diagram]");
+    if (!preview) return;
+    const plan = JSON.parse(preview.dataset.diagram);
+    for (const [marker, ids] of [["will-cancel", plan.cancel], ["will-start", plan.start]]) {
+      for (const id of ids) {
+        if (!registry().get(id)) continue;
+        canvas().addMarker(id, marker);
+        previewed.push([id, marker]);
+      }
+    }
+  }
+
+  // In the wizard, a click on the diagram fills the next instruction's activity or sequence flow.
+  function pick(element) {
+    const field = (name) => document.querySelector(`[name="add-${name}"]`);
+    const set = (select, value) => {
+      if (select && [...select.options].some((option) => option.value === value)) {
+        select.value = value;
+        return true;
+      }
+      return false;
+    };
+    if (element.waypoints) {
+      if (set(field("transition_id"), element.id)) set(field("kind"), "startTransition");
+    } else if (set(field("activity_id"), element.id) && field("kind").value === "startTransition") {
+      set(field("kind"), "startBeforeActivity");
+    }
+  }
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (container.dataset.ready === "true") markPreview();
+  });
 
   // Choosing an activity: the URL names it (shareable), the tree and the tab panel load again for it.
   function choose(activityId) {
@@ -99,11 +137,12 @@
       canvas().zoom("fit-viewport");
       viewer.on("element.click", (event) => {
         const element = event.element;
-        if (element && element.type !== "bpmn:Process" && element.type !== "label" && !element.waypoints) {
-          choose(element.id);
-        }
+        if (!element || element.type === "bpmn:Process" || element.type === "label") return;
+        if (container.dataset.pick) pick(element);
+        else if (!element.waypoints) choose(element.id);
       });
       await refresh();
+      markPreview();
       container.dataset.ready = "true";
     } catch (error) {
       container.textContent = `The diagram could not be drawn: ${error.message || error}`;

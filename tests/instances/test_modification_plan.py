@@ -1,0 +1,240 @@
+"""The modification plan without an engine: instructions for each type, their order, words and preview."""
+
+import pytest
+
+from demo_engine.models import LOAN, ORDER
+from engines.bpmn import parse_model
+from engines.models import ActivityInstance
+from instances.modification import (
+    PlanError,
+    Step,
+    StepVariable,
+    modification_of,
+    plan_from_json,
+    plan_to_json,
+    preview,
+)
+from instances.modify_views import _moved
+
+ORDER_MODEL = parse_model(ORDER.to_xml())
+LOAN_MODEL = parse_model(LOAN.to_xml())
+
+
+def tree(*children, transitions=()):
+    """A process instance's tree: children are (id, activity, [grandchildren]) or transition ids."""
+
+    def node(spec, parent):
+        node_id, activity, inner = spec
+        return {
+            "id": node_id,
+            "activityId": activity,
+            "parentActivityInstanceId": parent,
+            "childActivityInstances": [node(child, node_id) for child in inner],
+            "childTransitionInstances": [],
+        }
+
+    return ActivityInstance.model_validate(
+        {
+            "id": "pi",
+            "activityId": "order:1:x",
+            "childActivityInstances": [node(child, "pi") for child in children],
+            "childTransitionInstances": [{"id": t, "activityId": t.split(":")[0]} for t in transitions],
+        }
+    )
+
+
+def test_the_bpmn_reader_knows_nodes_scopes_flows_and_multi_instance():
+    assert ORDER_MODEL.nodes["ship"].parent == "shipping"
+    assert ORDER_MODEL.scopes_of("await_delivery") == ["shipping"]
+    assert [f.target for f in ORDER_MODEL.outgoing("split")] == ["pack", "charge"]
+    assert LOAN_MODEL.nodes["sign"].multi_instance and not LOAN_MODEL.nodes["review"].multi_instance
+    assert ORDER_MODEL.title("check_stock") == "Check stock"
+
+
+@pytest.mark.parametrize(
+    ("step", "body"),
+    [
+        (
+            Step("startBeforeActivity", activity_id="check_stock"),
+            {"type": "startBeforeActivity", "activityId": "check_stock"},
+        ),
+        (
+            Step("startAfterActivity", activity_id="pack"),
+            {"type": "startAfterActivity", "activityId": "pack"},
+        ),
+        (
+            Step("startTransition", transition_id="flow_join_shipping"),
+            {"type": "startTransition", "transitionId": "flow_join_shipping"},
+        ),
+        (Step("cancel", activity_id="pack"), {"type": "cancel", "activityId": "pack"}),
+        (Step("cancel", activity_instance_id="pack:1"), {"type": "cancel", "activityInstanceId": "pack:1"}),
+        (
+            Step("cancel", transition_instance_id="charge:2"),
+            {"type": "cancel", "transitionInstanceId": "charge:2"},
+        ),
+        (
+            Step(
+                "startBeforeActivity",
+                activity_id="ship",
+                ancestor_activity_instance_id="shipping:1",
+                variables=(
+                    StepVariable("retries", "Integer", "3"),
+                    StepVariable("note", "String", "again", local=True),
+                ),
+            ),
+            {
+                "type": "startBeforeActivity",
+                "activityId": "ship",
+                "ancestorActivityInstanceId": "shipping:1",
+                "variables": {
+                    "retries": {"type": "Integer", "value": 3},
+                    "note": {"type": "String", "value": "again", "local": True},
+                },
+            },
+        ),
+    ],
+)
+def test_each_instruction_becomes_the_engines_instruction(step, body):
+    assert step.instruction().to_json() == body
+
+
+def test_the_plan_keeps_its_order_and_options_in_the_request_body():
+    steps = [
+        Step("cancel", transition_instance_id="charge:2"),
+        Step("startBeforeActivity", activity_id="check_stock"),
+    ]
+    body = modification_of(
+        steps, skip_custom_listeners=True, skip_io_mappings=False, annotation="stuck"
+    ).to_json()
+    assert body == {
+        "skipCustomListeners": True,
+        "skipIoMappings": False,
+        "instructions": [
+            {"type": "cancel", "transitionInstanceId": "charge:2"},
+            {"type": "startBeforeActivity", "activityId": "check_stock"},
+        ],
+        "annotation": "stuck",
+    }
+
+
+def test_a_plan_round_trips_through_the_form_and_moves_its_steps():
+    steps = [
+        Step("cancel", activity_id="a"),
+        Step("cancel", activity_id="b"),
+        Step("cancel", activity_id="c"),
+    ]
+    assert plan_from_json(plan_to_json(steps)) == steps
+    assert [s.activity_id for s in _moved(steps, "up-2")] == ["a", "c", "b"]
+    assert [s.activity_id for s in _moved(steps, "down-0")] == ["b", "a", "c"]
+    assert [s.activity_id for s in _moved(steps, "remove-1")] == ["a", "c"]
+    assert _moved(steps, "up-0") == steps and _moved(steps, "remove-9") == steps
+
+
+def test_a_tampered_or_empty_plan_is_refused_in_words():
+    with pytest.raises(PlanError):
+        plan_from_json('[{"type": "explode"}]')
+    with pytest.raises(PlanError):
+        plan_from_json("not json")
+    with pytest.raises(PlanError, match="at least one instruction"):
+        modification_of([], skip_custom_listeners=False, skip_io_mappings=False, annotation="")
+    with pytest.raises(PlanError, match="Integer must be a whole number"):
+        Step(
+            "startBeforeActivity", activity_id="x", variables=(StepVariable("n", "Integer", "many"),)
+        ).instruction()
+
+
+def test_instructions_read_in_plain_words():
+    names = {"charge:2": "Charge card, waiting (charge:2)"}
+    assert Step("cancel", transition_instance_id="charge:2").describe(ORDER_MODEL, names) == (
+        "Cancel the waiting token Charge card, waiting (charge:2)"
+    )
+    assert Step("startTransition", transition_id="flow_join_shipping").describe(ORDER_MODEL, {}) == (
+        "Start a token on the sequence flow flow_join_shipping (join → Shipping)"
+    )
+    assert Step("cancel", activity_id="sign#multiInstanceBody").describe(LOAN_MODEL, {}) == (
+        "Cancel every instance of Collect signatures (all its instances, the multi-instance body)"
+    )
+
+
+def test_preview_of_cancelling_a_failed_token_and_starting_before_an_earlier_activity():
+    result = preview(
+        ORDER_MODEL,
+        tree(("pack:1", "pack", []), transitions=("charge:2",)),
+        [
+            Step("cancel", transition_instance_id="charge:2"),
+            Step("startBeforeActivity", activity_id="check_stock"),
+        ],
+    )
+    assert [t.id for t in result.cancelled] == ["charge:2"]
+    assert [t.name for t in result.started] == ["Check stock"]
+    assert result.warnings == [] and not result.ends_instance
+    assert result.diagram == {"cancel": ["charge"], "start": ["check_stock"]}
+
+
+def test_a_scope_left_empty_is_cancelled_with_its_last_token():
+    result = preview(
+        ORDER_MODEL,
+        tree(("shipping:1", "shipping", [("ship:1", "ship", [])])),
+        [Step("cancel", activity_instance_id="ship:1"), Step("startBeforeActivity", activity_id="end")],
+    )
+    assert [t.id for t in result.cancelled] == ["ship:1", "shipping:1"]
+    assert "Order delivered is an end event" in " ".join(result.notes)
+
+
+def test_starting_inside_a_subprocess_enters_it_or_needs_an_ancestor_when_it_runs_twice():
+    entered = preview(
+        ORDER_MODEL, tree(("pack:1", "pack", [])), [Step("startBeforeActivity", activity_id="ship")]
+    )
+    assert [t.activity_id for t in entered.started] == ["shipping", "ship"]
+    assert "Shipping is entered too" in " ".join(entered.notes)
+    twice = tree(
+        ("shipping:1", "shipping", [("ship:1", "ship", [])]),
+        ("shipping:2", "shipping", [("ship:2", "ship", [])]),
+    )
+    ambiguous = preview(ORDER_MODEL, twice, [Step("startBeforeActivity", activity_id="await_delivery")])
+    assert "Shipping is active 2 times; choose the ancestor" in ambiguous.warnings[0]
+    chosen = preview(
+        ORDER_MODEL,
+        twice,
+        [
+            Step(
+                "startBeforeActivity",
+                activity_id="await_delivery",
+                ancestor_activity_instance_id="shipping:2",
+            )
+        ],
+    )
+    assert chosen.warnings == [] and chosen.started[0].parent == "shipping:2"
+
+
+def test_multi_instance_cancels_one_inner_instance_or_the_whole_body():
+    signing = tree(
+        (
+            "body:1",
+            "sign#multiInstanceBody",
+            [("sign:1", "sign", []), ("sign:2", "sign", []), ("sign:3", "sign", [])],
+        )
+    )
+    one = preview(LOAN_MODEL, signing, [Step("cancel", activity_instance_id="sign:2")])
+    assert [t.id for t in one.cancelled] == ["sign:2"] and not one.ends_instance
+    body = preview(LOAN_MODEL, signing, [Step("cancel", activity_id="sign#multiInstanceBody")])
+    assert {t.id for t in body.cancelled} == {"body:1", "sign:1", "sign:2", "sign:3"}
+    assert body.ends_instance and body.warnings == [
+        "No token is left afterwards: the process instance will end."
+    ]
+
+
+def test_start_after_an_activity_with_two_ways_out_is_flagged():
+    result = preview(
+        ORDER_MODEL, tree(("pack:1", "pack", [])), [Step("startAfterActivity", activity_id="split")]
+    )
+    assert "has 2 outgoing sequence flows" in result.warnings[0]
+
+
+def test_cancelling_what_an_earlier_instruction_cancelled_is_flagged():
+    result = preview(
+        ORDER_MODEL,
+        tree(("pack:1", "pack", [])),
+        [Step("cancel", activity_id="pack"), Step("cancel", activity_instance_id="pack:1")],
+    )
+    assert "pack:1 is not active (any more); the engine will refuse." in result.warnings[0]

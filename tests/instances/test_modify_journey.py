@@ -1,0 +1,56 @@
+"""The modification wizard in headless Chromium: repair a stuck instance with a previewed plan."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+INSTANCES = 150
+
+
+def test_an_operator_cancels_the_failing_charge_and_starts_before_checking_stock(
+    page, live_server, log_in, make_user, engine
+):
+    [incident] = engine.list_incidents(activity_id="charge", incident_message_like="Card declined%", limit=1)
+    instance_id = incident.process_instance_id
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/instances/{instance_id}/")
+    page.get_by_role("button", name="Modify…").click()
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+
+    page.get_by_role("combobox", name="Instruction").select_option("cancel")
+    which = page.get_by_label("Which of its instances")
+    waiting = which.locator("option", has_text="Charge card, waiting").get_attribute("value")
+    which.select_option(waiting)
+    page.get_by_role("button", name="Add the instruction").click()
+    expect(page.locator(".plan")).to_contain_text("Cancel the waiting token Charge card")
+
+    page.get_by_role("combobox", name="Instruction").select_option("startBeforeActivity")
+    page.locator('#diagram .djs-element[data-element-id="check_stock"]').click()  # picked on the diagram
+    expect(page.locator('select[name="add-activity_id"]')).to_have_value("check_stock")
+    page.get_by_role("button", name="Add the instruction").click()
+    expect(page.locator(".plan li")).to_have_count(2)
+
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview")).to_contain_text("Check stock")
+    expect(page.locator('#diagram .djs-element.will-cancel[data-element-id="charge"]')).to_have_count(1)
+    expect(page.locator('#diagram .djs-element.will-start[data-element-id="check_stock"]')).to_have_count(1)
+
+    page.get_by_role("button", name="Submit the modification").click()
+    expect(page.get_by_role("alert").filter(has_text="Say why")).to_be_visible()
+    expect(page.locator(".plan li")).to_have_count(2)  # nothing was lost
+    page.get_by_label(re.compile("^Annotation")).fill("card declined: ask the customer again")
+    page.get_by_role("button", name="Submit the modification").click()
+
+    expect(page).to_have_url(re.compile(rf"/instances/{instance_id}/$"))
+    expect(page.locator("#messages")).to_contain_text("The instance was modified.")
+    tree = page.locator("#activity-tree")
+    expect(tree).to_contain_text("Check stock")
+    expect(tree).to_contain_text("Pack goods")
+    expect(tree).not_to_contain_text("Charge card")
+    expect(page.locator('#diagram .djs-element.active[data-element-id="check_stock"]')).to_have_count(1)
+    assert page.policy_violations == []
