@@ -270,3 +270,27 @@ def test_the_request_sent_is_exactly_the_plan_and_keeps_the_spec(client_as):
     }
     check_request(request)
     assert unknown_request_fields(request) == []
+
+
+def test_everything_matching_a_filter_by_version_gets_the_plan_as_a_query(on_demo, engine, client_as):
+    client = client_as("Operator")
+    filter_string = "definition_key=order&version=1&activity_id=await_delivery"
+    response = client.post(
+        "/e/demo/instances/bulk/", {"action": "modify", "scope": "all", "filter": filter_string}
+    )
+    wizard = Wizard(client, response["Location"])
+    wizard.extra = {"filter": filter_string}
+    expected = engine.count_instances(
+        ProcessInstanceQuery(
+            process_definition_id=next(d.id for d in engine.list_definitions(key="order") if d.version == 1),
+            activity_ids=("await_delivery",),
+        )
+    )
+    assert f"Modify {expected} process instance" in wizard.page
+    wizard.add(kind="cancel", activity_id="await_delivery")
+    wizard.add(kind="startBeforeActivity", activity_id="ship_end")
+    wizard.post("preview")
+    wizard.post("submit", annotation="deliveries confirmed by the carrier")
+    operation = Operation.objects.get(kind="modify")
+    assert "ids" not in operation.parameters
+    assert operation.parameters["query"]["activity_ids"] == ["await_delivery"]
