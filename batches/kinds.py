@@ -14,7 +14,9 @@ from typing import Any
 
 from accounts.roles import Perm
 from engines.base import EngineClient
-from engines.models import Batch
+from engines.errors import InvalidRequest, NotFound
+from engines.fanout import fan_out
+from engines.models import Batch, Incident
 from engines.queries import Modification, ProcessInstanceQuery
 from engines.variables import decode
 
@@ -33,6 +35,8 @@ class Kind:
     # Item by item: (client, target, parameters) -> a short result text; and whether it already happened.
     apply: Callable[[EngineClient, str, dict], str] | None = None
     applied: Callable[[EngineClient, str, dict], bool] | None = None
+    # Item by item: the items (instance ids unless the kind works on something else).
+    targets: Callable[[EngineClient, dict], Iterator[str]] | None = None
 
     @property
     def chunked(self) -> bool:
@@ -65,6 +69,69 @@ def instance_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
         if len(page) < PAGE:
             return
         offset += PAGE
+
+
+def _incidents(client: EngineClient, parameters: dict) -> Iterator[Incident]:
+    """The incidents an operation names: its incident ids (those still open), then its filter's, paged."""
+    seen: set[str] = set()
+    ids = list(dict.fromkeys(parameters.get("incident_ids") or []))
+    for n in range(0, len(ids), PAGE):
+        # GET /incident/{id}, a page's worth at once
+        found = fan_out(
+            {i: (lambda i=i: client.get_incident(i)) for i in ids[n : n + PAGE]}, keep_failures=True
+        )
+        for incident in found.values():
+            if isinstance(incident, Incident):
+                seen.add(incident.id)
+                yield incident
+    filters = parameters.get("incident_filter")
+    offset = 0
+    while filters is not None:
+        # GET /incident, paged
+        page = client.list_incidents(offset=offset, limit=PAGE, **filters)
+        for incident in page:
+            if incident.id not in seen:
+                seen.add(incident.id)
+                yield incident
+        if len(page) < PAGE:
+            return
+        offset += PAGE
+
+
+def incident_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
+    return (incident.id for incident in _incidents(client, parameters))
+
+
+def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> Batch:
+    """One engine batch setting retries on the failed jobs behind the incidents (their root causes')."""
+    jobs: set[str] = set()
+    elsewhere: set[str] = set()
+    for incident in _incidents(client, parameters):
+        if incident.root_cause_incident_id in (None, incident.id):
+            jobs.update([incident.job_id] if incident.job_id else [])
+        else:
+            elsewhere.add(incident.root_cause_incident_id)
+    # GET /incident/{id} of root causes in called instances, at once
+    roots = fan_out({i: (lambda i=i: client.get_incident(i)) for i in elsewhere}, keep_failures=True)
+    jobs.update(root.job_id for root in roots.values() if isinstance(root, Incident) and root.job_id)
+    if not jobs:
+        raise InvalidRequest("No failed job stands behind these incidents (any more): nothing to retry.")
+    # POST /job/retries
+    return client.set_jobs_retries_async(sorted(jobs), parameters.get("retries", 1))
+
+
+def _annotate_incident(client: EngineClient, incident_id: str, parameters: dict) -> str:
+    # PUT /incident/{id}/annotation
+    client.set_incident_annotation(incident_id, parameters["annotation"])
+    return "annotated"
+
+
+def _is_annotated(client: EngineClient, incident_id: str, parameters: dict) -> bool:
+    try:
+        # GET /incident/{id}
+        return client.get_incident(incident_id).annotation == parameters["annotation"]
+    except NotFound:  # resolved meanwhile: nothing left to annotate
+        return True
 
 
 def _retry_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> str:
@@ -142,6 +209,15 @@ KINDS: dict[str, Kind] = {
             hand_over=lambda c, ids, query, p: c.set_variables_async(ids, query, variables=_variables(p)),
         ),
         Kind("modify", "Modify instances (move tokens)", Perm.OPERATE, hand_over=_modify),
+        Kind("incident_retry", "Retry incidents", Perm.OPERATE, hand_over=_retry_incident_jobs),
+        Kind(
+            "incident_annotate",
+            "Annotate incidents",
+            Perm.OPERATE,
+            apply=_annotate_incident,
+            applied=_is_annotated,
+            targets=incident_ids,
+        ),
         Kind(
             "retry_incidents",
             "Retry failed jobs, instance by instance",
@@ -163,6 +239,10 @@ KINDS: dict[str, Kind] = {
 def describe(parameters: dict[str, Any]) -> str:
     """What an operation acts on, in words."""
     parts = []
+    if parameters.get("incident_ids"):
+        parts.append(f"{len(parameters['incident_ids'])} selected incident(s)")
+    if parameters.get("incident_filter") is not None:
+        parts.append("the incidents matching a filter")
     if parameters.get("ids"):
         parts.append(f"{len(parameters['ids'])} selected instance(s)")
     if parameters.get("query") is not None:

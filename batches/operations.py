@@ -227,7 +227,8 @@ def work_chunk(operation_id: int, owner: str) -> str:
 def _collect(operation: Operation, client) -> bool:
     """The items, once: all of them in one transaction, so a worker dying here leaves none."""
     try:
-        targets = list(instance_ids(client, operation.parameters))
+        collect = KINDS[operation.kind].targets or instance_ids
+        targets = list(collect(client, operation.parameters))
     except EngineError as error:
         finish(operation, Operation.Status.FAILED, error.message)
         return False

@@ -263,6 +263,10 @@ COCKPIT_FOLLOW_SECONDS = env.number("COCKPIT_FOLLOW_SECONDS", 2.0)
 COCKPIT_CHUNK_SIZE = env.integer("COCKPIT_CHUNK_SIZE", 50)
 COCKPIT_CHUNK_CONCURRENCY = env.integer("COCKPIT_CHUNK_CONCURRENCY", 8)
 COCKPIT_OPERATION_LEASE_SECONDS = env.integer("COCKPIT_OPERATION_LEASE_SECONDS", 60)
+# Dashboard numbers: how long a tile waits for its query before saying it is still counting
+# (the query goes on and fills the cache), and how long a number is kept.
+COCKPIT_DASHBOARD_WAIT_SECONDS = env.number("COCKPIT_DASHBOARD_WAIT_SECONDS", 4.0)
+COCKPIT_DASHBOARD_CACHE_SECONDS = env.integer("COCKPIT_DASHBOARD_CACHE_SECONDS", 30)
 # A modification must say why (the annotation goes to the engine and the audit log), unless turned off.
 COCKPIT_MODIFICATION_ANNOTATION_REQUIRED = env.flag("COCKPIT_MODIFICATION_ANNOTATION_REQUIRED", default=True)
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -4,7 +4,6 @@ from django.urls import include, path
 
 from batches.views import my_operations
 from dashboard import views as dashboard_views
-from definitions.views import definition_diagram, definition_list
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -13,13 +12,10 @@ urlpatterns = [
     path("health/", dashboard_views.health, name="health"),
     path("audit/", include("audit.urls")),
     path("e/<str:engine>/", dashboard_views.dashboard, name="dashboard"),
-    path("e/<str:engine>/processes/", definition_list, name="definition_list"),
+    path("e/<str:engine>/tiles/version/", dashboard_views.engine_version, name="engine_version"),
+    path("e/<str:engine>/tiles/<str:name>/", dashboard_views.dashboard_tile, name="dashboard_tile"),
+    path("e/<str:engine>/processes/", include("definitions.urls")),
     path("e/<str:engine>/instances/", include("instances.urls")),
-    path(
-        "e/<str:engine>/processes/<str:definition_id>/diagram.bpmn",
-        definition_diagram,
-        name="definition_diagram",
-    ),
     path("e/<str:engine>/incidents/", include("incidents.urls")),
     path("e/<str:engine>/batches/", include("batches.urls")),
     path("operations/mine/", my_operations, name="my_operations"),

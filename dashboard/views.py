@@ -1,12 +1,15 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import requires
 from accounts.roles import Perm
+from batches.models import Operation
 from cockpit import engines
 from cockpit.engines import engine_scoped
+from dashboard import tiles
 from dashboard.health import check_all
+from engines.errors import EngineError
 
 
 @require_GET
@@ -21,9 +24,38 @@ def home(request: HttpRequest) -> HttpResponse:
 @requires(Perm.VIEW)
 @engine_scoped
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The shell at once; each number arrives in its own fragment (dashboard_tile)."""
+    return render(request, "dashboard/dashboard.html", {"tiles": list(tiles.TILES)})
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def dashboard_tile(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in tiles.TILES:
+        raise Http404(f"No dashboard tile named {name!r}.")
+    context: dict = {"name": name}
+    try:
+        context["data"] = tiles.tile(request.engine, name)
+    except tiles.StillCounting:
+        context["counting"] = True
+    except EngineError as error:  # one tile's failure is shown in that tile; the others load on
+        context["error"] = error
+    if name == "batches" and "data" in context:
+        context["operations"] = (
+            Operation.objects.filter(engine=request.engine.config.name)
+            .exclude(status__in=Operation.FINISHED)
+            .count()
+        )
+    return render(request, f"dashboard/dashboard.html#tile-{name}", context)
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def engine_version(request: HttpRequest) -> HttpResponse:
     # GET /version: the one call that tells whether this engine answers at all.
-    version = request.engine.version()
-    return render(request, "dashboard/dashboard.html", {"version": version})
+    return render(request, "dashboard/dashboard.html#version", {"version": request.engine.version()})
 
 
 @require_GET

@@ -4,13 +4,19 @@ from cockpit.paging import EngineTable
 
 
 class DefinitionTable(EngineTable):
-    name = tables.Column(accessor="title", verbose_name="Name")
-    key = tables.Column()
-    version = tables.Column()
-    suspended = tables.Column(verbose_name="State")
-    tenant_id = tables.Column(verbose_name="Tenant")
+    name = tables.TemplateColumn(template_name="definitions/_name_cell.html", verbose_name="Name")
+    key = tables.Column(accessor="definition__key")
+    version = tables.Column(accessor="definition__version", verbose_name="Latest version")
+    instances = tables.Column(accessor="counts__instances", verbose_name="Running instances", empty_values=())
+    incidents = tables.Column(accessor="counts__incidents", verbose_name="Incidents", empty_values=())
+    suspended = tables.Column(accessor="definition__suspended", verbose_name="State")
+    tenant_id = tables.Column(accessor="definition__tenant_id", verbose_name="Tenant")
 
     engine_sort = {"name": "name", "key": "key", "version": "version", "tenant_id": "tenantId"}
+
+    def render_version(self, value, record):
+        more = record.counts.versions if record.counts else 0
+        return f"{value} (of {more})" if more > 1 else value
 
     def render_suspended(self, value):
         return "suspended" if value else "active"

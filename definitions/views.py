@@ -1,31 +1,174 @@
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+"""Process definitions: the list with their counts, and one definition with its diagram and instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
+from audit.log import audited
 from cockpit.engines import engine_scoped
-from cockpit.lists import render_engine_list
 from cockpit.paging import engine_table
+from dashboard.tiles import StillCounting
+from definitions.statistics import Counts, counts_by_key
 from definitions.tables import DefinitionTable
+from engines.models import ProcessDefinition
+from engines.queries import ProcessInstanceQuery, Sort
+from instances.rows import with_details
+from instances.tables import InstanceTable
+
+
+class DefinitionFilterForm(forms.Form):
+    name = forms.CharField(required=False, max_length=200, label="Name contains")
+    key = forms.CharField(required=False, max_length=200, label="Key contains")
+    tenant = forms.CharField(required=False, max_length=200, label="Tenant")
+
+    def engine_filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name_like": f"%{data['name']}%" if data.get("name") else None,
+            "key_like": f"%{data['key']}%" if data.get("key") else None,
+            "tenant_ids": [data["tenant"]] if data.get("tenant") else (),
+        }
+
+
+@dataclass(frozen=True)
+class DefinitionRow:
+    definition: ProcessDefinition
+    counts: Counts | None  # None while the engine is still counting
 
 
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
 def definition_list(request: HttpRequest) -> HttpResponse:
+    """The latest version of each process, with instances and incidents over all its versions."""
+    form = DefinitionFilterForm(request.GET)
+    form.is_valid()
+    try:
+        counts = counts_by_key(request.engine)
+    except StillCounting:
+        counts = None
+
     def fetch(sort, offset, limit):
-        # GET /process-definition
-        return request.engine.list_definitions(latest_version=True, sort=sort, offset=offset, limit=limit)
+        # GET /process-definition?latestVersion=true
+        found = request.engine.list_definitions(
+            latest_version=True, sort=sort, offset=offset, limit=limit, **form.engine_filters()
+        )
+        return [
+            DefinitionRow(
+                d, None if counts is None else counts.get((d.key or d.id, d.tenant_id or ""), Counts())
+            )
+            for d in found
+        ]
 
     table, page = engine_table(request, DefinitionTable, fetch, default_sort="key")
-    return render_engine_list(
-        request,
-        table,
-        page,
-        title="Processes",
-        intro="The latest version of each deployed process definition.",
-        empty="No process definitions are deployed.",
+    context = {"form": form, "table": table, "page": page, "counting": counts is None}
+    template = "definitions/list.html#results" if request.htmx else "definitions/list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def definition_detail(request: HttpRequest, definition_id: str) -> HttpResponse:
+    # GET /process-definition/{id}
+    definition = request.engine.get_definition(definition_id)
+    # GET /process-definition?key=…: the versions to switch between
+    versions = request.engine.list_definitions(
+        key=definition.key, tenant_ids=[definition.tenant_id] if definition.tenant_id else (),
+        sort=Sort("version", "desc"), limit=200,
+    )  # fmt: skip
+    context = {
+        "definition": definition,
+        "versions": [v for v in versions if (v.tenant_id or "") == (definition.tenant_id or "")],
+        "activity": request.GET.get("activity", ""),
+        "can_operate": request.user.has_perm(Perm.OPERATE),
+    }
+    return render(request, "definitions/detail.html", context)
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def definition_activity_state(request: HttpRequest, definition_id: str) -> JsonResponse:
+    """Per activity: instances waiting there and open incidents, for the diagram's badges."""
+    # GET /process-definition/{id}/statistics
+    statistics = request.engine.activity_statistics(definition_id)
+    return JsonResponse(
+        {
+            "active": {row.id: row.instances for row in statistics if row.instances},
+            "incidents": {
+                row.id: total for row in statistics if (total := sum(i.incident_count for i in row.incidents))
+            },
+            "taken": [],
+        }
     )
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def definition_instances(request: HttpRequest, definition_id: str) -> HttpResponse:
+    """The definition's running instances, narrowed to those waiting in the chosen activity."""
+    activity = request.GET.get("activity", "").strip()
+    query = ProcessInstanceQuery(
+        process_definition_id=definition_id, activity_ids=(activity,) if activity else ()
+    )
+
+    def fetch(sort, offset, limit):
+        # POST /process-instance
+        sorted_query = replace(query, sorting=(sort,) if sort else ())
+        return with_details(
+            request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
+        )
+
+    table, page = engine_table(request, InstanceTable, fetch)
+    # An excerpt: the instance list is where instances are sorted, selected and acted on.
+    table.columns.hide("select")
+    for column in table.columns:
+        column.column.orderable = False
+    # GET /process-definition/{id}
+    definition = request.engine.get_definition(definition_id)
+    list_filter = f"definition_key={definition.key}&version={definition.version}"
+    if activity:
+        list_filter += f"&activity_id={activity}"
+    context = {
+        "table": table,
+        "page": page,
+        "activity": activity,
+        "definition": definition,
+        "list_filter": list_filter,
+    }
+    return render(request, "definitions/detail.html#instances", context)
+
+
+@require_POST
+@requires(Perm.OPERATE)
+@engine_scoped
+def definition_suspend(request: HttpRequest, definition_id: str) -> HttpResponse:
+    suspend = request.POST.get("suspended") == "true"
+    with_instances = request.POST.get("include_instances") == "on"
+    with audited(
+        user=request.user,
+        engine=request.engine.config.name,
+        action="definition.suspend" if suspend else "definition.activate",
+        target_type="process_definition",
+        target_id=definition_id,
+        parameters={"include_instances": with_instances},
+    ):
+        # PUT /process-definition/{id}/suspended
+        request.engine.set_definition_suspended(
+            definition_id, suspended=suspend, include_instances=with_instances
+        )
+    messages.success(request, "Definition suspended." if suspend else "Definition activated.")
+    return redirect("definition_detail", engine=request.engine.config.name, definition_id=definition_id)
 
 
 @require_GET

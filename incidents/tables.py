@@ -4,10 +4,16 @@ from cockpit.paging import EngineTable
 
 
 class IncidentTable(EngineTable):
+    select = tables.TemplateColumn(
+        template_name="incidents/_select_cell.html", verbose_name="", orderable=False, empty_values=()
+    )
     incident_timestamp = tables.DateTimeColumn(verbose_name="Since", format="Y-m-d H:i:s")
     incident_type = tables.Column(verbose_name="Type")
     incident_message = tables.Column(verbose_name="Message")
-    process_instance_id = tables.Column(verbose_name="Instance")
+    process = tables.Column(accessor="definition", verbose_name="Process", empty_values=())
+    process_instance_id = tables.TemplateColumn(
+        template_name="incidents/_instance_cell.html", verbose_name="Instance"
+    )
     activity_id = tables.Column(verbose_name="Activity")
     annotation = tables.Column()
 
@@ -18,3 +24,6 @@ class IncidentTable(EngineTable):
         "process_instance_id": "processInstanceId",
         "activity_id": "activityId",
     }
+
+    def render_process(self, value, record):
+        return f"{value.title} v{value.version}" if value else (record.process_definition_id or "—")

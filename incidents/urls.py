@@ -5,6 +5,7 @@ from incidents import views
 # Under /e/<engine>/incidents/
 urlpatterns = [
     path("", views.incident_list, name="incident_list"),
+    path("bulk/", views.incident_bulk, name="incident_bulk"),
     path("<str:incident_id>/stacktrace/", views.incident_stacktrace, name="incident_stacktrace"),
     path("<str:incident_id>/annotation/", views.incident_annotate, name="incident_annotate"),
     path("<str:incident_id>/retry/", views.incident_retry, name="incident_retry"),

@@ -1,15 +1,17 @@
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
+from batches import operations
+from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
-from cockpit.lists import render_engine_list
 from cockpit.paging import engine_table
 from engines.models import Incident
-from incidents import actions
+from incidents import actions, groups
+from incidents.forms import IncidentBulkForm, IncidentFilterForm
 from incidents.tables import IncidentTable
 
 
@@ -17,12 +19,74 @@ from incidents.tables import IncidentTable
 @requires(Perm.VIEW)
 @engine_scoped
 def incident_list(request: HttpRequest) -> HttpResponse:
-    def fetch(sort, offset, limit):
-        # GET /incident
-        return request.engine.list_incidents(sort=sort, offset=offset, limit=limit)
+    """Open incidents, filtered; one row each, or one row per message with its exact count."""
+    form = IncidentFilterForm(request.GET)
+    form.is_valid()
+    filters, annotated = form.engine_filters(), form.wants_annotated
+    context = {"form": form, "filter_string": _filter_string(request.GET), "cut": False}
+    if form.cleaned_data.get("group"):
+        context["groups"], context["cut"] = groups.groups(request.engine, filters, annotated)
+    else:
 
-    table, page = engine_table(request, IncidentTable, fetch, default_sort="-incident_timestamp")
-    return render_engine_list(request, table, page, title="Incidents", empty="No open incidents.")
+        def fetch(sort, offset, limit):
+            if annotated is None:
+                # GET /incident
+                found = request.engine.list_incidents(sort=sort, offset=offset, limit=limit, **filters)
+            else:
+                found, context["cut"] = groups.annotated_page(
+                    request.engine, filters, annotated, sort, offset, limit
+                )
+            return groups.with_definitions(request.engine, found)
+
+        context["table"], context["page"] = engine_table(
+            request, IncidentTable, fetch, default_sort="-incident_timestamp"
+        )
+    context["scan"] = groups.SCAN
+    template = "incidents/list.html#results" if request.htmx else "incidents/list.html"
+    return render(request, template, context)
+
+
+def _filter_string(data: QueryDict) -> str:
+    kept = data.copy()
+    for key in ("offset", "limit", "sort"):
+        kept.pop(key, None)
+    return kept.urlencode()
+
+
+@require_POST
+@requires(Perm.OPERATE)
+@engine_scoped
+def incident_bulk(request: HttpRequest) -> HttpResponse:
+    """Retry or annotate many incidents through a worker; step one says how many, step two starts it."""
+    selected = request.POST.getlist("incident_ids")
+    bulk = IncidentBulkForm(request.POST, selected=selected, confirming="confirm" in request.POST)
+    filter_string = request.POST.get("filter", "")
+    context = {"bulk": bulk, "selected": selected, "filter_string": filter_string}
+    if not bulk.is_valid():
+        return render(request, "incidents/bulk_confirm.html", context, status=400)
+    scope = bulk.cleaned_data["scope"]
+    if scope == "selected":
+        parameters: dict = {"incident_ids": selected}
+        count = len(selected)
+    else:
+        if scope == "group":
+            filters = bulk.cleaned_data["group"]
+        else:
+            filter_form = IncidentFilterForm(QueryDict(filter_string))
+            filter_form.is_valid()
+            filters = filter_form.engine_filters()
+        parameters = {"incident_filter": filters}
+        # GET /incident/count
+        count = request.engine.count_incidents(**filters)
+    if bulk.cleaned_data["action"] == "annotate":
+        parameters["annotation"] = bulk.cleaned_data["annotation"].strip()
+    context.update(count=count, kind=KINDS[bulk.kind])
+    if "confirm" not in request.POST or not count:
+        return render(request, "incidents/bulk_confirm.html", context)
+    operation = operations.start(
+        user=request.user, engine=request.engine.config.name, kind=bulk.kind, parameters=parameters
+    )
+    return redirect("operation_detail", engine=operation.engine, pk=operation.pk)
 
 
 # --- one incident: stack trace, annotation, retry (from the instance page and the incident list) -----------

@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import ROLES
+from cockpit.engines import client as engine_client
 from demo_engine.server import Faults
 from engines.config import EngineConfig
+from engines.queries import ProcessInstanceQuery
 from tests.demo_engine.conftest import start_server, stop_server
 
 # Browser fixtures (headless Chromium), and a real Redis with real Celery workers, for every package.
@@ -30,6 +32,16 @@ def two_engines(settings):
         ),
     }
     return settings.ENGINES
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached engine numbers (dashboard, statistics) never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -88,3 +100,29 @@ def on_demo(settings, demo):
         )
     }
     return demo
+
+
+@pytest.fixture
+def engine(on_demo):
+    """The dashboard's own client of the demo engine, to arrange and check what the pages did."""
+    return engine_client("demo")
+
+
+@pytest.fixture(scope="module")
+def taken():
+    """Instance ids a module's tests have changed already: each test takes fresh ones."""
+    return set()
+
+
+@pytest.fixture
+def fresh(engine, taken):
+    """An instance matching the filters that no earlier test of the module has touched."""
+
+    def pick(**filters):
+        for instance in engine.list_instances(ProcessInstanceQuery(**filters), limit=200):
+            if instance.id not in taken:
+                taken.add(instance.id)
+                return instance
+        raise AssertionError(f"no untouched instance left for {filters}")
+
+    return pick

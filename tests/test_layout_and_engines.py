@@ -23,10 +23,11 @@ def test_home_opens_the_first_engine_and_later_the_last_one_used(viewer_client, 
     assert viewer_client.get("/")["Location"] == "/e/staging/"
 
 
-def test_the_dashboard_names_the_engine_and_its_version(viewer_client, engine):
+def test_the_dashboard_names_the_engine_and_loads_its_version_in_a_fragment(viewer_client, engine):
     body = viewer_client.get("/e/demo/").content.decode()
     assert "Demo engine" in body
-    assert "7.22.0" in body
+    assert 'hx-get="/e/demo/tiles/version/"' in body
+    assert "7.22.0" in viewer_client.get("/e/demo/tiles/version/").content.decode()
 
 
 def test_the_layout_has_navigation_engine_selector_user_menu_and_csrf_for_htmx(viewer_client, engine):
@@ -54,7 +55,7 @@ def test_the_engine_selector_keeps_the_page_where_it_exists_on_the_other_engine(
 
 
 def test_each_engine_is_asked_with_its_own_credentials(viewer_client, engine):
-    viewer_client.get("/e/staging/")
+    viewer_client.get("/e/staging/tiles/version/")
     request = engine.calls.last.request
     assert request.url == f"{OTHER_ENGINE_URL}/version"
     assert request.headers["Authorization"] == "Basic " + "Y29ja3BpdDpzM2NyZXQ="
@@ -70,7 +71,7 @@ def test_an_unknown_engine_is_not_found(viewer_client):
 def test_an_unreachable_engine_shows_a_banner_naming_it_never_a_500(viewer_client):
     with respx.mock() as mock:
         mock.get(f"{ENGINE_URL}/version").mock(side_effect=httpx.ConnectError("Connection refused"))
-        response = viewer_client.get("/e/demo/")
+        response = viewer_client.get("/e/demo/tiles/version/")
     assert response.status_code == 502
     body = response.content.decode()
     assert "The engine is unreachable" in body
@@ -81,7 +82,7 @@ def test_an_unreachable_engine_shows_a_banner_naming_it_never_a_500(viewer_clien
 def test_an_engine_that_does_not_answer_in_time_shows_a_timeout_banner(viewer_client):
     with respx.mock() as mock:
         mock.get(f"{ENGINE_URL}/version").mock(side_effect=httpx.ReadTimeout("timed out"))
-        response = viewer_client.get("/e/demo/")
+        response = viewer_client.get("/e/demo/tiles/version/")
     assert response.status_code == 504
     assert "did not answer within 10 s" in response.content.decode()
 
@@ -92,7 +93,7 @@ def test_an_engine_error_shows_the_engines_own_message(viewer_client):
             500,
             json={"type": "ProcessEngineException", "message": "Database is on fire", "code": 0},
         )
-        body = viewer_client.get("/e/demo/").content.decode()
+        body = viewer_client.get("/e/demo/tiles/version/").content.decode()
     assert "Database is on fire" in body
     assert "ProcessEngineException" in body
 
@@ -100,7 +101,7 @@ def test_an_engine_error_shows_the_engines_own_message(viewer_client):
 def test_for_htmx_the_banner_is_aimed_at_its_slot(viewer_client):
     with respx.mock() as mock:
         mock.get(f"{ENGINE_URL}/version").mock(side_effect=httpx.ConnectError("refused"))
-        response = viewer_client.get("/e/demo/", headers={"HX-Request": "true"})
+        response = viewer_client.get("/e/demo/tiles/version/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#engine-banner"
     assert "The engine is unreachable" in response.content.decode()

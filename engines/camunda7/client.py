@@ -592,37 +592,21 @@ class Camunda7Client(EngineClient):
     def list_incidents(
         self,
         *,
-        process_instance_id: str | None = None,
-        process_definition_id: str | None = None,
-        incident_type: str | None = None,
-        incident_message_like: str | None = None,
-        activity_id: str | None = None,
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
+        **filters: Any,
     ) -> list[Incident]:
+        """Incidents matching the filters (the keyword names of INCIDENT_FILTERS), sorted and paged."""
         # GET /incident
-        params = _incident_filters(
-            process_instance_id, process_definition_id, incident_type, incident_message_like, activity_id
-        )
+        params = _incident_filters(filters)
         return self._many(
             Incident, "GET", "/incident", params={**params, **_sort(sort), **_page(offset, limit)}
         )
 
-    def count_incidents(
-        self,
-        *,
-        process_instance_id: str | None = None,
-        process_definition_id: str | None = None,
-        incident_type: str | None = None,
-        incident_message_like: str | None = None,
-        activity_id: str | None = None,
-    ) -> int:
+    def count_incidents(self, **filters: Any) -> int:
         # GET /incident/count
-        params = _incident_filters(
-            process_instance_id, process_definition_id, incident_type, incident_message_like, activity_id
-        )
-        return self._count("GET", "/incident/count", params=params)
+        return self._count("GET", "/incident/count", params=_incident_filters(filters))
 
     def get_incident(self, incident_id: str) -> Incident:
         # GET /incident/{id}
@@ -819,14 +803,29 @@ def _definition_filters(key, key_like, name_like, latest_version, suspended, ten
     }
 
 
-def _incident_filters(process_instance_id, process_definition_id, incident_type, message_like, activity_id):
-    return {
-        "processInstanceId": process_instance_id,
-        "processDefinitionId": process_definition_id,
-        "incidentType": incident_type,
-        "incidentMessageLike": message_like,
-        "activityId": activity_id,
-    }
+# The incident query's filters: keyword name -> the engine's parameter.
+INCIDENT_FILTERS = {
+    "process_instance_id": "processInstanceId",
+    "process_definition_id": "processDefinitionId",
+    "process_definition_keys": "processDefinitionKeyIn",
+    "incident_type": "incidentType",
+    "incident_message": "incidentMessage",
+    "incident_message_like": "incidentMessageLike",
+    "activity_id": "activityId",
+    "tenant_ids": "tenantIdIn",
+}
+
+
+def _incident_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(filters) - set(INCIDENT_FILTERS)
+    if unknown:
+        raise TypeError(f"unknown incident filters: {', '.join(sorted(unknown))}")
+    params = {}
+    for name, value in filters.items():
+        if isinstance(value, list | tuple):
+            value = list(value) or None
+        params[INCIDENT_FILTERS[name]] = value
+    return params
 
 
 def _job_filters(

@@ -1,0 +1,139 @@
+"""The dashboard's numbers: each computed on its own, cached briefly, and never asked twice at once.
+
+On large engines the statistics queries behind some numbers take a long time (Cockpit's pages
+are known to hang on them). So each tile waits only a few seconds for its number; a slower
+query keeps running in the background and fills the cache, and the tile asks again a little
+later. Whoever asks meanwhile waits on the same query instead of starting another one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from engines.base import EngineClient
+from engines.fanout import fan_out
+from engines.queries import ProcessInstanceQuery
+
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dashboard-tile")
+_running: dict[str, Future] = {}
+_lock = threading.Lock()
+
+
+class StillCounting(Exception):
+    """The number is not there yet; its query goes on."""
+
+
+def cached(key: str, compute: Callable[[], Any]) -> Any:
+    """The cached value, or the value of the one running computation, waited for a bounded time."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    with _lock:
+        future = _running.get(key)
+        if future is None:
+            future = _running[key] = _POOL.submit(_compute, key, compute)
+    try:
+        return future.result(timeout=settings.COCKPIT_DASHBOARD_WAIT_SECONDS)
+    except TimeoutError:
+        raise StillCounting(key) from None
+
+
+def _compute(key: str, compute: Callable[[], Any]) -> Any:
+    try:
+        value = compute()
+        cache.set(key, value, settings.COCKPIT_DASHBOARD_CACHE_SECONDS)
+        return value
+    finally:
+        with _lock:
+            _running.pop(key, None)
+
+
+@dataclass(frozen=True)
+class Counted:
+    label: str
+    count: int
+    query: str  # the filter, as the list page's query string
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    total: int
+    by_type: list[Counted] = field(default_factory=list)
+    by_process: list[Counted] = field(default_factory=list)
+
+
+def running_instances(engine: EngineClient) -> dict[str, int]:
+    return fan_out(
+        {
+            # POST /process-instance/count
+            "running": lambda: engine.count_instances(),
+            "suspended": lambda: engine.count_instances(ProcessInstanceQuery(suspended=True)),
+            "with_incidents": lambda: engine.count_instances(ProcessInstanceQuery(with_incident=True)),
+        }
+    )
+
+
+def open_incidents(engine: EngineClient) -> IncidentSummary:
+    got = fan_out(
+        {
+            # GET /incident/count
+            "total": lambda: engine.count_incidents(),
+            # GET /process-definition/statistics?incidents=true: per definition and incident type
+            "statistics": lambda: engine.definition_statistics(),
+        }
+    )
+    by_type: dict[str, int] = {}
+    by_process: dict[str, tuple[str, int]] = {}
+    for row in got["statistics"]:
+        key = row.definition.key if row.definition else row.id
+        title = row.definition.title if row.definition else row.id
+        for incident in row.incidents:
+            kind = incident.incident_type or "unknown"
+            by_type[kind] = by_type.get(kind, 0) + incident.incident_count
+            name, count = by_process.get(key, (title, 0))
+            by_process[key] = (name, count + incident.incident_count)
+    return IncidentSummary(
+        total=got["total"],
+        by_type=[
+            Counted(k, n, f"incident_type={k}") for k, n in sorted(by_type.items(), key=lambda i: -i[1])
+        ],
+        by_process=[
+            Counted(name, n, f"process={key}")
+            for key, (name, n) in sorted(by_process.items(), key=lambda i: -i[1][1])
+            if n
+        ],
+    )
+
+
+def deployed_definitions(engine: EngineClient) -> dict[str, int]:
+    return fan_out(
+        {
+            # GET /process-definition/count
+            "processes": lambda: engine.count_definitions(latest_version=True),
+            "versions": lambda: engine.count_definitions(),
+        }
+    )
+
+
+def running_batches(engine: EngineClient) -> dict[str, int]:
+    # GET /batch/count
+    return {"batches": engine.count_batches()}
+
+
+TILES: dict[str, Callable[[EngineClient], Any]] = {
+    "instances": running_instances,
+    "incidents": open_incidents,
+    "definitions": deployed_definitions,
+    "batches": running_batches,
+}
+
+
+def tile(engine: EngineClient, name: str) -> Any:
+    return cached(f"dashboard:{engine.config.name}:{name}", lambda: TILES[name](engine))

@@ -1,0 +1,88 @@
+"""The incident list's filters (from the query string) and its bulk actions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+ANNOTATED = (("", "either"), ("yes", "annotated"), ("no", "not annotated"))
+
+
+class IncidentFilterForm(forms.Form):
+    incident_type = forms.ChoiceField(
+        required=False,
+        label="Type",
+        choices=(("", "any"), ("failedJob", "failedJob"), ("failedExternalTask", "failedExternalTask")),
+    )
+    message = forms.CharField(required=False, max_length=400, label="Message contains")
+    exact_message = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+    process = forms.CharField(required=False, max_length=200, label="Process (key)")
+    definition_id = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    activity_id = forms.CharField(required=False, max_length=200, label="Activity")
+    annotated = forms.ChoiceField(required=False, choices=ANNOTATED, label="Annotation")
+    group = forms.BooleanField(required=False, label="Group by message")
+
+    def engine_filters(self) -> dict[str, Any]:
+        """The filters the engine applies (the keyword names of list_incidents)."""
+        data = self.cleaned_data
+        filters: dict[str, Any] = {}
+        if data.get("incident_type"):
+            filters["incident_type"] = data["incident_type"]
+        if data.get("exact_message"):
+            filters["incident_message"] = data["exact_message"]
+        elif data.get("message"):
+            # The engine's LIKE knows % and _; a person typing them means them literally only rarely.
+            filters["incident_message_like"] = f"%{data['message']}%"
+        if data.get("definition_id"):
+            filters["process_definition_id"] = data["definition_id"]
+        elif data.get("process"):
+            filters["process_definition_keys"] = [data["process"].strip()]
+        if data.get("activity_id"):
+            filters["activity_id"] = data["activity_id"].strip()
+        return filters
+
+    @property
+    def wants_annotated(self) -> bool | None:
+        """True: only annotated incidents; False: only those without; None: either."""
+        value = self.cleaned_data.get("annotated")
+        return {"yes": True, "no": False}.get(value)
+
+
+class IncidentBulkForm(forms.Form):
+    """Retry or annotate: the selected incidents, everything matching the filter, or one group."""
+
+    ACTIONS = (("retry", "Retry"), ("annotate", "Annotate"))
+    KINDS = {"retry": "incident_retry", "annotate": "incident_annotate"}
+    action = forms.ChoiceField(choices=ACTIONS)
+    scope = forms.ChoiceField(
+        choices=(("selected", "the selected"), ("all", "all matching"), ("group", "a group"))
+    )
+    annotation = forms.CharField(required=False, max_length=4000, label="Annotation")
+    group_filter = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, selected: list[str], confirming: bool = False) -> None:
+        super().__init__(data)
+        self.selected, self.confirming = selected, confirming
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == "selected" and not self.selected:
+            self.add_error("scope", "Select incidents in the list, or act on all matching.")
+        if (
+            self.confirming
+            and data.get("action") == "annotate"
+            and not (data.get("annotation") or "").strip()
+        ):
+            self.add_error("annotation", "Write the annotation to put on the incidents.")
+        if data.get("scope") == "group":
+            try:
+                data["group"] = json.loads(data.get("group_filter") or "")
+            except ValueError:
+                self.add_error("scope", "The group could not be read; choose it in the list again.")
+        return data
+
+    @property
+    def kind(self) -> str:
+        return self.KINDS[self.cleaned_data["action"]]

@@ -1,0 +1,135 @@
+"""Incidents as people think of them: rows with their process, and groups of one message.
+
+The engine neither groups incidents nor filters them by annotation. Both are worked out here
+over a bounded scan of the newest matching incidents (SCAN); group sizes are then counted
+exactly by the engine, so "500 incidents" is never an estimate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engines.base import EngineClient
+from engines.fanout import fan_out
+from engines.models import Incident, ProcessDefinition
+from engines.queries import Sort
+
+PAGE = 500
+SCAN = 2000
+NEWEST = Sort("incidentTimestamp", "desc")
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    incident: Incident
+    definition: ProcessDefinition | None
+
+    def __getattr__(self, name: str) -> Any:  # the table reads the incident's fields directly
+        return getattr(self.incident, name)
+
+
+@dataclass(frozen=True)
+class Group:
+    message: str
+    type: str
+    activity_id: str
+    definition_id: str
+    count: int
+    newest: datetime | None
+    definition: ProcessDefinition | None = None
+
+    @property
+    def filters_json(self) -> str:
+        return json.dumps(self.filters())
+
+    def filters(self) -> dict[str, Any]:
+        """The engine filters that select exactly this group."""
+        return {
+            "incident_message": self.message,
+            "incident_type": self.type,
+            "activity_id": self.activity_id,
+            "process_definition_id": self.definition_id,
+        }
+
+
+def definitions_of(engine: EngineClient, ids: set[str]) -> dict[str, ProcessDefinition]:
+    # GET /process-definition/{id}, each distinct one at once
+    found = fan_out({i: (lambda i=i: engine.get_definition(i)) for i in ids if i}, keep_failures=True)
+    return {i: d for i, d in found.items() if isinstance(d, ProcessDefinition)}
+
+
+def with_definitions(engine: EngineClient, incidents: list[Incident]) -> list[IncidentRow]:
+    definitions = definitions_of(engine, {i.process_definition_id or "" for i in incidents})
+    return [IncidentRow(i, definitions.get(i.process_definition_id or "")) for i in incidents]
+
+
+def scan(
+    engine: EngineClient, filters: dict[str, Any], sort: Sort | None = None
+) -> tuple[list[Incident], bool]:
+    """The newest SCAN matching incidents (pages fetched at once), and whether there are more."""
+    pages = fan_out(
+        {
+            # GET /incident, page by page
+            n: (
+                lambda n=n: engine.list_incidents(sort=sort or NEWEST, offset=n * PAGE, limit=PAGE, **filters)
+            )
+            for n in range(SCAN // PAGE)
+        }
+    )
+    incidents = [incident for n in sorted(pages) for incident in pages[n]]
+    return incidents, len(pages[SCAN // PAGE - 1]) == PAGE
+
+
+def annotated_page(
+    engine: EngineClient, filters: dict[str, Any], annotated: bool, sort: Sort | None, offset: int, limit: int
+) -> tuple[list[Incident], bool]:
+    """A page of the incidents with (or without) an annotation, from the scan; and whether it was cut."""
+    incidents, cut = scan(engine, filters, sort)
+    kept = [i for i in incidents if bool(i.annotation) == annotated]
+    return kept[offset : offset + limit], cut
+
+
+def groups(
+    engine: EngineClient, filters: dict[str, Any], annotated: bool | None = None
+) -> tuple[list[Group], bool]:
+    """Groups of one message, type, activity and definition, largest first, each counted by the engine."""
+    incidents, cut = scan(engine, filters)
+    if annotated is not None:
+        incidents = [i for i in incidents if bool(i.annotation) == annotated]
+    newest: dict[tuple, datetime | None] = {}
+    for incident in incidents:
+        newest.setdefault(_key(incident), incident.incident_timestamp)
+    # GET /incident/count for each group at once (an annotation filter's groups count what the scan saw)
+    if annotated is None:
+        counts = fan_out(
+            {k: (lambda k=k: engine.count_incidents(**_group_filters(k, filters))) for k in newest}
+        )
+    else:
+        counts = {key: sum(1 for i in incidents if _key(i) == key) for key in newest}
+    definitions = definitions_of(engine, {key[3] for key in newest})
+    found = [
+        Group(*key, count=counts[key], newest=newest[key], definition=definitions.get(key[3]))
+        for key in newest
+    ]
+    return sorted(found, key=lambda g: (-g.count, g.message)), cut
+
+
+def _key(incident: Incident) -> tuple:
+    return (
+        incident.incident_message or "",
+        incident.incident_type or "",
+        incident.activity_id or "",
+        incident.process_definition_id or "",
+    )
+
+
+def _group_filters(key: tuple, filters: dict[str, Any]) -> dict[str, Any]:
+    message, kind, activity, definition = key
+    narrowed = {
+        k: v for k, v in filters.items() if k not in ("incident_message_like", "process_definition_keys")
+    }
+    return {**narrowed, "incident_message": message, "incident_type": kind or None,
+            "activity_id": activity or None, "process_definition_id": definition or None}  # fmt: skip
