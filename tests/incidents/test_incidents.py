@@ -1,0 +1,116 @@
+"""The incident list against the demo engine: filters, groups with exact counts, bulk retry and annotate."""
+
+import re
+
+import pytest
+
+from batches import operations
+from batches.models import Operation
+from incidents import groups
+from tests.demo_engine.conftest import eventually
+
+pytestmark = pytest.mark.django_db
+INSTANCES = 300
+
+
+def shown_ids(body: str) -> set[str]:
+    return set(re.findall(r'name="incident_ids" value="([^"]+)"', body))
+
+
+def work_to_the_end(operation: Operation) -> Operation:
+    while operations.work_chunk(operation.pk, "test") == operations.MORE:
+        pass
+    return Operation.objects.get(pk=operation.pk)
+
+
+def test_filters_are_the_engines_incident_query(on_demo, engine, viewer_client):
+    body = viewer_client.get(
+        "/e/demo/incidents/",
+        {"message": "declined", "process": "order", "activity_id": "charge", "limit": 200},
+    ).content.decode()
+    expected = engine.list_incidents(
+        incident_message_like="%declined%", process_definition_keys=["order"], activity_id="charge", limit=200
+    )
+    assert shown_ids(body) == {i.id for i in expected} and expected
+    assert "Order to delivery v" in body  # the process, by name
+
+
+def test_a_group_is_one_message_with_its_exact_count(on_demo, engine, viewer_client):
+    body = viewer_client.get("/e/demo/incidents/", {"group": "on"}).content.decode()
+    rows = re.findall(r"<td><strong>(\d+)</strong></td>\s*<td><a [^>]*>([^<]+)</a>", body)
+    assert rows
+    total = 0
+    for count, message in rows:
+        matching = engine.count_incidents(incident_message=message.replace("&#x27;", "'"))
+        assert int(count) <= matching  # a message can stand in several processes or activities
+        total += int(count)
+    assert total == engine.count_incidents()
+
+
+def test_groups_count_exactly_even_when_the_scan_is_cut(on_demo, engine, monkeypatch):
+    monkeypatch.setattr(groups, "PAGE", 5)
+    monkeypatch.setattr(groups, "SCAN", 10)
+    found, cut = groups.groups(engine, {})
+    assert cut
+    for group in found:
+        assert group.count == engine.count_incidents(**group.filters())
+
+
+def test_the_annotation_filter_keeps_only_annotated_incidents_or_only_the_others(
+    on_demo, engine, viewer_client
+):
+    [first, second] = engine.list_incidents(activity_id="score", limit=2)
+    engine.set_incident_annotation(first.id, "bureau asked")
+    annotated = shown_ids(viewer_client.get("/e/demo/incidents/", {"annotated": "yes"}).content.decode())
+    assert first.id in annotated and second.id not in annotated
+    others = shown_ids(
+        viewer_client.get("/e/demo/incidents/", {"annotated": "no", "limit": 200}).content.decode()
+    )
+    assert first.id not in others and second.id in others
+    engine.clear_incident_annotation(first.id)
+
+
+def test_annotating_the_selected_incidents_asks_first_then_goes_to_a_worker(on_demo, engine, operator_client):
+    chosen = [i.id for i in engine.list_incidents(activity_id="charge", limit=3)]
+    data = {"action": "annotate", "scope": "selected", "incident_ids": chosen, "filter": ""}
+    confirm = operator_client.post("/e/demo/incidents/bulk/", data).content.decode()
+    assert "Annotate incidents: 3 incidents" in confirm and 'name="annotation"' in confirm
+    refused = operator_client.post("/e/demo/incidents/bulk/", {**data, "confirm": "yes"})
+    assert refused.status_code == 400 and "Write the annotation" in refused.content.decode()
+    done = operator_client.post(
+        "/e/demo/incidents/bulk/", {**data, "annotation": "card provider issue", "confirm": "yes"}
+    )
+    operation = Operation.objects.get(kind="incident_annotate")
+    assert done["Location"] == f"/e/demo/batches/operations/{operation.pk}/"
+    assert work_to_the_end(operation).status == "completed"
+    assert {engine.get_incident(i).annotation for i in chosen} == {"card provider issue"}
+
+
+def test_retrying_a_group_retries_the_failed_jobs_behind_it_in_one_engine_batch(
+    on_demo, engine, operator_client
+):
+    body = operator_client.get(
+        "/e/demo/incidents/", {"group": "on", "message": "answered 503"}
+    ).content.decode()
+    group_filter = re.search(r'name="group_filter" value="([^"]+)"', body).group(1).replace("&quot;", '"')
+    # Each failed scoring job shows twice: at "score", and as a copy at the loan's call activity.
+    jobs = engine.count_incidents(incident_message_like="%answered 503%", activity_id="score")
+    assert jobs and engine.count_incidents(incident_message_like="%answered 503%") == 2 * jobs
+    data = {"action": "retry", "scope": "group", "group_filter": group_filter, "filter": "", "confirm": "yes"}
+    operator_client.post("/e/demo/incidents/bulk/", data)
+    operation = Operation.objects.get(kind="incident_retry")
+    operations.hand_over(operation)  # what the worker does: POST /job/retries
+    operation.refresh_from_db()
+    assert operation.engine_batch_id and operation.total == jobs  # one retry per failed job, not per copy
+    # Scoring recovers on retry: the incidents go, at the callers too.
+    eventually(lambda: engine.count_incidents(incident_message_like="%answered 503%") == 0)
+
+
+@pytest.mark.parametrize("role", ["Viewer", "Support"])
+def test_only_operators_act_on_incidents_in_bulk(on_demo, engine, client_as, role):
+    chosen = [i.id for i in engine.list_incidents(limit=2)]
+    response = client_as(role).post(
+        "/e/demo/incidents/bulk/",
+        {"action": "retry", "scope": "selected", "incident_ids": chosen, "confirm": "yes"},
+    )
+    assert response.status_code == 403 and not Operation.objects.exists()

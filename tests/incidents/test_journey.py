@@ -1,0 +1,45 @@
+"""In headless Chromium, with a real worker: from the dashboard's incident count to retrying that group."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+INSTANCES = 300
+
+
+def test_a_team_lead_drills_from_the_dashboard_to_a_group_and_retries_it(
+    page, live_server, log_in, make_user, workers, engine
+):
+    workers.start("journey")
+    timed_out = engine.count_incidents(
+        incident_message_like="Payment provider timed out%", activity_id="charge"
+    )
+    assert timed_out
+    make_user("Operator", username="lee")
+    log_in("lee", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/")
+
+    tile = page.locator("#tile-incidents")
+    expect(tile.locator(".number")).to_have_text(str(engine.count_incidents()))
+    tile.get_by_role("link", name="Order to delivery").click()  # click one: the groups of that process
+    expect(page).to_have_url(re.compile(r"/incidents/\?process=order&group=on$"))
+    # Groups are per message, activity and definition version: take the first.
+    group = (
+        page.get_by_role("row").filter(has_text="Payment provider timed out").filter(has_text="charge").first
+    )
+    count = int(group.locator("td").first.inner_text())
+    assert 0 < count <= timed_out
+    group.get_by_role("button", name=re.compile("^Retry the")).click()  # click two
+    page.get_by_role("button", name=f"Retry incidents: {count} incident" + ("s" if count > 1 else "")).click()
+
+    expect(page.locator("#operation-status")).to_contain_text("completed", timeout=60_000)
+    # The provider answers this time: those incidents are gone, the declined cards untouched.
+    after = engine.count_incidents(incident_message_like="Payment provider timed out%", activity_id="charge")
+    assert after == timed_out - count
+    page.goto(f"{live_server.url}/e/demo/incidents/?process=order&group=on")
+    expect(page.locator("#results")).to_contain_text("Card declined")
+    assert page.policy_violations == []
