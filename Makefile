@@ -17,6 +17,10 @@ demo: install
 test: install-dev
 	$(BIN)/python -m pytest
 
+# Benchmarks, not tests: a table and var/bench/results.json (seeds a 1,000,000-instance engine: minutes).
+bench: install
+	$(BIN)/python bench/run.py
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

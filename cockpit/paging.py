@@ -13,6 +13,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.http import HttpRequest
+from django.urls import reverse
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
@@ -34,6 +35,11 @@ class EngineTable(tables.Table):
     only those columns are sortable."""
 
     engine_sort: dict[str, str] = {}
+    engine_name = ""  # the engine in the page's URL, for links from cells
+
+    def link(self, name: str, *args: str) -> str:
+        """A URL under the table's engine."""
+        return reverse(name, args=[self.engine_name, *args])
 
     def __init__(self, rows: list[Any], **kwargs: Any) -> None:
         super().__init__(_EngineSorted(rows), **kwargs)
@@ -95,4 +101,5 @@ def engine_table(
         order_by = None
     rows = fetch(sort, offset, limit + 1)
     table = table_class(rows[:limit], order_by=order_by)
+    table.engine_name = request.resolver_match.kwargs.get("engine", "") if request.resolver_match else ""
     return table, Page(offset=offset, limit=limit, has_next=len(rows) > limit, shown=min(len(rows), limit))

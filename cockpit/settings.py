@@ -201,7 +201,7 @@ TIME_ZONE = env.text("COCKPIT_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
+DJANGO_TABLES2_TEMPLATE = "lists/table.html"
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,11 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 
 from cockpit.paging import EngineTable
 
 
 class DefinitionTable(EngineTable):
-    name = tables.TemplateColumn(template_name="definitions/_name_cell.html", verbose_name="Name")
+    name = tables.Column(accessor="definition", verbose_name="Name", order_by="name")
     key = tables.Column(accessor="definition__key")
     version = tables.Column(accessor="definition__version", verbose_name="Latest version")
     instances = tables.Column(accessor="counts__instances", verbose_name="Running instances", empty_values=())
@@ -13,6 +14,11 @@ class DefinitionTable(EngineTable):
     tenant_id = tables.Column(accessor="definition__tenant_id", verbose_name="Tenant")
 
     engine_sort = {"name": "name", "key": "key", "version": "version", "tenant_id": "tenantId"}
+
+    def render_name(self, value):
+        return format_html(
+            '<a href="{}" hx-boost="false">{}</a>', self.link("definition_detail", value.id), value.title
+        )
 
     def render_version(self, value, record):
         more = record.counts.versions if record.counts else 0

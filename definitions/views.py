@@ -135,7 +135,7 @@ def definition_instances(request: HttpRequest, definition_id: str) -> HttpRespon
     for column in table.columns:
         column.column.orderable = False
     # GET /process-definition/{id}
-    definition = request.engine.get_definition(definition_id)
+    definition = request.engine.deployed_definition(definition_id)
     list_filter = f"definition_key={definition.key}&version={definition.version}"
     if activity:
         list_filter += f"&activity_id={activity}"

@@ -44,6 +44,7 @@ class DemoEngineServer(ThreadingHTTPServer):
         self.credentials = credentials
         self.random = random.Random(0)
         self.random_lock = threading.Lock()
+        self.requests = 0
         self.batches = BatchRunner(store)
         self.batches.start()
 
@@ -59,6 +60,12 @@ class DemoEngineServer(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}{CONTEXT_PATH}"
+
+    def counted(self) -> int:
+        """Requests answered so far (each answer carries it, so a benchmark can tell the engine's load)."""
+        with self.random_lock:
+            self.requests += 1
+            return self.requests
 
     def chance(self) -> float:
         with self.random_lock:
@@ -159,6 +166,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _write(self, status: int, data: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
+        self.send_header("X-Demo-Engine-Requests", str(self.server.counted()))
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))

@@ -57,7 +57,7 @@ class Group:
 
 def definitions_of(engine: EngineClient, ids: set[str]) -> dict[str, ProcessDefinition]:
     # GET /process-definition/{id}, each distinct one at once
-    found = fan_out({i: (lambda i=i: engine.get_definition(i)) for i in ids if i}, keep_failures=True)
+    found = fan_out({i: (lambda i=i: engine.deployed_definition(i)) for i in ids if i}, keep_failures=True)
     return {i: d for i, d in found.items() if isinstance(d, ProcessDefinition)}
 
 

@@ -1,12 +1,11 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 
 from cockpit.paging import EngineTable
 
 
 class IncidentTable(EngineTable):
-    select = tables.TemplateColumn(
-        template_name="incidents/_select_cell.html", verbose_name="", orderable=False, empty_values=()
-    )
+    select = tables.Column(verbose_name="", orderable=False, empty_values=())
     incident_timestamp = tables.DateTimeColumn(verbose_name="Since", format="Y-m-d H:i:s")
     incident_type = tables.Column(verbose_name="Type")
     incident_message = tables.Column(verbose_name="Message")
@@ -24,6 +23,21 @@ class IncidentTable(EngineTable):
         "process_instance_id": "processInstanceId",
         "activity_id": "activityId",
     }
+
+    def render_select(self, record):
+        return format_html(
+            '<input type="checkbox" name="incident_ids" value="{}" form="incident-bulk-form" '
+            'aria-label="Select incident {}">',
+            record.id,
+            record.id,
+        )
+
+    def render_process_instance_id(self, value):
+        return format_html(
+            '<a href="{}" hx-boost="false"><code>{}</code></a>',
+            self.link("instance_tab", value, "incidents"),
+            value,
+        )
 
     def render_process(self, value, record):
         return f"{value.title} v{value.version}" if value else (record.process_definition_id or "—")

@@ -285,7 +285,7 @@ def load(engine: EngineClient, instance_id: str, *, tab: str, with_overview: boo
         raise NotFound(f"Process instance {instance_id} does not exist, at runtime or in history.")
     definition_id = instance.definition_id if instance else historic.process_definition_id
     # GET /process-definition/{id}
-    definition = engine.get_definition(definition_id) if definition_id else None
+    definition = engine.deployed_definition(definition_id) if definition_id else None
     return Loaded(
         results, Overview(instance_id, instance, historic, definition, results["incident_count"] or 0)
     )

@@ -35,8 +35,6 @@ def with_details(engine, instances: list[ProcessInstance]) -> list[InstanceRow]:
         return []
     ids = tuple(i.id for i in instances)
     calls = {
-        # GET /process-definition (the few versions on this page, all at once)
-        "definitions": lambda: engine.list_definitions(limit=1000),
         # POST /process-instance with processInstanceIds and withIncident
         "incidents": lambda: engine.list_instances(
             ProcessInstanceQuery(process_instance_ids=ids, with_incident=True), limit=len(ids)
@@ -46,8 +44,15 @@ def with_details(engine, instances: list[ProcessInstance]) -> list[InstanceRow]:
             HistoricProcessInstanceQuery(process_instance_ids=ids), limit=len(ids)
         ),
     }
+    # GET /process-definition/{id} for the few versions on the page; after the first page, from memory
+    for definition_id in {i.definition_id for i in instances if i.definition_id}:
+        calls[f"definition {definition_id}"] = lambda d=definition_id: engine.deployed_definition(d)
     found = fan_out(calls, keep_failures=True)  # details are extras: a failed one leaves its column empty
-    definitions = {} if isinstance(found["definitions"], Failed) else {d.id: d for d in found["definitions"]}
+    definitions = {
+        key.removeprefix("definition "): value
+        for key, value in found.items()
+        if key.startswith("definition ") and not isinstance(value, Failed)
+    }
     troubled = set() if isinstance(found["incidents"], Failed) else {i.id for i in found["incidents"]}
     started = {} if isinstance(found["history"], Failed) else {h.id: h.start_time for h in found["history"]}
     return [

@@ -91,6 +91,7 @@ class Camunda7Client(EngineClient):
         self.transport = Transport(config, http=http)
         # A definition's XML never changes for its id: keep it for the life of the process.
         self._xml_cache: dict[str, str] = {}
+        self._deployed: dict[str, ProcessDefinition] = {}
         self._xml_lock = threading.Lock()
 
     def close(self) -> None:
@@ -167,6 +168,16 @@ class Camunda7Client(EngineClient):
     def get_definition(self, definition_id: str) -> ProcessDefinition:
         # GET /process-definition/{id}
         return self._one(ProcessDefinition, "GET", f"/process-definition/{_segment(definition_id)}")
+
+    def deployed_definition(self, definition_id: str) -> ProcessDefinition:
+        """The definition as deployed (name, key, version, resource), cached for the life of the process:
+        an id never names anything else. Only its suspension changes; ask get_definition for that."""
+        cached = self._deployed.get(definition_id)
+        if cached is None:
+            cached = self.get_definition(definition_id)
+            with self._xml_lock:
+                self._deployed[definition_id] = cached
+        return cached
 
     def get_latest_definition(self, key: str, *, tenant_id: str | None = None) -> ProcessDefinition:
         # GET /process-definition/key/{key} and /key/{key}/tenant-id/{tenant-id}

@@ -12,8 +12,8 @@ INSTANCES = 200
 
 
 def row_of(body: str, title: str) -> list[str]:
-    row = re.search(rf"<tr[^>]*>\s*<td ><a [^>]*>{title}</a>.*?</tr>", body, re.S).group(0)
-    return [cell.strip() for cell in re.findall(r"<td >(.*?)</td>", row, re.S)]
+    row = re.search(rf"<tr[^>]*><td><a [^>]*>{title}</a>.*?</tr>", body, re.S).group(0)
+    return [cell.strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
 
 
 def test_each_process_shows_its_latest_version_and_counts_over_all_versions(on_demo, engine, viewer_client):

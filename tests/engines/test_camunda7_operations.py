@@ -93,3 +93,17 @@ def test_every_seed_operation_of_the_process_instance_api_has_a_case():
 
     covered = {(case.method, spec_path_of(case.path)) for case in CASES}
     assert seed_paths - covered == set()
+
+
+def test_a_deployed_definition_and_its_xml_are_asked_for_once(engine, http):
+    from tests.engines.cases import DEFINITION
+
+    definition = http.get("/process-definition/order:1:abc").respond(json=DEFINITION)
+    xml = http.get("/process-definition/order:1:abc/xml").respond(
+        json={"id": "order:1:abc", "bpmn20Xml": "<x/>"}
+    )
+    assert engine.deployed_definition("order:1:abc") == engine.deployed_definition("order:1:abc")
+    assert engine.definition_xml("order:1:abc") == engine.definition_xml("order:1:abc") == "<x/>"
+    assert (definition.call_count, xml.call_count) == (1, 1)
+    engine.get_definition("order:1:abc")  # its suspension can change: always asked
+    assert definition.call_count == 2

@@ -1,0 +1,130 @@
+"""`make bench`: every benchmark of the dashboard against the demo engine, printed and saved as JSON.
+
+    .venv/bin/python bench/run.py [--large 1000000] [--latency-ms 20] [--users 50] [--requests 2000]
+                                  [--bulk 10000] [--out var/bench/results.json]
+
+Benchmarks, not tests: nothing here passes or fails. The targets are printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import bulk, concurrency, pages
+from bench.common import ROOT, install_call_log, setup_django, start_engine, table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2_000)
+    parser.add_argument("--bulk", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "results.json")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+
+    print(f"Seeding demo engines of {args.small:,} and {args.large:,} instances…", flush=True)
+    small = start_engine(args.small, latency_ms=args.latency_ms)
+    large = start_engine(args.large, latency_ms=args.latency_ms)
+    results["seed_seconds"] = {str(small.instances): round(small.seconds_to_seed, 1),
+                               str(large.instances): round(large.seconds_to_seed, 1)}  # fmt: skip
+    setup_django(small.url)
+    log = install_call_log()
+    measured = pages.run([small, large], log, latency_ms=args.latency_ms)
+    results["pages"] = measured
+    small.stop()
+    large.stop()
+    print(_pages_table(measured, args.latency_ms))
+    print(_scale_table(measured, args.small, args.large, args.latency_ms))
+
+    print(
+        f"\nStarting a demo engine process of {args.bulk:,} instances for the load and bulk runs…", flush=True
+    )
+    engine_process, engine_url = concurrency.engine_process(args.bulk, args.latency_ms)
+    try:
+        from bench.common import use_engine
+
+        use_engine(engine_url)
+        from cockpit.engines import client as engine_client
+        from engines.queries import ProcessInstanceQuery
+
+        ids = [i.id for i in engine_client("demo").list_instances(ProcessInstanceQuery(), limit=200)]
+        load = concurrency.run(engine_url, ids, users=args.users, requests=args.requests)
+        results["concurrency"] = load
+        print(table(
+            f"{args.users} users under gunicorn ({load['gunicorn']}), {load['requests']} requests, engine {args.latency_ms:g} ms",
+            ["throughput/s", "p50 ms", "p95 ms", "p99 ms", "errors (target 0)", "web MB before", "after"],
+            [[load["throughput_per_s"], load["p50_ms"], load["p95_ms"], load["p99_ms"], load["errors"],
+              load["web_memory_before_mb"], load["web_memory_after_mb"]]],
+        ))  # fmt: skip
+        if load["error_examples"]:
+            print("  errors, e.g.:", "; ".join(load["error_examples"]))
+        work = bulk.run(engine_url, instances=args.bulk)
+        results["bulk"] = work
+        print(table(
+            f"Chunked operation (set a variable on each instance), 2 Celery workers, engine {args.latency_ms:g} ms",
+            ["instances", "status", "failed", "seconds", "instances/s", "engine requests/s", "worker MB before", "after"],
+            [[work["instances"], work["status"], work["failed_items"], work["seconds"], work["instances_per_s"],
+              work["engine_requests_per_s"], work["worker_memory_before_mb"], work["worker_memory_after_mb"]]],
+        ))  # fmt: skip
+    finally:
+        engine_process.terminate()
+        engine_process.wait(30)
+
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print(f"\nWritten to {args.out} ({results['seconds']} s in all).")
+
+
+def _pages_table(measured: list[dict], latency: float) -> str:
+    rows = []
+    for row in measured:
+        if row["latency_ms"] != latency:
+            continue
+        own = next(r for r in measured if r["page"] == row["page"] and r["instances"] == row["instances"]
+                   and r["latency_ms"] == 0)  # fmt: skip
+        rows.append([
+            row["page"], f"{row['instances']:,}", row["engine_calls"], row["page_ms"], row["slowest_call_ms"],
+            round(row["page_ms"] / row["slowest_call_ms"], 2), row["critical_path_ms"],
+            round(row["page_ms"] / row["critical_path_ms"], 2), own["page_ms"],
+        ])  # fmt: skip
+    return table(
+        f"Overhead: page server time against its engine calls (engine {latency:g} ms; medians)",
+        ["page", "instances", "calls", "page ms", "slowest call ms", "(a) page/slowest (target ≤ 1.3)",
+         "critical path ms", "page/critical path", "(b) page ms, engine 0 ms"],
+        rows,
+    )  # fmt: skip
+
+
+def _scale_table(measured: list[dict], small: int, large: int, latency: float) -> str:
+    rows = []
+    for name in ("instance list", "instance page"):
+        for ms in (latency, 0.0):
+            a = next(
+                r for r in measured if r["page"] == name and r["instances"] == small and r["latency_ms"] == ms
+            )
+            b = next(
+                r for r in measured if r["page"] == name and r["instances"] == large and r["latency_ms"] == ms
+            )
+            rows.append([name, f"{ms:g}", a["page_ms"], b["page_ms"], round(b["page_ms"] / a["page_ms"], 2)])
+    return table(
+        f"Scale: the same pages at {small:,} and {large:,} instances (medians)",
+        ["page", "engine ms", f"{small:,} ms", f"{large:,} ms", "ratio (target ≤ 1.2)"],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
