@@ -3,7 +3,9 @@ engine calls recorded while a page is served, and percentiles."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -21,6 +23,7 @@ from demo_engine.server import DemoEngineServer, Faults  # noqa: E402
 from demo_engine.store import Store  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="cockpit-bench-"))
+atexit.register(shutil.rmtree, WORK, ignore_errors=True)  # engines of a million instances are gigabytes
 PASSWORD = "bench-password-1"
 # The benchmark's own Django and the gunicorn it starts must agree on it: sessions are signed with it.
 SECRET = "bench-secret-key-not-for-production-0123456789abcdef"

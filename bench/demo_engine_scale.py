@@ -9,6 +9,8 @@ here passes or fails.
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import statistics
 import sys
 import tempfile
@@ -57,7 +59,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    store = Store(Path(tempfile.mkdtemp(prefix="demo-engine-bench-")) / "engine.sqlite3")
+    folder = Path(tempfile.mkdtemp(prefix="demo-engine-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # a million instances are gigabytes
+    store = Store(folder / "engine.sqlite3")
     started = time.perf_counter()
     store.seed(instances=args.instances, seed=1)
     seeded = time.perf_counter() - started

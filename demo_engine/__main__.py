@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +31,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s demo-engine %(message)s")
-    database = args.database or Path(tempfile.mkdtemp(prefix="demo-engine-")) / "engine.sqlite3"
+    scratch = None if args.database else Path(tempfile.mkdtemp(prefix="demo-engine-"))
+    database = args.database or scratch / "engine.sqlite3"
     if database.exists():
         database.unlink()
     store = Store(database)
@@ -45,12 +48,20 @@ def main(argv: list[str] | None = None) -> None:
     logging.info(
         "seeded %d instances in %.1f s; serving %s", args.instances, time.perf_counter() - started, server.url
     )
+    # Stopped by a process manager (SIGTERM) as by Ctrl-C: either way the scratch database goes.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+import shutil
 import tempfile
 import threading
 import time
@@ -25,6 +26,8 @@ def start_server(instances: int, seed: int, **options) -> DemoEngineServer:
 def stop_server(server: DemoEngineServer) -> None:
     server.shutdown()
     server.server_close()
+    # Each engine's database is a file of its own: leave none behind (they fill a disk over time).
+    shutil.rmtree(server.store.path.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,4 @@
+import shutil
 import tempfile
 import threading
 from functools import partial
@@ -28,6 +29,8 @@ def start_engine():
     yield start
     for server in servers:
         server.shutdown()
+        server.server_close()
+        shutil.rmtree(server.store.path.parent, ignore_errors=True)
         server.server_close()
 
 

@@ -43,13 +43,16 @@ def test_the_models_have_what_the_demo_promises():
 
 
 def _snapshot(seed: int) -> list:
-    store = Store(Path(tempfile.mkdtemp(prefix="demo-engine-seed-")) / "engine.sqlite3")
-    store.seed(instances=200, seed=seed)
-    db = store.db()
-    return [
-        [tuple(row) for row in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
-        for table in ("instance", "activity_instance", "job", "incident", "variable", "history_instance")
-    ]
+    with tempfile.TemporaryDirectory(prefix="demo-engine-seed-") as folder:
+        store = Store(Path(folder) / "engine.sqlite3")
+        store.seed(instances=200, seed=seed)
+        db = store.db()
+        snapshot = [
+            [tuple(row) for row in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
+            for table in ("instance", "activity_instance", "job", "incident", "variable", "history_instance")
+        ]
+        db.close()
+        return snapshot
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
