@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_tables2 as tables
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
@@ -103,3 +103,11 @@ def engine_table(
     table = table_class(rows[:limit], order_by=order_by)
     table.engine_name = request.resolver_match.kwargs.get("engine", "") if request.resolver_match else ""
     return table, Page(offset=offset, limit=limit, has_next=len(rows) > limit, shown=min(len(rows), limit))
+
+
+def filter_string(data: QueryDict) -> str:
+    """A list's query string without its paging and sorting: the filter, to count, export or act on."""
+    kept = data.copy()
+    for key in ("offset", "limit", "sort"):
+        kept.pop(key, None)
+    return kept.urlencode()

@@ -1,12 +1,14 @@
 import django_tables2 as tables
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 from cockpit.paging import EngineTable
 
 
 class IncidentTable(EngineTable):
     select = tables.Column(verbose_name="", orderable=False, empty_values=())
-    incident_timestamp = tables.DateTimeColumn(verbose_name="Since", format="Y-m-d H:i:s")
+    incident_timestamp = tables.Column(verbose_name="Age")
     incident_type = tables.Column(verbose_name="Type")
     incident_message = tables.Column(verbose_name="Message")
     process = tables.Column(accessor="definition", verbose_name="Process", empty_values=())
@@ -23,6 +25,11 @@ class IncidentTable(EngineTable):
         "process_instance_id": "processInstanceId",
         "activity_id": "activityId",
     }
+
+    def render_incident_timestamp(self, value):
+        moment = timezone.localtime(value)
+        return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(),
+                           dateformat.format(moment, "Y-m-d H:i:s"), timesince(moment))  # fmt: skip
 
     def render_select(self, record):
         return format_html(

@@ -8,7 +8,7 @@ from accounts.roles import Perm
 from batches import operations
 from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
-from cockpit.paging import engine_table
+from cockpit.paging import engine_table, filter_string
 from engines.models import Incident
 from incidents import actions, groups
 from incidents.forms import IncidentBulkForm, IncidentFilterForm
@@ -23,7 +23,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET)
     form.is_valid()
     filters, annotated = form.engine_filters(), form.wants_annotated
-    context = {"form": form, "filter_string": _filter_string(request.GET), "cut": False}
+    context = {"form": form, "filter_string": filter_string(request.GET), "cut": False}
     if form.cleaned_data.get("group"):
         context["groups"], context["cut"] = groups.groups(request.engine, filters, annotated)
     else:
@@ -46,13 +46,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _filter_string(data: QueryDict) -> str:
-    kept = data.copy()
-    for key in ("offset", "limit", "sort"):
-        kept.pop(key, None)
-    return kept.urlencode()
-
-
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
@@ -60,8 +53,8 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
     """Retry or annotate many incidents through a worker; step one says how many, step two starts it."""
     selected = request.POST.getlist("incident_ids")
     bulk = IncidentBulkForm(request.POST, selected=selected, confirming="confirm" in request.POST)
-    filter_string = request.POST.get("filter", "")
-    context = {"bulk": bulk, "selected": selected, "filter_string": filter_string}
+    listed = request.POST.get("filter", "")  # the list's filter, as its query string
+    context = {"bulk": bulk, "selected": selected, "filter_string": listed}
     if not bulk.is_valid():
         return render(request, "incidents/bulk_confirm.html", context, status=400)
     scope = bulk.cleaned_data["scope"]
@@ -72,7 +65,7 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
         if scope == "group":
             filters = bulk.cleaned_data["group"]
         else:
-            filter_form = IncidentFilterForm(QueryDict(filter_string))
+            filter_form = IncidentFilterForm(QueryDict(listed))
             filter_form.is_valid()
             filters = filter_form.engine_filters()
         parameters = {"incident_filter": filters}

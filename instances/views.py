@@ -20,7 +20,7 @@ from accounts.roles import Perm
 from batches import operations
 from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
-from cockpit.paging import engine_table
+from cockpit.paging import engine_table, filter_string
 from engines.queries import ProcessInstanceQuery
 from instances.bulk import BulkActionForm
 from instances.forms import OPERATOR_LABELS, VALUE_TYPES, InstanceFilterForm
@@ -64,10 +64,10 @@ def instance_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "valid": valid,
         "nothing_can_match": valid and query is None,
-        "filtered": bool(_filter_string(request.GET)),
+        "filtered": bool(filter_string(request.GET)),
         "table": table,
         "page": page,
-        "filter_string": _filter_string(request.GET),
+        "filter_string": filter_string(request.GET),
         "operators": OPERATOR_LABELS,
         "value_types": VALUE_TYPES,
         "actions": BulkActionForm.ACTIONS,
@@ -75,14 +75,6 @@ def instance_list(request: HttpRequest) -> HttpResponse:
     }
     template = "instances/list.html#results" if request.htmx else "instances/list.html"
     return render(request, template, context)
-
-
-def _filter_string(data: QueryDict) -> str:
-    """The filter part of a query string (no paging or sorting), to count, export or act on the same set."""
-    kept = data.copy()
-    for key in ("offset", "limit", "sort"):
-        kept.pop(key, None)
-    return kept.urlencode()
 
 
 @require_GET

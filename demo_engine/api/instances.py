@@ -79,7 +79,12 @@ def instance_filters(query: dict[str, Any]) -> Filters:
     incident.equal("incidentMessage", "message")
     incident.like("incidentMessageLike", "message")
     if incident.clauses or boolean(query.get("withIncident"), "withIncident"):
-        f.add(f"i.seq IN (SELECT instance_seq FROM incident{incident.where()})", *incident.args)
+        if listing(query.get("processInstanceIds")):
+            # A few named instances: look each one up, rather than gather every incident first.
+            more = "".join(f" AND {clause}" for clause in incident.clauses)
+            f.add(f"EXISTS (SELECT 1 FROM incident n WHERE n.instance_id = i.id{more})", *incident.args)
+        else:
+            f.add(f"i.seq IN (SELECT instance_seq FROM incident{incident.where()})", *incident.args)
     activities = listing(query.get("activityIdIn"))
     if activities:
         f.add(
