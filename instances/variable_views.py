@@ -71,9 +71,7 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
         variable = _fetch(request, variable_id)
     except NotFound:
         form.is_valid()
-        context = {"instance_id": instance_id, "variable_id": variable_id, "form": form}
-        context["refused"] = service.ChangedMeanwhile(None, "")
-        return render(request, f"{ROWS}#variable-gone", context, status=409)
+        return _gone(request, instance_id, variable_id, form, service.ChangedMeanwhile(None, ""))
     if "redraw" in request.POST:  # the type was switched: the same form for the new type, input kept
         return _form(request, instance_id, variable, service.redrawn(form))
     if not form.is_valid():
@@ -84,13 +82,7 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
         )
     except service.ChangedMeanwhile as refused:
         if refused.current is None:
-            context = {
-                "instance_id": instance_id,
-                "variable_id": variable_id,
-                "form": form,
-                "refused": refused,
-            }
-            return render(request, f"{ROWS}#variable-gone", context, status=409)
+            return _gone(request, instance_id, variable_id, form, refused)
         # The person's input stays; saving again now knowingly replaces the value shown.
         data = request.POST.copy()
         data["fingerprint"] = service.current_fingerprint(request.engine, refused.current)
@@ -104,6 +96,12 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
         name=variable.name, form=form,
     )  # fmt: skip
     return instance_changed(_row(request, instance_id, _fetch(request, variable_id), saved=True))
+
+
+def _gone(request: HttpRequest, instance_id: str, variable_id: str, form, refused) -> HttpResponse:
+    """Deleted in the engine meanwhile: say so, and show what the person typed so it is not lost."""
+    context = {"instance_id": instance_id, "variable_id": variable_id, "form": form, "refused": refused}
+    return render(request, f"{ROWS}#variable-gone", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])
