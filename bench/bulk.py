@@ -16,8 +16,8 @@ import time
 
 import httpx
 
-from bench.common import ROOT, rss_mb
-from bench.concurrency import children_rss, free_port, server_env
+from bench.common import ROOT, free_port, rss_mb
+from bench.concurrency import children_rss, server_env
 
 
 def engine_requests(engine_url: str) -> int:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -16,10 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from demo_engine.server import DemoEngineServer, Faults  # noqa: E402
 from demo_engine.store import Store  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="cockpit-bench-"))
@@ -29,33 +32,67 @@ PASSWORD = "bench-password-1"
 SECRET = "bench-secret-key-not-for-production-0123456789abcdef"
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def engine_process(database: Path, *, latency_ms: float, instances: int = 0) -> tuple[subprocess.Popen, str]:
+    """A demo engine in a process of its own (not competing with Django for this process's CPU):
+    serving an existing database (instances=0), or seeding one of that many instances first."""
+    port = free_port()
+    seeding = ["--instances", str(instances)] if instances else ["--reuse"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demo_engine", "--port", str(port), "--latency-ms", str(latency_ms),
+         "--user", "demo", "--password", "demo-pw", "--database", str(database), *seeding],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/engine-rest"
+    wait_for(f"{url}/version", seconds=900)
+    return process, url
+
+
 @dataclass
 class Engine:
-    server: DemoEngineServer
+    """One seeded database, served by one engine process per latency."""
+
     instances: int
     seconds_to_seed: float
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def latency(self, ms: float) -> None:
-        self.server.faults = Faults(latency_ms=ms)
+    urls: dict[float, str]
+    processes: list[subprocess.Popen]
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(30)
 
 
-def start_engine(instances: int, *, latency_ms: float = 0.0) -> Engine:
-    store = Store(WORK / f"engine-{instances}.sqlite3")
+def start_engine(instances: int, *, latencies: tuple[float, ...]) -> Engine:
+    database = WORK / f"engine-{instances}.sqlite3"
+    store = Store(database)
     started = time.perf_counter()
     store.seed(instances=instances, seed=7)
     seeded = time.perf_counter() - started
-    server = DemoEngineServer(("127.0.0.1", 0), store, faults=Faults(latency_ms=latency_ms),
-                              credentials=("demo", "demo-pw"))  # fmt: skip
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return Engine(server, instances, seeded)
+    store.db().close()
+    urls, processes = {}, []
+    for latency in latencies:
+        process, urls[latency] = engine_process(database, latency_ms=latency)
+        processes.append(process)
+    return Engine(instances, seeded, urls, processes)
 
 
 def django_env(engine_url: str) -> dict[str, str]:

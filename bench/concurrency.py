@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,39 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, SECRET, WORK, django_env, percentile, rss_mb
+from bench.common import ROOT, SECRET, django_env, free_port, percentile, rss_mb, wait_for
 from bench.pages import LIST
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def engine_process(instances: int, latency_ms: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "demo_engine", "--port", str(port), "--instances", str(instances),
-         "--latency-ms", str(latency_ms), "--user", "demo", "--password", "demo-pw",
-         "--database", str(WORK / f"engine-process-{instances}.sqlite3")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/engine-rest"
-    wait_for(f"{url}/version", seconds=600)
-    return process, url
 
 
 def server_env(engine_url: str) -> dict[str, str]:

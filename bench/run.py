@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bulk, concurrency, pages
+from bench import bulk, common, concurrency, pages
 from bench.common import ROOT, install_call_log, setup_django, start_engine, table
 
 
@@ -36,23 +36,28 @@ def main() -> None:
     results: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
 
     print(f"Seeding demo engines of {args.small:,} and {args.large:,} instances…", flush=True)
-    small = start_engine(args.small, latency_ms=args.latency_ms)
-    large = start_engine(args.large, latency_ms=args.latency_ms)
+    latencies = (args.latency_ms, 0.0)
+    small = start_engine(args.small, latencies=latencies)
+    large = start_engine(args.large, latencies=latencies)
     results["seed_seconds"] = {str(small.instances): round(small.seconds_to_seed, 1),
                                str(large.instances): round(large.seconds_to_seed, 1)}  # fmt: skip
-    setup_django(small.url)
+    setup_django(small.urls[args.latency_ms])
     log = install_call_log()
-    measured = pages.run([small, large], log, latency_ms=args.latency_ms)
+    try:
+        measured = pages.run([small, large], log)
+    finally:
+        small.stop()
+        large.stop()
     results["pages"] = measured
-    small.stop()
-    large.stop()
     print(_pages_table(measured, args.latency_ms))
     print(_scale_table(measured, args.small, args.large, args.latency_ms))
 
     print(
         f"\nStarting a demo engine process of {args.bulk:,} instances for the load and bulk runs…", flush=True
     )
-    engine_process, engine_url = concurrency.engine_process(args.bulk, args.latency_ms)
+    engine_process, engine_url = common.engine_process(
+        common.WORK / "engine-load.sqlite3", latency_ms=args.latency_ms, instances=args.bulk
+    )
     try:
         from bench.common import use_engine
 

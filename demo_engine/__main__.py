@@ -28,16 +28,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fail-rate", type=float, default=0.0, help="fraction of requests answered with 500")
     parser.add_argument("--stall-rate", type=float, default=0.0, help="fraction of requests that hang")
     parser.add_argument("--stall-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="serve --database as it is, seeded earlier (several engines, one seed)",
+    )
     args = parser.parse_args(argv)
+    if args.reuse and not (args.database and args.database.exists()):
+        parser.error("--reuse needs an existing --database")
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s demo-engine %(message)s")
     scratch = None if args.database else Path(tempfile.mkdtemp(prefix="demo-engine-"))
     database = args.database or scratch / "engine.sqlite3"
-    if database.exists():
+    if database.exists() and not args.reuse:
         database.unlink()
     store = Store(database)
     started = time.perf_counter()
-    store.seed(instances=args.instances, seed=args.seed)
+    if not args.reuse:
+        store.seed(instances=args.instances, seed=args.seed)
     faults = Faults(args.latency_ms, args.jitter_ms, args.fail_rate, args.stall_rate, args.stall_seconds)
     server = DemoEngineServer(
         (args.host, args.port),
