@@ -225,23 +225,21 @@ class _Replay:
         self.tokens: dict[str, Token] = {}
         self.counter = 0
 
+        def keep(node_id: str, activity_id: str, parent: str | None, *, transition: bool = False) -> None:
+            self.tokens[node_id] = Token(
+                node_id,
+                activity_id,
+                parent or self.root,
+                activity_title(model, activity_id),
+                transition=transition,
+            )
+
         def add(item: ActivityInstance, parent: str | None) -> None:
             for child in item.children:
-                self.tokens[child.id] = Token(
-                    child.id,
-                    child.activity_id or "",
-                    parent or self.root,
-                    activity_title(model, child.activity_id or ""),
-                )
+                keep(child.id, child.activity_id or "", parent)
                 add(child, child.id)
             for transition in item.transitions:
-                self.tokens[transition.id] = Token(
-                    transition.id,
-                    transition.activity_id or "",
-                    parent or self.root,
-                    activity_title(model, transition.activity_id or ""),
-                    transition=True,
-                )
+                keep(transition.id, transition.activity_id or "", parent, transition=True)
 
         add(tree, None)
         self.preview = Preview()

@@ -260,6 +260,24 @@ def _is(expected):
     return check
 
 
+VARIABLE_INSTANCE = {
+    "id": "v-1",
+    "name": "note",
+    "type": "String",
+    "value": "checked",
+    "valueInfo": {},
+    "processDefinitionId": "order:1:abc",
+    "processInstanceId": "pi-1",
+    "executionId": "ex-2",
+    "caseInstanceId": None,
+    "caseExecutionId": None,
+    "taskId": None,
+    "batchId": None,
+    "activityInstanceId": "ship:ai-2",
+    "tenantId": None,
+    "errorMessage": None,
+}
+
 CASES = [
     Case(
         "version",
@@ -617,23 +635,7 @@ CASES = [
         "GET",
         "/variable-instance/v-1",
         params={"deserializeValue": "false"},
-        answer={
-            "id": "v-1",
-            "name": "note",
-            "type": "String",
-            "value": "checked",
-            "valueInfo": {},
-            "processDefinitionId": "order:1:abc",
-            "processInstanceId": "pi-1",
-            "executionId": "ex-2",
-            "caseInstanceId": None,
-            "caseExecutionId": None,
-            "taskId": None,
-            "batchId": None,
-            "activityInstanceId": "ship:ai-2",
-            "tenantId": None,
-            "errorMessage": None,
-        },
+        answer=VARIABLE_INSTANCE,
         check=lambda v: (
             (v.name, v.value.value, v.is_local, v.execution_id) == ("note", "checked", True, "ex-2")
         ),
@@ -680,25 +682,7 @@ CASES = [
             "firstResult": "0",
             "maxResults": "500",
         },
-        answer=[
-            {
-                "id": "v-1",
-                "name": "approved",
-                "type": "Boolean",
-                "value": True,
-                "valueInfo": {},
-                "processDefinitionId": "order:1:abc",
-                "processInstanceId": "pi-1",
-                "executionId": "ex-2",
-                "caseInstanceId": None,
-                "caseExecutionId": None,
-                "taskId": None,
-                "batchId": None,
-                "activityInstanceId": "ship:ai-2",
-                "tenantId": None,
-                "errorMessage": None,
-            }
-        ],
+        answer=[{**VARIABLE_INSTANCE, "name": "approved", "type": "Boolean", "value": True}],
         check=lambda r: r[0].is_local and r[0].value.value is True,
     ),
     # bulk
