@@ -271,9 +271,10 @@ class Loaded:
         return self.results.get("tree")
 
 
-def load(engine: EngineClient, instance_id: str, *, tab: str, with_overview: bool) -> Loaded:
-    """One concurrent round for the tab, the tree and (for a whole page) the header; then the definition."""
-    calls = {**tab_calls(engine, instance_id, tab), **tree_call(engine, instance_id)}
+def load(engine: EngineClient, instance_id: str, *, tab: str | None, with_overview: bool) -> Loaded:
+    """One concurrent round for the tab and the tree (unless tab is None: the header alone) and, for a
+    whole page, the header; then the definition."""
+    calls = {**tab_calls(engine, instance_id, tab), **tree_call(engine, instance_id)} if tab else {}
     if with_overview:
         calls.update(overview_calls(engine, instance_id))
     got = fan_out(calls, keep_failures=True)

@@ -73,6 +73,11 @@ def instance_detail(request: HttpRequest, instance_id: str, tab: str = "variable
     """The whole page with the named tab open; an htmx request for the tab panel gets just the tab."""
     if tab not in detail.TABS:
         raise Http404(f"No tab named {tab!r}.")
+    if request.htmx and request.htmx.target == "instance-facts":  # redrawn after a change
+        loaded = detail.load(request.engine, instance_id, tab=None, with_overview=True)
+        context = {"instance_id": instance_id, "overview": loaded.overview}
+        context["can_operate"] = request.user.has_perm(Perm.OPERATE)
+        return render(request, f"{PAGE}#facts", context)
     panel_only = request.htmx and request.htmx.target == "tab-panel"
     loaded = detail.load(request.engine, instance_id, tab=tab, with_overview=not panel_only)
     context = _tab_context(request, instance_id, tab, loaded)

@@ -74,6 +74,18 @@ def test_the_url_names_the_tab_and_an_htmx_request_gets_the_panel_alone(on_demo,
     assert "Operations on this instance" in body
 
 
+def test_after_a_change_the_header_is_drawn_again_alone(on_demo, engine, taken, client_as):
+    incident = incident_at(engine, "charge", "%", taken)
+    response = client_as("Viewer").get(
+        f"/e/demo/instances/{incident.process_instance_id}/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="instance-facts",
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="instance-facts"') and "1 incident</span>" in body
+    assert "Activity instances" not in body
+
+
 def test_an_unknown_tab_or_instance_is_not_found_with_the_engines_message(on_demo, fresh, client_as):
     client = client_as("Viewer")
     instance = fresh(process_definition_key="order")

@@ -64,6 +64,7 @@ def test_an_operator_reads_the_stack_trace_edits_a_json_variable_and_retries_the
     expect(marked(page, "join", "active")).to_have_count(1)
     expect(marked(page, "charge", "taken")).to_have_count(1)
     expect(page.locator("#activity-tree")).not_to_contain_text("Charge card")
+    expect(page.locator("#instance-facts .incident-flag")).to_have_count(0)  # the header too
     assert page.policy_violations == []
 
 
