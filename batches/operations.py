@@ -189,7 +189,14 @@ def work_chunk(operation_id: int, owner: str) -> str:
     parameters = operation.parameters
     if operation.status == Operation.Status.QUEUED and not _collect(operation, client):
         return DONE
-    # Items a worker started and died on: done if the engine shows them applied, else again.
+    # Items a worker started and died on: done if the engine shows them applied, else again. Not
+    # before the dead worker's last requests have had the time to land (its read timeout): asked
+    # earlier, the engine could say "not applied" about a change still on its way, done twice then.
+    settled = timezone.now() - timedelta(seconds=client.config.read_timeout)
+    if operation.items.filter(state=Item.STARTED, updated_at__gt=settled).exists():
+        operation.lease_owner, operation.lease_until = "", None
+        operation.save(update_fields=["lease_owner", "lease_until"])
+        return BUSY
     for item in operation.items.filter(state=Item.STARTED):
         applied = spec.applied(client, item.target, parameters)
         item.state, item.result = (
@@ -198,7 +205,9 @@ def work_chunk(operation_id: int, owner: str) -> str:
         item.save(update_fields=["state", "result", "updated_at"])
     chunk = list(operation.items.filter(state=Item.PENDING)[: settings.COCKPIT_CHUNK_SIZE])
     if chunk:
-        OperationItem.objects.filter(pk__in=[i.pk for i in chunk]).update(state=Item.STARTED)
+        OperationItem.objects.filter(pk__in=[i.pk for i in chunk]).update(
+            state=Item.STARTED, updated_at=timezone.now()
+        )
         width = settings.COCKPIT_CHUNK_CONCURRENCY
         for start in range(0, len(chunk), width):
             group = chunk[start : start + width]

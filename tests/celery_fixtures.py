@@ -73,7 +73,8 @@ class Workers:
             "COCKPIT_ENGINE_DEMO_URL": engine_url,
             "COCKPIT_ENGINE_DEMO_USER": "demo",
             "COCKPIT_ENGINE_DEMO_PASSWORD": "demo-pw",
-            "COCKPIT_ENGINE_DEMO_READ_TIMEOUT": "30",
+            # Short: a rescuing worker waits this long before it checks a dead worker's last items.
+            "COCKPIT_ENGINE_DEMO_READ_TIMEOUT": "5",
             "COCKPIT_FOLLOW_SECONDS": "0.3",
             "COCKPIT_CHUNK_SIZE": "20",
             "COCKPIT_CHUNK_CONCURRENCY": "4",

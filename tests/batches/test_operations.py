@@ -1,9 +1,11 @@
 """Long operations worked through by the service functions the tasks call, against the demo engine."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from batches import operations
@@ -85,7 +87,9 @@ def test_items_a_dead_worker_started_are_checked_not_repeated(make_user, on_demo
     claimed = list(operation.items.filter(state="pending")[:5])
     for item in claimed[:2]:
         engine.set_variable(item.target, "note", TypedValue(VariableType.STRING, "once"))
-    OperationItem.objects.filter(pk__in=[i.pk for i in claimed]).update(state="started")
+    # It died a while ago: longer than the engine's read timeout, so its requests have all landed.
+    died = timezone.now() - timedelta(minutes=5)
+    OperationItem.objects.filter(pk__in=[i.pk for i in claimed]).update(state="started", updated_at=died)
     Operation.objects.filter(pk=operation.pk).update(lease_owner="dead", lease_until=None)
 
     operation = work_to_the_end(operation, owner="second")
@@ -93,6 +97,21 @@ def test_items_a_dead_worker_started_are_checked_not_repeated(make_user, on_demo
     assert [results[i.target] for i in claimed[:2]] == ["applied before its worker stopped"] * 2
     assert [results[i.target] for i in claimed[2:]] == ["note set"] * 3
     assert operation.status == "completed" and operation.done == operation.total
+
+
+def test_items_of_a_worker_that_died_just_now_wait_until_its_requests_could_have_landed(make_user, on_demo):
+    operation = operations.start(
+        user=make_user("Support"),
+        engine="demo",
+        kind="set_variable_each",
+        parameters={**orders(), **note("x")},
+    )
+    assert operations.work_chunk(operation.pk, "first") == operations.MORE
+    claimed = [item.pk for item in operation.items.filter(state="pending")[:3]]
+    OperationItem.objects.filter(pk__in=claimed).update(state="started", updated_at=timezone.now())
+    assert operations.work_chunk(operation.pk, "second") == operations.BUSY
+    operation.refresh_from_db()
+    assert operation.lease_owner == "" and operation.items.filter(state="started").count() == 3
 
 
 def test_a_live_lease_keeps_a_second_worker_out(make_user, on_demo):
