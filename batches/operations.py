@@ -210,6 +210,10 @@ def work_chunk(operation_id: int, owner: str) -> str:
         )
         width = settings.COCKPIT_CHUNK_CONCURRENCY
         for start in range(0, len(chunk), width):
+            if not _lease(operation_id, owner):
+                # Stalled past the lease (a slow database, say) and another worker took over: it will
+                # check the items left started; sending them too would do them twice.
+                return BUSY
             group = chunk[start : start + width]
             results = fan_out(
                 {str(i.pk): (lambda i=i: spec.apply(client, i.target, parameters)) for i in group},
