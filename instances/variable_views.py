@@ -77,15 +77,13 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
     if not form.is_valid():
         return _form(request, instance_id, variable, form, status=422)
     try:
-        service.check_unchanged(
-            request.engine, variable_id, form.cleaned_data["fingerprint"], form.cleaned_data["loaded"]
+        old_content = service.check_unchanged(
+            request.engine, variable, form.cleaned_data["fingerprint"], form.cleaned_data["loaded"]
         )
     except service.ChangedMeanwhile as refused:
-        if refused.current is None:
-            return _gone(request, instance_id, variable_id, form, refused)
         # The person's input stays; saving again now knowingly replaces the value shown.
         data = request.POST.copy()
-        data["fingerprint"] = service.current_fingerprint(request.engine, refused.current)
+        data["fingerprint"] = refused.fingerprint
         data["loaded"] = service.shown_text(refused.current.value)
         return _form(
             request, instance_id, refused.current, service.redrawn(service.VariableForm(data, request.FILES)),
@@ -93,7 +91,7 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
         )  # fmt: skip
     service.write_variable(
         request.engine, user=request.user, instance_id=instance_id, variable=variable,
-        name=variable.name, form=form,
+        name=variable.name, form=form, old_content=old_content,
     )  # fmt: skip
     return instance_changed(_row(request, instance_id, _fetch(request, variable_id), saved=True))
 
@@ -154,11 +152,11 @@ def variable_delete(request: HttpRequest, instance_id: str, variable_id: str) ->
         )  # fmt: skip
     loaded = service.shown_text(variable.value)
     try:
-        service.check_unchanged(request.engine, variable_id, request.POST.get("fingerprint", ""), loaded)
-    except service.ChangedMeanwhile:
+        service.check_unchanged(request.engine, variable, request.POST.get("fingerprint", ""), loaded)
+    except service.ChangedMeanwhile as refused:
         return _row(
             request, instance_id, variable, status=409, confirm_delete=True, changed=True,
-            fingerprint=service.current_fingerprint(request.engine, variable),
+            fingerprint=refused.fingerprint,
         )  # fmt: skip
     service.remove_variable(request.engine, user=request.user, instance_id=instance_id, variable=variable)
     response = render(request, f"{ROWS}#variable-deleted", {"variable": variable})

@@ -23,7 +23,6 @@ from django import forms
 
 from audit.log import audited
 from engines.base import EngineClient
-from engines.errors import NotFound
 from engines.models import Variable
 from engines.variables import (
     BINARY_TYPES,
@@ -52,9 +51,10 @@ SEARCHABLE = {  # variable types the instance list can filter on, and how it typ
 class ChangedMeanwhile(Exception):
     """The variable is not what the form was loaded with: changed, or deleted (current is None)."""
 
-    def __init__(self, current: Variable | None, loaded_text: str) -> None:
+    def __init__(self, current: Variable | None, loaded_text: str, current_fingerprint: str = "") -> None:
         super().__init__("the variable changed in the engine since the form was loaded")
         self.current = current
+        self.fingerprint = current_fingerprint  # of the value now, for a form that knowingly replaces it
         self.diff = (
             "\n".join(
                 difflib.unified_diff(
@@ -170,12 +170,17 @@ def fingerprint(variable: Variable, content: bytes | None = None) -> str:
     return digest.hexdigest()
 
 
-def current_fingerprint(engine: EngineClient, variable: Variable) -> str:
-    """The fingerprint of the variable as the engine has it; a File's content is fetched for it."""
+def content_of(engine: EngineClient, variable: Variable) -> bytes | None:
+    """A File's content, the one part its value leaves out (None for every other type)."""
     if variable.value.type == VariableType.FILE and variable.id:
         # GET /variable-instance/{id}/data
-        return fingerprint(variable, engine.variable_instance_data(variable.id).data)
-    return fingerprint(variable)
+        return engine.variable_instance_data(variable.id).data
+    return None
+
+
+def current_fingerprint(engine: EngineClient, variable: Variable) -> str:
+    """The fingerprint of the variable as the engine has it; a File's content is fetched for it."""
+    return fingerprint(variable, content_of(engine, variable))
 
 
 # --- the form -----------------------------------------------------------------------------------------
@@ -297,20 +302,25 @@ def audit_value(typed: TypedValue | None, content: bytes | None = None) -> dict 
     return entry
 
 
-def check_unchanged(engine: EngineClient, variable_id: str, expected: str, loaded_text: str) -> Variable:
-    """The variable as the engine has it now, if it is still what the form was loaded with."""
-    try:
-        # GET /variable-instance/{id}
-        current = engine.get_variable_instance(variable_id)
-    except NotFound:
-        raise ChangedMeanwhile(None, loaded_text) from None
-    if current_fingerprint(engine, current) != expected:
-        raise ChangedMeanwhile(current, loaded_text)
-    return current
+def check_unchanged(engine: EngineClient, current: Variable, expected: str, loaded_text: str) -> bytes | None:
+    """Refuse unless the variable as just read is what the form was loaded with. Returns a File's
+    content, read once here, for the audit log's old value."""
+    content = content_of(engine, current)
+    now = fingerprint(current, content)
+    if now != expected:
+        raise ChangedMeanwhile(current, loaded_text, now)
+    return content
 
 
 def write_variable(
-    engine: EngineClient, *, user, instance_id: str, variable: Variable | None, name: str, form: VariableForm
+    engine: EngineClient,
+    *,
+    user,
+    instance_id: str,
+    variable: Variable | None,
+    name: str,
+    form: VariableForm,
+    old_content: bytes | None = None,
 ) -> TypedValue | None:
     """Set the variable from a valid form, in its own scope (new ones on the process instance); audited."""
     local = variable is not None and variable.is_local
@@ -327,12 +337,7 @@ def write_variable(
         )
     old = None
     if variable is not None:
-        old = audit_value(
-            variable.value,
-            engine.variable_instance_data(variable.id).data
-            if variable.value.type == VariableType.FILE and variable.id
-            else None,
-        )
+        old = audit_value(variable.value, old_content)
     with audited(
         user=user,
         engine=engine.config.name,
