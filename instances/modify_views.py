@@ -309,7 +309,8 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
     if context.get("preview") is not None:
         context["preview_diagram"] = json.dumps(context["preview"].diagram)
     context["sample"] = SAMPLE
-    context["descriptions"] = [s.describe(target.model, target.node_names()) for s in steps]
+    names = target.node_names()
+    context["descriptions"] = [step.describe(target.model, names) for step in steps]
     context["annotation_required"] = settings.COCKPIT_MODIFICATION_ANNOTATION_REQUIRED
     status = 422 if context.get("errors") else 200
     template = f"{PAGE}#wizard" if request.htmx else PAGE
