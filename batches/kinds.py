@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.roles import Perm
+from cockpit.filter_words import incident_filter_words, instance_filter_words
 from engines.base import EngineClient
 from engines.errors import InvalidRequest, NotFound
 from engines.fanout import fan_out
@@ -85,11 +86,14 @@ def _incidents(client: EngineClient, parameters: dict) -> Iterator[Incident]:
                 seen.add(incident.id)
                 yield incident
     filters = parameters.get("incident_filter")
+    annotated = parameters.get("annotated")  # the list's annotation filter: the engine has none
     offset = 0
     while filters is not None:
         # GET /incident, paged
         page = client.list_incidents(offset=offset, limit=PAGE, **filters)
         for incident in page:
+            if annotated is not None and bool(incident.annotation) != annotated:
+                continue
             if incident.id not in seen:
                 seen.add(incident.id)
                 yield incident
@@ -236,15 +240,19 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def describe(parameters: dict[str, Any]) -> str:
-    """What an operation acts on, in words."""
+def describe(parameters: dict[str, Any], *, engine: EngineClient | None = None) -> str:
+    """What an operation acts on, in words; a filter is spelled out (with the engine's process names
+    when an engine is given), as the confirmation showed it."""
     parts = []
     if parameters.get("incident_ids"):
         parts.append(f"{len(parameters['incident_ids'])} selected incident(s)")
     if parameters.get("incident_filter") is not None:
-        parts.append("the incidents matching a filter")
+        words = incident_filter_words(
+            parameters["incident_filter"], annotated=parameters.get("annotated"), engine=engine
+        )
+        parts.append(f"the incidents matching: {words}")
     if parameters.get("ids"):
         parts.append(f"{len(parameters['ids'])} selected instance(s)")
     if parameters.get("query") is not None:
-        parts.append("the instances matching a filter")
+        parts.append(f"the instances matching: {instance_filter_words(query_of(parameters), engine=engine)}")
     return " and ".join(parts) or "nothing"

@@ -13,7 +13,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
 from batches import operations
-from batches.kinds import KINDS
+from batches.kinds import KINDS, describe
 from batches.models import Operation
 from batches.tables import BatchTable
 from cockpit.engines import engine_scoped
@@ -64,6 +64,7 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {
         "operation": operation,
+        "targets": describe(operation.parameters, engine=request.engine),
         "failed_jobs": failed_jobs,
         "failed_items": operation.items.filter(state="failed")[:200],
         "can_retry": request.user.has_perm(KINDS[operation.kind].perm) if operation.kind in KINDS else False,

@@ -20,6 +20,7 @@ from accounts.roles import Perm
 from batches import operations
 from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
+from cockpit.filter_words import instance_filter_words
 from cockpit.paging import engine_table, filter_string
 from engines.queries import ProcessInstanceQuery
 from instances.bulk import BulkActionForm
@@ -178,6 +179,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     ids = bulk.cleaned_data["scope"] == "selected"
     count = len(context["selected"]) if ids else (request.engine.count_instances(query) if query else 0)
     context.update(kind=kind, count=count)
+    if not ids:
+        context["filter_words"] = instance_filter_words(query, engine=request.engine)
     if "confirm" not in request.POST or not count:
         return render(request, "instances/bulk_confirm.html", context)
     parameters = {"ids": context["selected"]} if ids else {"query": query.to_dict()}

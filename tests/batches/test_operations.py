@@ -47,7 +47,7 @@ def test_starting_needs_the_kinds_permission_and_is_audited(make_user, on_demo):
     entry = AuditEntry.objects.get(action="operation.set_variable_each")
     assert (
         entry.target_id == str(operation.pk)
-        and entry.parameters["targets"] == "the instances matching a filter"
+        and entry.parameters["targets"] == "the instances matching: Process 'order', root instances only"
     )
 
 

@@ -137,3 +137,30 @@ def test_an_engine_batch_operation_shows_the_engines_failed_jobs(client_as, make
         time.sleep(0.2)
     page = client_as("Viewer").get(f"/e/demo/batches/operations/{op.pk}/").content.decode()
     assert f"Process instance with id {gone} does not exist" in page
+
+
+def test_an_operations_page_says_which_filter_it_acts_on(client_as, make_user, on_demo):
+    owner = make_user("Operator", "owner")
+    query = ProcessInstanceQuery(process_definition_key="order", with_incident=True, business_key_like="A%")
+    on_instances = operation(
+        owner, kind="suspend", mode="engine_batch", parameters={"query": query.to_dict()}
+    )
+    on_incidents = operation(
+        owner,
+        kind="incident_annotate",
+        parameters={
+            "incident_filter": {"incident_type": "failedJob", "activity_id": "charge"},
+            "annotated": False,
+        },
+    )
+    viewer = client_as("Viewer")
+    page = viewer.get(f"/e/demo/batches/operations/{on_instances.pk}/").content.decode()
+    assert (
+        "the instances matching: Process Order to delivery, with incidents, business key like &#x27;A%&#x27;"
+        in page
+    )
+    page = viewer.get(f"/e/demo/batches/operations/{on_incidents.pk}/").content.decode()
+    assert (
+        "the incidents matching: Type &#x27;failedJob&#x27;, at activity &#x27;charge&#x27;, not annotated"
+        in page
+    )

@@ -1,0 +1,49 @@
+"""In headless Chromium: a filter survives paging, and a bulk action on everything matching says
+which filter it acts on and how many instances that is, then acts on exactly those."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from engines.queries import ProcessInstanceQuery
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+INSTANCES = 1200  # enough instances with incidents for a second page of them
+
+
+def test_paging_keeps_the_filter_and_the_bulk_confirmation_names_it(
+    page, live_server, log_in, make_user, engine
+):
+    with_incidents = engine.count_instances(ProcessInstanceQuery(with_incident=True))
+    assert 50 < with_incidents < engine.count_instances()
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/")
+
+    page.locator("#tile-instances").get_by_role("link", name=re.compile("with incidents")).click()
+    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching")
+    page.get_by_role("link", name="Next →").click()
+
+    expect(page.locator(".pager")).to_contain_text(f"Rows 51–{with_incidents}")
+    assert "%3F" not in page.url and "??" not in page.url
+    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching")
+    expect(page.get_by_label("With incidents")).to_be_checked()
+    states = page.locator("table.engine-table tbody tr td:nth-child(5)").all_inner_texts()
+    assert len(states) == with_incidents - 50
+    assert all("with incidents" in state for state in states)
+
+    page.get_by_label("Action").select_option("delete")
+    page.get_by_label("Which instances").select_option("all")
+    page.get_by_role("button", name="Continue…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Delete instances: {with_incidents} instances")
+    expect(page.locator(".acts-on")).to_have_text(
+        f"Acts on the instances matching: With incidents. That is {with_incidents} instances now."
+    )
+
+    page.get_by_role("button", name="Back to the list").click()
+    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching")
+    expect(page.get_by_label("With incidents")).to_be_checked()
+    assert engine.count_instances(ProcessInstanceQuery(with_incident=True)) == with_incidents
+    assert page.policy_violations == []
