@@ -83,13 +83,21 @@ def scan(
     return incidents, len(pages[SCAN // PAGE - 1]) == PAGE
 
 
-def annotated_page(
-    engine: EngineClient, filters: dict[str, Any], annotated: bool, sort: Sort | None, offset: int, limit: int
+def annotated(
+    engine: EngineClient, filters: dict[str, Any], annotated: bool, sort: Sort | None = None
 ) -> tuple[list[Incident], bool]:
-    """A page of the incidents with (or without) an annotation, from the scan; and whether it was cut."""
+    """The incidents with (or without) an annotation, from the scan; and whether the scan was cut."""
     incidents, cut = scan(engine, filters, sort)
-    kept = [i for i in incidents if bool(i.annotation) == annotated]
-    return kept[offset : offset + limit], cut
+    return [i for i in incidents if bool(i.annotation) == annotated], cut
+
+
+def annotated_page(
+    engine: EngineClient, filters: dict[str, Any], wanted: bool, sort: Sort | None, offset: int, limit: int
+) -> tuple[list[Incident], int, bool]:
+    """A page of the incidents with (or without) an annotation, how many there are, and whether the
+    scan was cut."""
+    kept, cut = annotated(engine, filters, wanted, sort)
+    return kept[offset : offset + limit], len(kept), cut
 
 
 def groups(

@@ -8,6 +8,7 @@ from accounts.roles import Perm
 from batches import operations
 from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
+from cockpit.filter_words import incident_filter_words
 from cockpit.paging import engine_table, filter_string
 from engines.models import Incident
 from incidents import actions, groups
@@ -26,14 +27,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "filter_string": filter_string(request.GET), "cut": False}
     if form.cleaned_data.get("group"):
         context["groups"], context["cut"] = groups.groups(request.engine, filters, annotated)
+        context["count"] = sum(group.count for group in context["groups"])
     else:
+        if annotated is None:
+            # GET /incident/count
+            context["count"] = request.engine.count_incidents(**filters)
 
         def fetch(sort, offset, limit):
             if annotated is None:
                 # GET /incident
                 found = request.engine.list_incidents(sort=sort, offset=offset, limit=limit, **filters)
             else:
-                found, context["cut"] = groups.annotated_page(
+                found, context["count"], context["cut"] = groups.annotated_page(
                     request.engine, filters, annotated, sort, offset, limit
                 )
             return groups.with_definitions(request.engine, found)
@@ -62,15 +67,23 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
         parameters: dict = {"incident_ids": selected}
         count = len(selected)
     else:
-        if scope == "group":
-            filters = bulk.cleaned_data["group"]
-        else:
-            filter_form = IncidentFilterForm(QueryDict(listed))
-            filter_form.is_valid()
-            filters = filter_form.engine_filters()
+        # A group, or the whole list: and always the list's annotation filter, which the engine has not.
+        listed_form = IncidentFilterForm(QueryDict(listed))
+        listed_form.is_valid()
+        filters = bulk.cleaned_data["group"] if scope == "group" else listed_form.engine_filters()
         parameters = {"incident_filter": filters}
-        # GET /incident/count
-        count = request.engine.count_incidents(**filters)
+        wanted = listed_form.wants_annotated
+        if wanted is None:
+            # GET /incident/count
+            count = request.engine.count_incidents(**filters)
+        else:
+            parameters["annotated"] = wanted
+            found, cut = groups.annotated(request.engine, filters, wanted)
+            if cut:
+                context["too_many"] = groups.SCAN
+                return render(request, "incidents/bulk_confirm.html", context, status=400)
+            count = len(found)
+        context["filter_words"] = incident_filter_words(filters, annotated=wanted, engine=request.engine)
     if bulk.cleaned_data["action"] == "annotate":
         parameters["annotation"] = bulk.cleaned_data["annotation"].strip()
     context.update(count=count, kind=KINDS[bulk.kind])
