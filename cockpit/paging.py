@@ -88,8 +88,10 @@ def engine_table(
     fetch: Callable[[Sort | None, int, int], list[Any]],
     *,
     default_sort: str | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> tuple[EngineTable, Page]:
-    """One page of an engine list as a table: reads ?sort=, ?offset= and ?limit= from the request."""
+    """One page of an engine list as a table: reads ?sort=, ?offset= and ?limit= from the request;
+    `exclude` leaves columns out (the row selection for someone who cannot act on rows)."""
     limit = _whole(request.GET.get("limit"), DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE_SHOWN)
     offset = _whole(request.GET.get("offset"), 0, low=0, high=10**9)
     order_by = request.GET.get("sort") or default_sort
@@ -100,7 +102,7 @@ def engine_table(
     else:
         order_by = None
     rows = fetch(sort, offset, limit + 1)
-    table = table_class(rows[:limit], order_by=order_by)
+    table = table_class(rows[:limit], order_by=order_by, exclude=exclude)
     table.engine_name = request.resolver_match.kwargs.get("engine", "") if request.resolver_match else ""
     return table, Page(offset=offset, limit=limit, has_next=len(rows) > limit, shown=min(len(rows), limit))
 

@@ -24,7 +24,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET)
     form.is_valid()
     filters, annotated = form.engine_filters(), form.wants_annotated
-    context = {"form": form, "filter_string": filter_string(request.GET), "cut": False}
+    can_operate = request.user.has_perm(Perm.OPERATE)
+    context = {
+        "form": form,
+        "filter_string": filter_string(request.GET),
+        "cut": False,
+        "can_operate": can_operate,
+    }
     if form.cleaned_data.get("group"):
         context["groups"], context["cut"] = groups.groups(request.engine, filters, annotated)
         context["count"] = sum(group.count for group in context["groups"])
@@ -44,7 +50,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             return groups.with_definitions(request.engine, found)
 
         context["table"], context["page"] = engine_table(
-            request, IncidentTable, fetch, default_sort="-incident_timestamp"
+            request,
+            IncidentTable,
+            fetch,
+            default_sort="-incident_timestamp",
+            exclude=() if can_operate else ("select",),
         )
     context["scan"] = groups.SCAN
     template = "incidents/list.html#results" if request.htmx else "incidents/list.html"

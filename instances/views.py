@@ -60,7 +60,8 @@ def instance_list(request: HttpRequest) -> HttpResponse:
             request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
         )
 
-    table, page = engine_table(request, InstanceTable, fetch)
+    actions = offered_actions(request.user)
+    table, page = engine_table(request, InstanceTable, fetch, exclude=() if actions else ("select",))
     context = {
         "form": form,
         "valid": valid,
@@ -71,11 +72,16 @@ def instance_list(request: HttpRequest) -> HttpResponse:
         "filter_string": filter_string(request.GET),
         "operators": OPERATOR_LABELS,
         "value_types": VALUE_TYPES,
-        "actions": BulkActionForm.ACTIONS,
+        "actions": actions,
         "saved": SavedSearch.objects.filter(user=request.user, engine=request.engine.config.name),
     }
     template = "instances/list.html#results" if request.htmx else "instances/list.html"
     return render(request, template, context)
+
+
+def offered_actions(user) -> list[tuple[str, str]]:
+    """The bulk actions the user's role may start: the list offers only those (the view checks again)."""
+    return [(name, label) for name, label in BulkActionForm.ACTIONS if user.has_perm(KINDS[name].perm)]
 
 
 @require_GET

@@ -97,6 +97,7 @@ def test_markup_from_the_engine_is_shown_as_text(viewer_client, engine):
 )
 def test_the_other_lists_show_engine_rows(viewer_client, engine, path, method, engine_path, rows, expected):
     route = engine.route(method=method, path=engine_path).respond(json=rows)
+    engine.get("/incident/count").respond(json={"count": len(rows)})  # the incident list says how many
     assert expected in viewer_client.get(path).content.decode()
     assert route.calls.last.request.url.params["maxResults"] == "51"
 
@@ -110,6 +111,7 @@ def test_processes_show_the_latest_versions_sorted_by_key(viewer_client, engine)
 
 def test_incidents_show_the_newest_first(viewer_client, engine):
     route = engine.get("/incident").respond(json=[INCIDENT])
+    engine.get("/incident/count").respond(json={"count": 1})
     viewer_client.get("/e/demo/incidents/")
     params = route.calls.last.request.url.params
     assert (params["sortBy"], params["sortOrder"]) == ("incidentTimestamp", "desc")

@@ -23,8 +23,8 @@ def work_to_the_end(operation: Operation) -> Operation:
     return Operation.objects.get(pk=operation.pk)
 
 
-def test_filters_are_the_engines_incident_query(on_demo, engine, viewer_client):
-    body = viewer_client.get(
+def test_filters_are_the_engines_incident_query(on_demo, engine, operator_client):
+    body = operator_client.get(
         "/e/demo/incidents/",
         {"message": "declined", "process": "order", "activity_id": "charge", "limit": 200},
     ).content.decode()
@@ -57,14 +57,14 @@ def test_groups_count_exactly_even_when_the_scan_is_cut(on_demo, engine, monkeyp
 
 
 def test_the_annotation_filter_keeps_only_annotated_incidents_or_only_the_others(
-    on_demo, engine, viewer_client
+    on_demo, engine, operator_client
 ):
     [first, second] = engine.list_incidents(activity_id="score", limit=2)
     engine.set_incident_annotation(first.id, "bureau asked")
-    annotated = shown_ids(viewer_client.get("/e/demo/incidents/", {"annotated": "yes"}).content.decode())
+    annotated = shown_ids(operator_client.get("/e/demo/incidents/", {"annotated": "yes"}).content.decode())
     assert first.id in annotated and second.id not in annotated
     others = shown_ids(
-        viewer_client.get("/e/demo/incidents/", {"annotated": "no", "limit": 200}).content.decode()
+        operator_client.get("/e/demo/incidents/", {"annotated": "no", "limit": 200}).content.decode()
     )
     assert first.id not in others and second.id in others
     engine.clear_incident_annotation(first.id)
