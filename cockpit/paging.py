@@ -7,7 +7,7 @@ without waiting for a count.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,9 +107,19 @@ def engine_table(
     return table, Page(offset=offset, limit=limit, has_next=len(rows) > limit, shown=min(len(rows), limit))
 
 
+PAGING = ("offset", "limit", "sort")
+
+
 def filter_string(data: QueryDict) -> str:
     """A list's query string without its paging and sorting: the filter, to count, export or act on."""
     kept = data.copy()
-    for key in ("offset", "limit", "sort"):
+    for key in PAGING:
         kept.pop(key, None)
     return kept.urlencode()
+
+
+def unknown_filters(data: QueryDict, known: Iterable[str]) -> list[str]:
+    """The query string's names that are neither a filter of the list nor paging: a list names them
+    to the person instead of dropping them silently (an old link, a typo)."""
+    known = set(known) | set(PAGING)
+    return [name for name in data if name not in known]

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from cockpit.paging import unknown_filters
+
 ANNOTATED = (("", "either"), ("yes", "annotated"), ("no", "not annotated"))
 
 
@@ -23,6 +25,11 @@ class IncidentFilterForm(forms.Form):
     activity_id = forms.CharField(required=False, max_length=200, label="Activity")
     annotated = forms.ChoiceField(required=False, choices=ANNOTATED, label="Annotation")
     group = forms.BooleanField(required=False, label="Group by message")
+
+    @property
+    def unknown(self) -> list[str]:
+        """Names in the query string that are no filter here: left out, and the page says so."""
+        return unknown_filters(self.data, self.fields)
 
     def engine_filters(self) -> dict[str, Any]:
         """The filters the engine applies (the keyword names of list_incidents)."""

@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from cockpit.paging import unknown_filters
 from engines.queries import (
     VARIABLE_OPERATORS,
     HistoricProcessInstanceQuery,
@@ -65,9 +66,13 @@ def _typed(kind: str, value: str, operator: str) -> Any:
     return value
 
 
+VARIABLE_ROW = ("var_name", "var_op", "var_type", "var_value")
+
+
 class InstanceFilterForm(forms.Form):
     definition_key = forms.CharField(required=False, label="Process (key)")
     version = forms.IntegerField(required=False, min_value=1, label="Version")
+    definition_id = forms.CharField(required=False, max_length=300, label="Definition id")
     business_key = forms.CharField(required=False, label="Business key")
     business_key_like = forms.CharField(
         required=False, label="Business key like", help_text="% is the wildcard"
@@ -108,10 +113,17 @@ class InstanceFilterForm(forms.Form):
     def is_valid(self) -> bool:
         return super().is_valid() and not any(row.error for row in self.variable_rows)
 
+    @property
+    def unknown(self) -> list[str]:
+        """Names in the query string that are no filter here: left out, and the page says so."""
+        return unknown_filters(self.data, [*self.fields, *VARIABLE_ROW])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("version") and not data.get("definition_key"):
             self.add_error("version", "A version belongs to a process: give its key too.")
+        if data.get("version") and data.get("definition_id"):
+            self.add_error("definition_id", "A definition id names a version already: leave Version empty.")
         after, before = data.get("started_after"), data.get("started_before")
         if after and before and after > before:
             self.add_error("started_before", "This is before 'Started after'.")
@@ -126,7 +138,7 @@ class InstanceFilterForm(forms.Form):
         """The engine query for the valid form (None: nothing can match); may ask the engine for a
         definition id or for the ids of instances started in a window."""
         data = self.cleaned_data
-        definition_id = None
+        definition_id = data.get("definition_id") or None
         if data.get("version"):
             found = [
                 d
@@ -150,7 +162,7 @@ class InstanceFilterForm(forms.Form):
             business_key=data.get("business_key") or None,
             business_key_like=data.get("business_key_like") or None,
             process_definition_id=definition_id,
-            process_definition_key=None if definition_id else data.get("definition_key") or None,
+            process_definition_key=None if data.get("version") else data.get("definition_key") or None,
             active=True if data.get("state") == "active" else None,
             suspended=True if data.get("state") == "suspended" else None,
             with_incident=True if data.get("with_incident") else None,

@@ -114,3 +114,10 @@ def test_only_operators_act_on_incidents_in_bulk(on_demo, engine, client_as, rol
         {"action": "retry", "scope": "selected", "incident_ids": chosen, "confirm": "yes"},
     )
     assert response.status_code == 403 and not Operation.objects.exists()
+
+
+def test_an_unknown_filter_is_named_in_a_banner_and_the_rest_still_applies(on_demo, engine, operator_client):
+    body = operator_client.get("/e/demo/incidents/", {"activity_id": "charge", "processDefinitionId": "x"})
+    body = body.content.decode()
+    assert "This list has no filter named processDefinitionId: it was left out" in body
+    assert shown_ids(body) == {i.id for i in engine.list_incidents(activity_id="charge", limit=50)}

@@ -47,3 +47,25 @@ def test_paging_keeps_the_filter_and_the_bulk_confirmation_names_it(
     expect(page.get_by_label("With incidents")).to_be_checked()
     assert engine.count_instances(ProcessInstanceQuery(with_incident=True)) == with_incidents
     assert page.policy_violations == []
+
+
+def test_other_instances_of_the_version_are_the_versions_instances(
+    page, live_server, log_in, make_user, engine
+):
+    make_user("Viewer", username="vera")
+    log_in("vera", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
+    first = page.locator("table.engine-table tbody tr").first
+    instance_id = first.locator("td a code").inner_text()
+    definition = engine.deployed_definition(engine.get_instance(instance_id).definition_id)
+    of_version = engine.count_instances(ProcessInstanceQuery(process_definition_id=definition.id))
+    assert of_version < engine.count_instances()
+    first.locator("td a").first.click()
+
+    page.get_by_role("link", name="other instances").click()
+    expect(page.locator("#count")).to_have_text(f"{of_version:,} matching")
+    processes = set(
+        page.locator("table.engine-table tbody tr td:nth-child(2)").all_inner_texts()
+    )  # a viewer has no selection column
+    assert processes == {f"{definition.title} v{definition.version}"}
+    expect(page.locator(".banner")).to_have_count(0)

@@ -26,6 +26,7 @@ def query_for(params: dict, engine=None):
     ("params", "expected"),
     [
         ({"definition_key": "order"}, {"process_definition_key": "order"}),
+        ({"definition_id": "order:2:x"}, {"process_definition_id": "order:2:x"}),
         ({"business_key": "ORDER-10004"}, {"business_key": "ORDER-10004"}),
         ({"business_key_like": "LOAN-10%"}, {"business_key_like": "LOAN-10%"}),
         ({"instance_ids": "a, b c"}, {"process_instance_ids": ("a", "b", "c")}),
@@ -217,4 +218,29 @@ def test_a_search_is_saved_under_a_name_for_its_user_only(client_as, make_user, 
         in viewer.post(
             "/e/demo/instances/searches/", {"name": " ", "filter": ""}, follow=True
         ).content.decode()
+    )
+
+
+def test_an_unknown_filter_is_named_in_a_banner_and_the_rest_still_applies(viewer_client, on_demo):
+    body = viewer_client.get(
+        "/e/demo/instances/", {"definition_key": "order", "definitionId": "x", "colour": "red"}
+    ).content.decode()
+    assert "This list has no filter named definitionId or colour: they were left out" in body
+    assert 'value="order"' in body
+    count = viewer_client.get("/e/demo/instances/count/", {"definition_key": "order", "colour": "red"})
+    engine = engine_client("demo")
+    assert f"{engine.count_instances(ProcessInstanceQuery(process_definition_key='order')):,} matching" in (
+        count.content.decode()
+    )
+
+
+def test_a_definition_id_filters_one_version(viewer_client, on_demo):
+    engine = engine_client("demo")
+    definition = engine.get_latest_definition("order")
+    body = viewer_client.get("/e/demo/instances/count/", {"definition_id": definition.id}).content.decode()
+    expected = engine.count_instances(ProcessInstanceQuery(process_definition_id=definition.id))
+    assert f"{expected:,} matching" in body and expected < engine.count_instances()
+    assert (
+        "left out"
+        not in viewer_client.get("/e/demo/instances/", {"definition_id": definition.id}).content.decode()
     )
