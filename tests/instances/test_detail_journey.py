@@ -65,6 +65,9 @@ def test_an_operator_reads_the_stack_trace_edits_a_json_variable_and_retries_the
     expect(marked(page, "charge", "taken")).to_have_count(1)
     expect(page.locator("#activity-tree")).not_to_contain_text("Charge card")
     expect(page.locator("#instance-facts .incident-flag")).to_have_count(0)  # the header too
+    expect(page.get_by_role("button", name=re.compile("^Retry all"))).to_have_count(
+        0
+    )  # nothing left to retry
     assert page.policy_violations == []
 
 
