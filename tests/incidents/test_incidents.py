@@ -121,3 +121,17 @@ def test_an_unknown_filter_is_named_in_a_banner_and_the_rest_still_applies(on_de
     body = body.content.decode()
     assert "This list has no filter named processDefinitionId: it was left out" in body
     assert shown_ids(body) == {i.id for i in engine.list_incidents(activity_id="charge", limit=50)}
+
+
+def test_groups_tell_tenants_and_versions_apart_and_add_up_to_a_total(on_demo, engine, viewer_client):
+    body = viewer_client.get("/e/demo/incidents/", {"group": "on"}).content.decode()
+    head = re.search(r"<thead>(.*?)</thead>", body, re.S).group(1)
+    assert ">Version<" in head and ">Tenant<" in head
+    rows = re.findall(r"<tr>\s*<td><strong>(\d+)</strong></td>(.*?)</tr>", body, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", rest, re.S) for _count, rest in rows]
+    # Message, type, process, version, tenant, activity: no two groups look the same.
+    seen = [tuple(re.sub(r"<[^>]+>", "", c).strip() for c in row[:6]) for row in cells]
+    assert len(set(seen)) == len(seen)
+    assert any("acme" in row for row in seen)
+    total = re.search(r"<tfoot>.*?<strong>([\d,]+)</strong>", body, re.S).group(1)
+    assert int(total.replace(",", "")) == engine.count_incidents()
