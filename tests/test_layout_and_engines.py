@@ -105,3 +105,12 @@ def test_for_htmx_the_banner_is_aimed_at_its_slot(viewer_client):
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#engine-banner"
     assert "The engine is unreachable" in response.content.decode()
+
+
+def test_the_favicon_is_a_static_file_linked_from_every_page(client, viewer_client, engine):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")  # no login needed: browsers ask before anyone logs in
+    assert response.status_code == 302 and response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in viewer_client.get("/e/demo/").content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages an anonymous visitor must reach to be able to log in at all.
-PUBLIC = {"login", "logout", "admin:login", "javascript-catalog"}
+PUBLIC = {"login", "logout", "admin:login", "javascript-catalog", "favicon"}
 
 SAMPLE_ARGUMENTS = {"engine": "demo", "pk": "1"}
 
