@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from engines.base import EngineClient
+from engines.errors import EngineError
 from engines.fanout import fan_out
 from engines.queries import ProcessInstanceQuery
 
@@ -26,13 +27,26 @@ _running: dict[str, Future] = {}
 _lock = threading.Lock()
 
 
+# How long a failed number is remembered: the tile's next look shows the failure instead of asking
+# the engine again and saying "still counting" over an engine that does not answer.
+FAILURE_SECONDS = 15
+
+
 class StillCounting(Exception):
     """The number is not there yet; its query goes on."""
 
 
+@dataclass(frozen=True)
+class _Failed:
+    error: EngineError
+
+
 def cached(key: str, compute: Callable[[], Any]) -> Any:
-    """The cached value, or the value of the one running computation, waited for a bounded time."""
+    """The cached value, or the value of the one running computation, waited for a bounded time;
+    a computation that failed a moment ago raises its error again."""
     found = cache.get(key)
+    if isinstance(found, _Failed):
+        raise found.error
     if found is not None:
         return found
     with _lock:
@@ -50,6 +64,9 @@ def _compute(key: str, compute: Callable[[], Any]) -> Any:
         value = compute()
         cache.set(key, value, settings.COCKPIT_DASHBOARD_CACHE_SECONDS)
         return value
+    except EngineError as error:
+        cache.set(key, _Failed(error), FAILURE_SECONDS)
+        raise
     finally:
         with _lock:
             _running.pop(key, None)

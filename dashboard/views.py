@@ -9,7 +9,7 @@ from cockpit import engines
 from cockpit.engines import engine_scoped
 from dashboard import tiles
 from dashboard.health import check_all
-from engines.errors import EngineError
+from engines.errors import EngineError, EngineTimeout, EngineUnavailable
 
 
 @require_GET
@@ -39,6 +39,9 @@ def dashboard_tile(request: HttpRequest, name: str) -> HttpResponse:
         context["data"] = tiles.tile(request.engine, name)
     except tiles.StillCounting:
         context["counting"] = True
+    except (EngineUnavailable, EngineTimeout) as error:
+        # The engine itself is not answering: said once, in the page's banner; the tile only degrades.
+        context["unanswered"], context["unreachable"] = error, isinstance(error, EngineUnavailable)
     except EngineError as error:  # one tile's failure is shown in that tile; the others load on
         context["error"] = error
     if name == "batches" and "data" in context:

@@ -4,6 +4,7 @@ import re
 import threading
 import time
 
+import httpx
 import pytest
 import respx
 
@@ -94,3 +95,39 @@ def test_numbers_are_cached_briefly(on_demo, engine, viewer_client):
 def test_an_unknown_tile_is_not_found(viewer_client):
     assert viewer_client.get("/e/demo/tiles/weather/").status_code == 404
     assert "weather" not in tiles.TILES
+
+
+def test_an_unreachable_engine_is_said_once_in_words_and_each_tile_degrades(viewer_client):
+    refused = "[Errno 111] Connection refused"
+    with respx.mock(base_url=ENGINE_URL, assert_all_called=False) as mock:
+        mock.route().mock(side_effect=httpx.ConnectError(refused))
+        version = viewer_client.get("/e/demo/tiles/version/", headers={"HX-Request": "true"}).content.decode()
+        shown = [
+            viewer_client.get(f"/e/demo/tiles/{name}/", headers={"HX-Request": "true"}).content.decode()
+            for name in tiles.TILES
+        ]
+    assert "The engine is unreachable" in version  # the banner, once, with the engine's own words
+    for tile in shown:
+        assert refused not in tile and "unreachable" not in tile
+        assert "Not available." in tile and "Try again" in tile
+    assert sum(body.count(refused) for body in [version, *shown]) == 1
+
+
+def test_a_number_the_engine_timed_out_on_says_so_instead_of_still_counting(settings, viewer_client):
+    settings.COCKPIT_DASHBOARD_WAIT_SECONDS = 0.2
+
+    def stalled(request):  # every time: a stalled engine, as far as the read timeout goes
+        time.sleep(0.5)
+        raise httpx.ReadTimeout("timed out")
+
+    with respx.mock(base_url=ENGINE_URL, assert_all_called=False) as mock:
+        route = mock.get("/batch/count").mock(side_effect=stalled)
+        assert "still counting" in viewer_client.get("/e/demo/tiles/batches/").content.decode()
+        deadline = time.monotonic() + 5
+        while tiles._running:  # the query in the background has given up
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        body = viewer_client.get("/e/demo/tiles/batches/").content.decode()
+    assert "still counting" not in body
+    assert "The engine did not answer in time for this number" in body
+    assert 'hx-trigger="load delay:3s"' not in body and route.call_count == 1
