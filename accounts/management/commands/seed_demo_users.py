@@ -21,4 +21,5 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = role == "Admin"
             user.save()
             user.groups.set([Group.objects.get(name=role)])
-            self.stdout.write(f"  {username:<9} / {password:<15} ({role})")
+        # The passwords are printed once, by the demo when it is up (scripts/demo.py), not here as well.
+        self.stdout.write(f"Demo users ready: {', '.join(DEMO_USERS)}.")
