@@ -23,6 +23,7 @@ from accounts.roles import Perm
 from audit.log import audited
 from batches import operations
 from cockpit.engines import engine_scoped
+from cockpit.filter_words import instance_filter_words
 from engines.bpmn import BpmnModel, parse_model
 from engines.errors import EngineError, EngineResponseError
 from engines.fanout import fan_out
@@ -286,6 +287,8 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
         request.POST if posted and request.POST.get("step") == "add" else None, target=target
     )
     context: dict[str, Any] = {"target": target, "form": form, "step_form": step_form}
+    if target.query is not None:  # many instances by the list's filter: say which, as every bulk action does
+        context["filter_words"] = instance_filter_words(target.query, engine=request.engine)
     try:
         steps = form.steps() if posted else []
     except plans.PlanError as error:

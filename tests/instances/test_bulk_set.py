@@ -49,8 +49,23 @@ def test_everything_matching_is_exactly_what_the_list_counts(client_as, engine, 
     data = {"action": "suspend", "scope": "all", "filter": urlencode(params)}
     confirmation = operator.post("/e/demo/instances/bulk/", data).content.decode()
     assert f"Suspend instances: {count} instance" in confirmation
-    assert f"Acts on the instances matching: <strong>{words}</strong>. That is {count} instance" in confirmation
+    assert (
+        f"Acts on the instances matching: <strong>{words}</strong>. That is {count} instance" in confirmation
+    )
     if count:
         operator.post("/e/demo/instances/bulk/", {**data, "confirm": "yes"})
         operation = Operation.objects.get()
         assert len(set(instance_ids(engine, operation.parameters))) == count
+
+
+def test_modifying_everything_matching_names_the_filter_and_the_count(client_as, engine):
+    operator = client_as("Operator")
+    params = {"definition_key": "order", "version": "2", "with_incident": "on"}
+    data = {"action": "modify", "scope": "all", "filter": urlencode(params)}
+    wizard = operator.post("/e/demo/instances/bulk/", data, follow=True).content.decode()
+    count = listed_count(operator, params)
+    assert count and f"Modify {count} process instance" in wizard
+    assert (
+        "Acts on the instances matching: <strong>Process Order to delivery version 2, with incidents"
+        f"</strong>. That is {count} instance" in wizard
+    )
