@@ -373,7 +373,7 @@ def _preview(request: HttpRequest, target: Target, steps: list[plans.Step]):
     return ManyPreview(
         sampled=len(previews),
         ending=sum(p.ends_instance for p in previews),
-        refused=sum(bool(p.warnings) and not p.ends_instance for p in previews),
+        refused=sum(p.refused for p in previews),
         first=previews[0] if previews else None,
     )
 
