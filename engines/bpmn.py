@@ -138,7 +138,10 @@ def parse_model(xml: str, process_id: str | None = None) -> BpmnModel:
                 if kind in SCOPES:
                     read(element, element.get("id"))
 
-    read(process, None)
+    try:
+        read(process, None)
+    except RecursionError:
+        raise BpmnError("the definition's subprocesses are nested too deeply to read") from None
     return model
 
 

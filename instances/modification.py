@@ -579,6 +579,11 @@ def preview(model: BpmnModel, tree: ActivityInstance, steps: list[Step]) -> Prev
             ancestor = step.ancestor_activity_instance_id
             if step.type == "cancel":
                 replay.cancel_step(step, activity_title(model, step.activity_id))
+            elif not model.nodes:
+                replay.unknown(
+                    "without the definition's diagram the preview cannot follow a start; "
+                    "only the engine will know where the token goes."
+                )
             elif step.type == "startTransition":
                 replay.start_on(step.transition_id, ancestor)
             elif step.type == "startAfterActivity":
