@@ -20,7 +20,7 @@ from typing import Any
 from engines.bpmn import BpmnModel, FlowNode
 from engines.models import ActivityInstance
 from engines.queries import Instruction, Modification
-from engines.variables import VariableValueError, encode, parse_input
+from engines.variables import TypedValue, VariableValueError, encode, parse_input
 
 BODY = "#multiInstanceBody"
 TYPES = {
@@ -37,6 +37,16 @@ RUNS_CODE = {"serviceTask", "scriptTask", "businessRuleTask", "sendTask"}
 REFUSED = "the engine will refuse"
 # A plan that moves a token round a loop without a wait state would never stop.
 MOVES = 500
+
+
+IDS = (
+    "activity_id",
+    "transition_id",
+    "activity_instance_id",
+    "transition_instance_id",
+    "ancestor_activity_instance_id",
+)
+MAX_STEPS = 1000  # more than anyone builds by hand; the plan travels in every form post
 
 
 class PlanError(ValueError):
@@ -64,30 +74,49 @@ class Step:
     variables: tuple[StepVariable, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Step:
-        if not isinstance(data, dict) or data.get("type") not in TYPES:
+    def from_dict(cls, data: Any, number: int = 1) -> Step:
+        """One instruction of a plan that came back with the form: refused in words unless it is
+        exactly what the wizard itself writes (the hidden field can hold anything)."""
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str) or data["type"] not in TYPES:
             raise PlanError("The plan holds an instruction of no known type; start the plan again.")
-        known = {
-            name: str(data.get(name) or "")
-            for name in (
-                "activity_id",
-                "transition_id",
-                "activity_instance_id",
-                "transition_instance_id",
-                "ancestor_activity_instance_id",
+        known = {}
+        for name in IDS:
+            value = data.get(name)
+            if value is not None and not isinstance(value, str):
+                raise PlanError(
+                    f"The plan's instruction {number} holds an unreadable {name}; start the plan again."
+                )
+            known[name] = value or ""
+        raw = data.get("variables")
+        if raw is None:
+            raw = []
+        if not isinstance(raw, list) or not all(_is_variable(v) for v in raw):
+            raise PlanError(
+                f"The plan's instruction {number} holds unreadable variables; start the plan again."
             )
-        }
         variables = tuple(
-            StepVariable(
-                str(v.get("name", "")),
-                str(v.get("type", "String")),
-                str(v.get("value", "")),
-                bool(v.get("local")),
-            )
-            for v in data.get("variables") or []
-            if isinstance(v, dict)
+            StepVariable(v["name"], v.get("type") or "String", v.get("value") or "", bool(v.get("local")))
+            for v in raw
         )
-        return cls(type=data["type"], variables=variables, **known)
+        step = cls(type=data["type"], variables=variables, **known)
+        step.check(number)
+        return step
+
+    def check(self, number: int) -> None:
+        """An instruction names what its type needs (as the add form insists)."""
+        if self.type == "cancel" and not (
+            self.activity_id or self.activity_instance_id or self.transition_instance_id
+        ):
+            raise PlanError(
+                f"The plan's instruction {number} says nothing to cancel: it needs an activity "
+                "or one of its instances."
+            )
+        if self.type in ("startBeforeActivity", "startAfterActivity") and not self.activity_id:
+            raise PlanError(f"The plan's instruction {number} names no activity to start at.")
+        if self.type == "startTransition" and not self.transition_id:
+            raise PlanError(f"The plan's instruction {number} names no sequence flow to start on.")
+        if self.type == "cancel" and self.variables:
+            raise PlanError(f"The plan's instruction {number} sets variables, which only a start can.")
 
     @property
     def instance_specific(self) -> bool:
@@ -105,7 +134,7 @@ class Step:
             variables = {}
             for variable in self.variables:
                 try:
-                    dto = encode(parse_input(variable.type, variable.value))
+                    dto = encode(parse_value(variable.type, variable.value))
                 except VariableValueError as error:
                     raise PlanError(f"Variable {variable.name}: {error}") from None
                 if variable.local:
@@ -155,10 +184,30 @@ class Step:
         return text
 
 
+def parse_value(type_name: str, text: str) -> TypedValue:
+    """A typed variable value of a start instruction; a value nested too deeply to handle safely
+    (it would exhaust the parser) is refused like any other bad value."""
+    try:
+        return parse_input(type_name, text)
+    except RecursionError:
+        raise VariableValueError(f"the {type_name} value is nested too deeply") from None
+
+
 def activity_title(model: BpmnModel, activity_id: str) -> str:
     if activity_id.endswith(BODY):
         return f"{model.title(activity_id.removesuffix(BODY))} (all its instances, the multi-instance body)"
     return model.title(activity_id)
+
+
+def _is_variable(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("name"), str)
+        and bool(value["name"].strip())
+        and isinstance(value.get("type", "String"), str)
+        and isinstance(value.get("value", ""), str)
+        and isinstance(value.get("local", False), bool)
+    )
 
 
 def plan_from_json(text: str) -> list[Step]:
@@ -166,11 +215,13 @@ def plan_from_json(text: str) -> list[Step]:
         return []
     try:
         raw = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than any plan is
         raise PlanError("The plan could not be read; start it again.") from None
     if not isinstance(raw, list):
         raise PlanError("The plan could not be read; start it again.")
-    return [Step.from_dict(item) for item in raw]
+    if len(raw) > MAX_STEPS:
+        raise PlanError(f"The plan has too many instructions (at most {MAX_STEPS}); start it again.")
+    return [Step.from_dict(item, number) for number, item in enumerate(raw, start=1)]
 
 
 def plan_to_json(steps: list[Step]) -> str:

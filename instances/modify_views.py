@@ -28,7 +28,7 @@ from engines.errors import EngineError, EngineResponseError
 from engines.fanout import fan_out
 from engines.models import ActivityInstance
 from engines.queries import ProcessInstanceQuery
-from engines.variables import BINARY_TYPES, VariableType, VariableValueError, parse_input
+from engines.variables import BINARY_TYPES, VariableType, VariableValueError
 from instances import modification as plans
 from instances.views import filtered
 
@@ -147,7 +147,7 @@ class StepForm(forms.Form):
                 continue
             kind_of_value = data.get(f"var_type_{n}") or "String"
             try:
-                parse_input(kind_of_value, data.get(f"var_value_{n}") or "")
+                plans.parse_value(kind_of_value, data.get(f"var_value_{n}") or "")
             except VariableValueError as error:
                 self.add_error(f"var_value_{n}", str(error))
             variables.append(
