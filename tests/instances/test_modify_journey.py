@@ -1,6 +1,7 @@
 """The modification wizard in headless Chromium: repair a stuck instance with a previewed plan."""
 
 import re
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
@@ -54,3 +55,36 @@ def test_an_operator_cancels_the_failing_charge_and_starts_before_checking_stock
     expect(tree).not_to_contain_text("Charge card")
     expect(page.locator('#diagram .djs-element.active[data-element-id="check_stock"]')).to_have_count(1)
     assert page.policy_violations == []
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 768)], ids=["1440x900", "1024x768"])
+def test_the_wizards_options_do_not_overlap_their_hints(
+    page, live_server, log_in, make_user, engine, size, tmp_path
+):
+    [incident] = engine.list_incidents(activity_id="charge", limit=1)
+    make_user("Operator", username="otto")
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    log_in("otto", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/instances/{incident.process_instance_id}/")
+    page.get_by_role("button", name="Modify…").click()
+    options = page.locator("fieldset", has_text="Options")
+    options.scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / f"modify-options-{size[0]}x{size[1]}.png")  # to look at
+
+    boxes = []
+    for label in options.locator("label").all():
+        box = label.bounding_box()
+        assert box["x"] + box["width"] <= options.bounding_box()["x"] + options.bounding_box()["width"] + 1
+        boxes.append(box)
+        for part in label.locator("input, small").all():
+            inner = part.bounding_box()
+            # Everything a label shows sits inside it, one line under the other, none across another.
+            assert inner["y"] >= box["y"] - 1 and inner["y"] + inner["height"] <= box["y"] + box["height"] + 1
+    for upper, lower in pairwise(boxes):
+        assert upper["y"] + upper["height"] <= lower["y"] + 1, (upper, lower)
+    checkbox = page.get_by_label("Run as a batch in the background")
+    hint = options.locator("small", has_text="modification-async")
+    words_box = options.locator(".option-words").bounding_box()
+    check, words = checkbox.bounding_box(), hint.bounding_box()
+    # The hint is under the checkbox's line, and starts where the label's words start.
+    assert check["y"] + check["height"] <= words["y"] and abs(words["x"] - words_box["x"]) <= 1
