@@ -144,7 +144,8 @@ def seed(engine: RunningEngine, *, instances: int = 48, workers: int = 4) -> See
             shapes = SHAPES[key]
             shape, extra, steps = shapes[((seq - 1) // 4) % len(shapes)]
             plans.append((seq, key, seeded.definitions[definition], tenant, shape, extra, steps))
-        seeded.instances = list(pool.map(lambda plan: _start(http, *plan), plans))
+        without = engine.family.without_types
+        seeded.instances = list(pool.map(lambda plan: _start(http, *plan, without=without), plans))
         _settle(http)
         for round_ in range(max(len(i.steps) for i in seeded.instances)):
             due = [i for i in seeded.instances if len(i.steps) > round_]
@@ -193,9 +194,11 @@ def variables_of(seq: int, key: str) -> dict[str, TypedValue]:
     }
 
 
-def _start(http, seq, key, definition_id, tenant, shape, extra, steps) -> SeededInstance:
+def _start(http, seq, key, definition_id, tenant, shape, extra, steps, *, without) -> SeededInstance:
     business_key = f"{key.upper()}-{9999 + seq}"
-    variables = {name: encode(value) for name, value in variables_of(seq, key).items()}
+    variables = {
+        name: encode(value) for name, value in variables_of(seq, key).items() if value.type not in without
+    }
     variables |= {name: {"value": value, "type": "String"} for name, value in extra.items()}
     # POST /process-definition/{id}/start
     answer = _ok(
