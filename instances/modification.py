@@ -276,6 +276,19 @@ class Preview:
         bare = lambda tokens: sorted({t.activity_id.removesuffix(BODY) for t in tokens})  # noqa: E731
         return {"cancel": bare(self.cancelled), "start": bare(self.started)}
 
+    def afterwards(self, root: str) -> list[tuple[int, Token]]:
+        """The predicted tree, depth first, each token with its depth (0: in the process instance)."""
+        found: list[tuple[int, Token]] = []
+
+        def under(parent: str, depth: int) -> None:
+            for token in self.tokens:
+                if token.parent == parent:
+                    found.append((depth, token))
+                    under(token.id, depth + 1)
+
+        under(root, 0)
+        return found
+
 
 class _Stop(Exception):
     """The replay cannot go on: the engine would refuse, or the way on is not known."""

@@ -346,6 +346,8 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
     context["plan_json"] = plans.plan_to_json(steps)
     if context.get("preview") is not None:
         context["preview_diagram"] = json.dumps(context["preview"].diagram)
+        if target.single:
+            context["preview_after"] = context["preview"].afterwards(target.tree.id)
     context["sample"] = SAMPLE
     names = target.node_names()
     context["descriptions"] = [step.describe(target.model, names) for step in steps]

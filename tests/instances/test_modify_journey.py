@@ -88,3 +88,40 @@ def test_the_wizards_options_do_not_overlap_their_hints(
     check, words = checkbox.bounding_box(), hint.bounding_box()
     # The hint is under the checkbox's line, and starts where the label's words start.
     assert check["y"] + check["height"] <= words["y"] and abs(words["x"] - words_box["x"]) <= 1
+
+
+def test_a_token_started_before_the_join_is_previewed_and_left_waiting_there(
+    page, live_server, log_in, make_user, engine
+):
+    incidents = engine.list_incidents(activity_id="charge", incident_message_like="Card declined%", limit=5)
+    instance_id = incidents[-1].process_instance_id
+    assert engine.activity_instance_tree(instance_id).counts_by_activity() == {"pack": 1, "charge": 1}
+    make_user("Operator", username="oskar")
+    log_in("oskar", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/instances/{instance_id}/")
+    page.get_by_role("button", name="Modify…").click()
+
+    page.get_by_role("combobox", name="Instruction").select_option("cancel")
+    which = page.get_by_label("Which of its instances")
+    which.select_option(which.locator("option", has_text="Charge card, waiting").get_attribute("value"))
+    page.get_by_role("button", name="Add the instruction").click()
+    expect(page.locator(".plan li")).to_have_count(1)
+    page.get_by_role("combobox", name="Instruction").select_option("startBeforeActivity")
+    page.get_by_role("combobox", name="Activity", exact=True).select_option(label="join (parallelGateway)")
+    page.get_by_role("button", name="Add the instruction").click()
+    expect(page.locator(".plan li")).to_have_count(2)
+
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("the token waits in join for 1 more token")
+    expect(preview).not_to_contain_text("does not wait")
+    expect(preview.locator(".afterwards li")).to_have_text(["Pack goods", "join (new)"])
+
+    page.get_by_label(re.compile("^Annotation")).fill("charge again after the customer calls")
+    page.get_by_role("button", name="Submit the modification").click()
+    expect(page).to_have_url(re.compile(rf"/instances/{instance_id}/$"))
+    tree = page.locator("#activity-tree")
+    expect(tree).to_contain_text("Pack goods")
+    expect(tree).to_contain_text("join")
+    expect(tree).not_to_contain_text("Charge card")
+    assert engine.activity_instance_tree(instance_id).counts_by_activity() == {"pack": 1, "join": 1}
