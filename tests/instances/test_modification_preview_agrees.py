@@ -23,6 +23,7 @@ from instances.modification import Step, preview
 from tests.demo_engine.conftest import _client, start_server, stop_server
 
 BODY = "#multiInstanceBody"
+TIMERS = {"await_delivery", "cooling_off"}
 
 
 class DemoEngine:
@@ -339,6 +340,10 @@ def test_the_preview_predicts_the_tree_the_engine_leaves(engine, key, starts, pl
             outcome = "ended"
         else:
             outcome = engine_shape(after)
+            # Each token waiting before an asynchronous activity, and each at a timer, has its job.
+            waiting = sum(len(node.transitions) for node in after.walk())
+            timers = sum(node.activity_id in TIMERS for node in after.walk())
+            assert len(client.list_jobs(process_instance_id=before.id)) == waiting + timers
 
     if expected in ("refused", "ended"):
         assert outcome == expected
