@@ -8,6 +8,7 @@ import respx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from batches.models import Operation
 from demo_engine.models import ORDER
 from instances.modification import PlanError, plan_from_json
 from tests.conftest import OTHER_ENGINE_URL
@@ -15,6 +16,7 @@ from tests.instances.test_modify_odd_answers import INSTANCE, TREE
 
 pytestmark = pytest.mark.django_db
 URL = "/e/staging/instances/pi-1/modify/"
+MANY_URL = "/e/staging/instances/modify/"
 
 
 @pytest.fixture
@@ -26,6 +28,7 @@ def staging():
         mock.get("/process-definition/order:1:x/xml").respond(
             json={"id": "order:1:x", "bpmn20Xml": ORDER.to_xml()}
         )
+        mock.post("/process-instance").respond(json=[INSTANCE])  # the many-instance wizard's selection
         yield {
             "sync": mock.post("/process-instance/pi-1/modification").respond(204),
             "async": mock.post("/process-instance/pi-1/modification-async").respond(json={}),
@@ -156,13 +159,19 @@ def malformed_plans(draw) -> str:
     return json.dumps(plan)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(plan=malformed_plans(), step=st.sampled_from(["preview", "submit", "up-1", "add"]))
-def test_no_malformed_plan_answers_500_or_reaches_the_engine(operator_client, staging, plan, step):
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    plan=malformed_plans(),
+    step=st.sampled_from(["preview", "submit", "up-1", "add"]),
+    many=st.booleans(),
+)
+def test_no_malformed_plan_answers_500_or_reaches_the_engine(operator_client, staging, plan, step, many):
+    url, extra = (MANY_URL, {"ids": ["pi-1"]}) if many else (URL, {"run_async": "on"})
     response = operator_client.post(
-        URL,
-        {"plan": plan, "step": step, "annotation": "x", "acknowledge": "on", "run_async": "on"},
+        url,
+        {"plan": plan, "step": step, "annotation": "x", "acknowledge": "on", **extra},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code < 500
     assert not staging["sync"].called and not staging["async"].called
+    assert not Operation.objects.exists()  # nor handed to a worker
