@@ -395,7 +395,10 @@ class Runtime:
                 )
             target = activity_id
             if kind == "startAfterActivity":
-                flows = model.outgoing(activity_id.removesuffix(MULTI_INSTANCE_BODY))
+                node = model.node(activity_id.removesuffix(MULTI_INSTANCE_BODY))
+                # A multi-instance activity's sequence flows belong to its body, not to the inner activity.
+                inner = node.instances and not activity_id.endswith(MULTI_INSTANCE_BODY)
+                flows = [] if inner else model.outgoing(node.id)
                 if len(flows) != 1:
                     problem = (
                         "has no outgoing sequence flow to continue with"
@@ -409,21 +412,34 @@ class Runtime:
                     )
                 target = flows[0].target
         node = model.node(target.removesuffix(MULTI_INSTANCE_BODY))
-        parent = self._scope_for(
-            instance, model, node, instruction.get("ancestorActivityInstanceId"), describe
+        # Start before the inner activity of a multi-instance: one more inner instance in its body
+        # (the body is its scope: found, named as the ancestor, or created with this one instance).
+        inner = (
+            bool(node.instances)
+            and kind == "startBeforeActivity"
+            and not target.endswith(MULTI_INSTANCE_BODY)
         )
-        bodies = [t for t in self.children(parent) if t["activity_id"] == node.id + MULTI_INSTANCE_BODY]
-        if node.instances and bodies and not target.endswith(MULTI_INSTANCE_BODY):
-            started = self._activate(instance, model, node, bodies[0]["id"])  # one more inner instance
+        parent = self._scope_for(
+            instance, model, node, instruction.get("ancestorActivityInstanceId"), describe, inner=inner
+        )
+        if inner:
+            started = self._activate(instance, model, node, parent)
         else:
             started = self.enter(instance, node.id, parent)
         self._instruction_variables(instance, instruction.get("variables") or {}, started)
 
     def _scope_for(
-        self, instance, model: ProcessModel, node: Node, ancestor_id: str | None, describe: str
+        self,
+        instance,
+        model: ProcessModel,
+        node: Node,
+        ancestor_id: str | None,
+        describe: str,
+        *,
+        inner=False,
     ) -> str:
         """The activity instance to start in: the given ancestor, the single existing scope, or new scopes."""
-        scopes = model.scopes_of(node.id)
+        scopes = model.scopes_of(node.id) + ([node.id + MULTI_INSTANCE_BODY] if inner else [])
         parent, first_missing = instance["id"], 0
         if ancestor_id and ancestor_id != instance["id"]:
             ancestor = self.token(ancestor_id)
@@ -447,8 +463,12 @@ class Runtime:
                     parent, first_missing = found[0]["id"], depth + 1
                     break
         for scope in scopes[first_missing:]:  # missing parent scopes are instantiated, not started
-            scope_node = model.node(scope)
-            parent = self._create_token(instance, scope, scope_node.activity_type, parent, leaf=False)
+            kind = (
+                "multiInstanceBody"
+                if scope.endswith(MULTI_INSTANCE_BODY)
+                else model.node(scope).activity_type
+            )
+            parent = self._create_token(instance, scope, kind, parent, leaf=False)
         return parent
 
     def _cancel_instruction(

@@ -1,8 +1,9 @@
 """What a BPMN 2.0 definition says about its activities and sequence flows, read from its XML.
 
 BPMN is the standard every engine deploys, so this reader serves every adapter. It reads only
-structure (no DI, no extensions): the flow nodes with their names, types and enclosing
-subprocesses, and the sequence flows between them.
+structure (no DI): the flow nodes with their names, types and enclosing subprocesses, and the
+sequence flows between them; of the engine extensions only what decides where a token waits
+(an asynchronous continuation, an external task), since the modification preview needs it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
+EVENT_DEFINITIONS = ("timer", "message", "signal", "conditional", "error", "escalation", "terminate",
+                     "compensate", "link", "cancel")  # fmt: skip
 SCOPES = {"subProcess", "transaction", "adHocSubProcess"}
 NOT_NODES = {
     "sequenceFlow", "laneSet", "lane", "textAnnotation", "association", "dataObject",
@@ -34,6 +38,11 @@ class FlowNode:
     type: str  # the BPMN element name: userTask, serviceTask, exclusiveGateway, subProcess, …
     parent: str | None  # the enclosing subprocess's id; None on the process level
     multi_instance: bool = False
+    sequential: bool = False  # a sequential multi-instance: one inner instance at a time
+    cardinality: int | None = None  # a multi-instance's inner instances, when the XML says a number
+    async_before: bool = False  # a token waits in a job before the activity (a transition instance)
+    external: bool = False  # an external task: waits for a worker
+    event: str = ""  # the event definition (timer, message, terminate, …), "" for none
 
     @property
     def title(self) -> str:
@@ -60,6 +69,16 @@ class BpmnModel:
 
     def outgoing(self, node_id: str) -> list[SequenceFlow]:
         return [flow for flow in self.flows.values() if flow.source == node_id]
+
+    def incoming(self, node_id: str) -> list[SequenceFlow]:
+        return [flow for flow in self.flows.values() if flow.target == node_id]
+
+    def start_of(self, scope: str | None) -> FlowNode | None:
+        """The none start event of a subprocess (or of the process, for None)."""
+        return next(
+            (n for n in self.nodes.values() if n.type == "startEvent" and n.parent == scope and not n.event),
+            None,
+        )
 
     def scopes_of(self, node_id: str) -> list[str]:
         """The subprocesses enclosing a node, innermost first."""
@@ -102,15 +121,42 @@ def parse_model(xml: str, process_id: str | None = None) -> BpmnModel:
                     target=element.get("targetRef", ""),
                 )
             elif kind not in NOT_NODES and element.get("id"):
+                loop = element.find(f"{BPMN}multiInstanceLoopCharacteristics")
                 model.nodes[element.get("id")] = FlowNode(
                     id=element.get("id"),
                     name=element.get("name") or "",
                     type=kind,
                     parent=parent,
-                    multi_instance=element.find(f"{BPMN}multiInstanceLoopCharacteristics") is not None,
+                    multi_instance=loop is not None,
+                    sequential=loop is not None and _true(loop.get("isSequential")),
+                    cardinality=_cardinality(loop),
+                    async_before=_true(element.get(f"{CAMUNDA}asyncBefore"))
+                    or _true(element.get(f"{CAMUNDA}async")),
+                    external=element.get(f"{CAMUNDA}type") == "external",
+                    event=_event_of(element),
                 )
                 if kind in SCOPES:
                     read(element, element.get("id"))
 
-    read(process, None)
+    try:
+        read(process, None)
+    except RecursionError:
+        raise BpmnError("the definition's subprocesses are nested too deeply to read") from None
     return model
+
+
+def _event_of(element: ElementTree.Element) -> str:
+    found = (e for e in EVENT_DEFINITIONS if element.find(f"{BPMN}{e}EventDefinition") is not None)
+    return next(found, "")
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
+
+
+def _cardinality(loop: ElementTree.Element | None) -> int | None:
+    text = loop.findtext(f"{BPMN}loopCardinality") if loop is not None else None
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None  # an expression: only the engine knows

@@ -68,18 +68,19 @@ class Transport:
         json: Any = None,
         files: Any = None,
         safe_to_repeat: bool | None = None,
+        accept: str | None = None,
     ) -> httpx.Response:
         """Send one request, retrying only what is safe to repeat, and map failures.
 
         safe_to_repeat defaults to the method's idempotency; a POST that only reads (a
-        query) passes True.
+        query) passes True. accept replaces the JSON Accept header (text and binary answers).
         """
         repeatable = method in _IDEMPOTENT if safe_to_repeat is None else safe_to_repeat
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._send_once(method, path, params=params, json=json, files=files)
+                return self._send_once(method, path, params=params, json=json, files=files, accept=accept)
             except EngineError as error:
                 if not (repeatable and error.retryable and attempt < _MAX_ATTEMPTS):
                     raise
@@ -99,10 +100,15 @@ class Transport:
                 status=response.status_code,
             ) from None
 
-    def _send_once(self, method: str, path: str, *, params: Any, json: Any, files: Any) -> httpx.Response:
+    def _send_once(
+        self, method: str, path: str, *, params: Any, json: Any, files: Any, accept: str | None = None
+    ) -> httpx.Response:
         name = self.config.name
+        headers = {"Accept": accept} if accept else None
         try:
-            response = self.http.request(method, path, params=query_params(params), json=json, files=files)
+            response = self.http.request(
+                method, path, params=query_params(params), json=json, files=files, headers=headers
+            )
         except httpx.TimeoutException as error:
             what = "connect" if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout) else "answer"
             limit = self.config.connect_timeout if what == "connect" else self.config.read_timeout

@@ -24,12 +24,12 @@ from audit.log import audited
 from batches import operations
 from cockpit.engines import engine_scoped
 from cockpit.filter_words import instance_filter_words
-from engines.bpmn import BpmnModel, parse_model
+from engines.bpmn import BpmnError, BpmnModel, parse_model
 from engines.errors import EngineError, EngineResponseError
 from engines.fanout import fan_out
 from engines.models import ActivityInstance
 from engines.queries import ProcessInstanceQuery
-from engines.variables import BINARY_TYPES, VariableType, VariableValueError, parse_input
+from engines.variables import BINARY_TYPES, VariableType, VariableValueError
 from instances import modification as plans
 from instances.views import filtered
 
@@ -51,6 +51,8 @@ class Target:
     query: ProcessInstanceQuery | None = None
     count: int = 0
     error: str = ""
+    # Why the definition's model (and so the diagram) is unavailable; "" when it is there.
+    model_error: str = ""
 
     @property
     def single(self) -> bool:
@@ -91,6 +93,8 @@ class StepForm(forms.Form):
                 activities.append(
                     (node.id + plans.BODY, f"{node.title}: all instances (multi-instance body)")
                 )
+        if target.model_error and target.tree is not None:
+            activities += _active_activities(target.tree)
         self.fields["activity_id"].choices = activities
         self.fields["transition_id"].choices = [("", "—")] + [
             (flow.id, f"{flow.name or flow.id}: {model.title(flow.source)} → {model.title(flow.target)}")
@@ -144,7 +148,7 @@ class StepForm(forms.Form):
                 continue
             kind_of_value = data.get(f"var_type_{n}") or "String"
             try:
-                parse_input(kind_of_value, data.get(f"var_value_{n}") or "")
+                plans.parse_value(kind_of_value, data.get(f"var_value_{n}") or "")
             except VariableValueError as error:
                 self.add_error(f"var_value_{n}", str(error))
             variables.append(
@@ -189,12 +193,32 @@ class PlanForm(forms.Form):
         return plans.plan_from_json(self.data.get("plan", ""))
 
 
+def _active_activities(tree: ActivityInstance) -> list[tuple[str, str]]:
+    """Without the definition, the activities the tree shows active are the ones known to exist."""
+    found: dict[str, str] = {}
+    for node in tree.walk():
+        items = ([node] if node.id != tree.id else []) + node.transitions
+        for item in items:
+            if item.activity_id:
+                found.setdefault(item.activity_id, f"{item.activity_name or item.activity_id} (active now)")
+    return sorted(found.items(), key=lambda pair: pair[1].lower())
+
+
 # --- the targets ------------------------------------------------------------------------------------
 
 
-def _model(engine, definition_id: str) -> BpmnModel:
+def _model(engine, definition_id: str | None) -> tuple[BpmnModel, str]:
+    """The definition's model, or an empty one and why it is unavailable (the answers may lack it)."""
+    if not definition_id:
+        return BpmnModel(""), "the engine did not say which process definition the instance belongs to"
     # GET /process-definition/{id}/xml
-    return parse_model(engine.definition_xml(definition_id))
+    xml = engine.definition_xml(definition_id)
+    if not isinstance(xml, str) or not xml.strip():
+        return BpmnModel(""), "the engine sent no BPMN XML for the definition"
+    try:
+        return parse_model(xml), ""
+    except BpmnError as error:
+        return BpmnModel(""), str(error)
 
 
 def _one(engine, instance_id: str) -> Target:
@@ -207,7 +231,10 @@ def _one(engine, instance_id: str) -> Target:
         }
     )
     definition_id = got["instance"].definition_id
-    return Target(definition_id, _model(engine, definition_id), instance_id=instance_id, tree=got["tree"])
+    model, model_error = _model(engine, definition_id)
+    return Target(
+        definition_id or "", model, instance_id=instance_id, tree=got["tree"], model_error=model_error
+    )
 
 
 def _many(request: HttpRequest, data: QueryDict) -> Target:
@@ -242,9 +269,20 @@ def _many(request: HttpRequest, data: QueryDict) -> Target:
             "of one version, or filter the list by process and version first.",
         )
     (definition_id,) = definitions
+    model, model_error = _model(engine, definition_id)
+    if model_error:
+        return Target(
+            definition_id or "",
+            model,
+            ids=ids,
+            filter_string=filter_string,
+            model_error=model_error,
+            error="The wizard needs the definition's diagram to modify many instances at once; "
+            "modify them one by one from their pages instead.",
+        )
     return Target(
         definition_id,
-        _model(engine, definition_id),
+        model,
         ids=ids,
         filter_string=filter_string,
         query=query,
@@ -311,6 +349,8 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
     context["plan_json"] = plans.plan_to_json(steps)
     if context.get("preview") is not None:
         context["preview_diagram"] = json.dumps(context["preview"].diagram)
+        if target.single:
+            context["preview_after"] = context["preview"].afterwards(target.tree.id)
     context["sample"] = SAMPLE
     names = target.node_names()
     context["descriptions"] = [step.describe(target.model, names) for step in steps]
@@ -376,7 +416,7 @@ def _preview(request: HttpRequest, target: Target, steps: list[plans.Step]):
     return ManyPreview(
         sampled=len(previews),
         ending=sum(p.ends_instance for p in previews),
-        refused=sum(bool(p.warnings) and not p.ends_instance for p in previews),
+        refused=sum(p.refused for p in previews),
         first=previews[0] if previews else None,
     )
 

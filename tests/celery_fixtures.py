@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from tests.parts import missing
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -25,7 +27,7 @@ def free_port() -> int:
 def redis_url():
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server is missing: .ci/run installs it (apt-get install redis-server)")
+        missing("redis-server is missing: .ci/run installs it (apt-get install redis-server)")
     port = free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],

@@ -363,7 +363,8 @@ class Camunda7Client(EngineClient):
         return self._binary(f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data")
 
     def _binary(self, path: str) -> BinaryContent:
-        response = self.transport.request("GET", path)
+        # The engine answers these in the content's own type, and 406 to a JSON-only Accept.
+        response = self.transport.request("GET", path, accept="*/*")
         return BinaryContent(
             data=response.content,
             mimetype=response.headers.get("Content-Type", "application/octet-stream").split(";")[0].strip(),
@@ -669,7 +670,7 @@ class Camunda7Client(EngineClient):
 
     def job_stacktrace(self, job_id: str) -> str:
         # GET /job/{id}/stacktrace
-        return self.transport.request("GET", f"/job/{_segment(job_id)}/stacktrace").text
+        return self.transport.request("GET", f"/job/{_segment(job_id)}/stacktrace", accept="*/*").text
 
     def set_job_retries(self, job_id: str, retries: int, *, due_date: datetime | None = None) -> None:
         if retries < 0:

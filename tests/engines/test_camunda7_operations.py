@@ -107,3 +107,13 @@ def test_a_deployed_definition_and_its_xml_are_asked_for_once(engine, http):
     assert (definition.call_count, xml.call_count) == (1, 1)
     engine.get_definition("order:1:abc")  # its suspension can change: always asked
     assert definition.call_count == 2
+
+
+def test_a_stacktrace_and_binary_content_are_asked_for_without_insisting_on_json(engine, http):
+    # Camunda 7.24 answers 406 Not Acceptable to "Accept: application/json" on these text and binary answers.
+    stacktrace = http.get("/job/job-1/stacktrace").respond(text="java.lang.RuntimeException: boom")
+    data = http.get("/process-instance/pi-1/variables/invoice/data").respond(content=b"%PDF")
+    engine.job_stacktrace("job-1")
+    engine.get_variable_data("pi-1", "invoice")
+    for route in (stacktrace, data):
+        assert route.calls.last.request.headers["Accept"] == "*/*"

@@ -238,3 +238,29 @@ def test_cancelling_what_an_earlier_instruction_cancelled_is_flagged():
         [Step("cancel", activity_id="pack"), Step("cancel", activity_instance_id="pack:1")],
     )
     assert "pack:1 is not active (any more); the engine will refuse." in result.warnings[0]
+
+
+def test_a_token_started_before_a_join_waits_there_for_the_other_branch():
+    result = preview(
+        ORDER_MODEL,
+        tree(("pack:1", "pack", []), transitions=("charge:2",)),
+        [
+            Step("cancel", transition_instance_id="charge:2"),
+            Step("startBeforeActivity", activity_id="join"),
+        ],
+    )
+    words = " ".join(result.notes)
+    assert "the token waits in join for 1 more token" in words
+    assert "does not wait" not in words and "moves on" not in words
+    assert [(t.activity_id, t.parent) for t in result.started] == [("join", "pi")]
+    assert result.warnings == [] and not result.ends_instance
+
+
+def test_a_second_token_at_the_join_passes_it_into_the_subprocess():
+    result = preview(
+        ORDER_MODEL,
+        tree(("pack:1", "pack", [])),
+        [Step("startBeforeActivity", activity_id="join"), Step("startBeforeActivity", activity_id="join")],
+    )
+    assert sorted(t.activity_id for t in result.tokens) == ["pack", "ship", "shipping"]
+    assert [t.activity_id for t in result.started] == ["shipping", "ship"]
