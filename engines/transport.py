@@ -67,6 +67,7 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         files: Any = None,
+        headers: Mapping[str, str] | None = None,
         safe_to_repeat: bool | None = None,
     ) -> httpx.Response:
         """Send one request, retrying only what is safe to repeat, and map failures.
@@ -79,7 +80,7 @@ class Transport:
         while True:
             attempt += 1
             try:
-                return self._send_once(method, path, params=params, json=json, files=files)
+                return self._send_once(method, path, params=params, json=json, files=files, headers=headers)
             except EngineError as error:
                 if not (repeatable and error.retryable and attempt < _MAX_ATTEMPTS):
                     raise
@@ -99,10 +100,14 @@ class Transport:
                 status=response.status_code,
             ) from None
 
-    def _send_once(self, method: str, path: str, *, params: Any, json: Any, files: Any) -> httpx.Response:
+    def _send_once(
+        self, method: str, path: str, *, params: Any, json: Any, files: Any, headers: Any = None
+    ) -> httpx.Response:
         name = self.config.name
         try:
-            response = self.http.request(method, path, params=query_params(params), json=json, files=files)
+            response = self.http.request(
+                method, path, params=query_params(params), json=json, files=files, headers=headers
+            )
         except httpx.TimeoutException as error:
             what = "connect" if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout) else "answer"
             limit = self.config.connect_timeout if what == "connect" else self.config.read_timeout
