@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+from xml.parsers import expat
 
 from engines.dates import format_engine_date, parse_engine_date
 
@@ -34,6 +35,10 @@ class VariableType(StrEnum):
     BYTES = "Bytes"
     NULL = "Null"
 
+
+# How deep a Json or Xml value may nest. A value typed deeper is refused before anything is sent (parsers
+# recurse, and so would the engine's); a value read deeper is shown as raw text, not pretty-printed.
+MAX_NESTING = 100
 
 INTEGER_RANGES = {
     VariableType.SHORT: (-(2**15), 2**15 - 1),
@@ -316,7 +321,59 @@ def _parse_date(text: str, info: dict[str, Any]) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+def json_nesting(text: str) -> int:
+    """How deep JSON text nests (arrays and objects), read without parsing: time linear, no recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def xml_nesting(text: str) -> int:
+    """How deep XML text nests its elements, read by expat (no recursion); -1 if it is not well-formed."""
+    depth = deepest = 0
+
+    def start(name, attributes):
+        nonlocal depth, deepest
+        depth += 1
+        deepest = max(deepest, depth)
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError:
+        return -1
+    return deepest
+
+
+def _check_nesting(depth: int, kind: str) -> None:
+    if depth > MAX_NESTING:
+        raise VariableValueError(
+            f"{kind} nested {depth} levels deep is refused: at most {MAX_NESTING} levels are accepted"
+        )
+
+
 def _parse_json(text: str, info: dict[str, Any]) -> str:
+    _check_nesting(json_nesting(text), "Json")
     try:
         json.loads(text)
     except ValueError as error:
@@ -327,6 +384,7 @@ def _parse_json(text: str, info: dict[str, Any]) -> str:
 def _parse_xml(text: str, info: dict[str, Any]) -> str:
     if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         raise VariableValueError("Xml with a DOCTYPE or entity declarations is refused")
+    _check_nesting(xml_nesting(text), "Xml")
     try:
         ElementTree.fromstring(text)
     except ElementTree.ParseError as error:
