@@ -17,7 +17,7 @@ def format_engine_date(moment: datetime) -> str:
 
 def parse_engine_date(text: str) -> datetime:
     """Parse the engine's exact format; raises ValueError naming the expected shape."""
-    if not _ENGINE_DATE.match(text):
+    if not isinstance(text, str) or not _ENGINE_DATE.match(text):
         raise ValueError(
             f"{text!r} is not a date in the engine's format yyyy-MM-dd'T'HH:mm:ss.SSSZ "
             "(for example 2026-11-22T09:30:00.000+0100)"

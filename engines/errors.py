@@ -69,6 +69,14 @@ class EngineResponseError(EngineError):
     """The engine answered with an error status."""
 
 
+class UnreadableAnswer(EngineError):
+    """The engine answered, but with something the dashboard's models cannot read (a null id, say)."""
+
+    @property
+    def title(self) -> str:
+        return "The engine's answer could not be read"
+
+
 class InvalidRequest(EngineResponseError):
     """400: the engine refused the request as invalid; repeating it cannot help."""
 

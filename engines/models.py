@@ -7,11 +7,12 @@ domain's (snake_case); the engine's camelCase names are aliases.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic.alias_generators import to_camel
 
 from engines.variables import TypedValue
@@ -19,6 +20,24 @@ from engines.variables import TypedValue
 
 class DomainModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, alias_generator=to_camel)
+
+    # Why the engine's item could not be read ("" when it could): see unreadable().
+    _unreadable: str = PrivateAttr(default="")
+
+    @property
+    def unreadable(self) -> str:
+        return self._unreadable
+
+    @classmethod
+    def unreadable_item(cls, raw: Any, reason: str) -> Self:
+        """Stands in for a list item the model refused, so that one odd item costs its row, not the
+        page: every field at its default except the id, which is the raw id as the engine sent it
+        (as JSON text when it is not a string, e.g. "null")."""
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        shown_id = raw_id if isinstance(raw_id, str) and raw_id else json.dumps(raw_id, default=str)
+        item = cls.model_construct(id=shown_id)
+        item._unreadable = reason
+        return item
 
     @model_validator(mode="before")
     @classmethod
@@ -164,7 +183,12 @@ class Variable:
 
     @property
     def type(self) -> str:
-        return self.value.type.value
+        return self.value.type_label
+
+    @property
+    def read_only(self) -> bool:
+        """Never edited from the dashboard: a value it could not read, or a variable without an id."""
+        return bool(self.value.unreadable) or not self.id
 
     @property
     def is_local(self) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+from xml.parsers import expat
 
 from engines.dates import format_engine_date, parse_engine_date
 
@@ -35,6 +36,10 @@ class VariableType(StrEnum):
     NULL = "Null"
 
 
+# How deep a Json or Xml value may nest. A value typed deeper is refused before anything is sent (parsers
+# recurse, and so would the engine's); a value read deeper is shown as raw text, not pretty-printed.
+MAX_NESTING = 100
+
 INTEGER_RANGES = {
     VariableType.SHORT: (-(2**15), 2**15 - 1),
     VariableType.INTEGER: (-(2**31), 2**31 - 1),
@@ -54,28 +59,43 @@ class TypedValue:
     value is the Python value: str, int, float, bool, aware datetime (Date), the JSON or
     XML text (Json, Xml), the serialized text (Object), bytes or None (File, Bytes: the
     content may live behind the binary endpoint), None (Null).
+
+    An engine may send what the codec cannot read: a custom value type, a Double that is not a
+    number, a Date that is not a date. Such a value is kept as the raw text the engine sent, with
+    `unreadable` saying why, to be shown as it is and never edited or sent back; `type_name` keeps
+    the engine's name for a type the codec does not know (`type` is then String, for the text).
     """
 
     type: VariableType
     value: Any
     value_info: dict[str, Any] = field(default_factory=dict)
+    unreadable: str = ""
+    type_name: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return self.type_name or self.type.value
 
     @property
     def object_type_name(self) -> str:
-        return self.value_info.get("objectTypeName") or ""
+        return _text_of(self.value_info.get("objectTypeName"))
 
     @property
     def serialization_format(self) -> str:
-        return self.value_info.get("serializationDataFormat") or ""
+        return _text_of(self.value_info.get("serializationDataFormat"))
 
     @property
     def filename(self) -> str:
-        return self.value_info.get("filename") or ""
+        return _text_of(self.value_info.get("filename"))
 
     @property
     def mimetype(self) -> str:
         # The engine answers mimeType; requests spell it mimetype.
-        return self.value_info.get("mimeType") or self.value_info.get("mimetype") or ""
+        return _text_of(self.value_info.get("mimeType") or self.value_info.get("mimetype"))
+
+
+def _text_of(info: Any) -> str:
+    return info if isinstance(info, str) else ""
 
 
 def _type_of(raw: Any) -> VariableType:
@@ -89,27 +109,107 @@ def _type_of(raw: Any) -> VariableType:
         raise VariableValueError(f"unknown variable type {raw!r}") from None
 
 
+def _raw_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:  # circular or too deep to write: say what it is rather than fail
+        return repr(type(value))
+
+
+def _unreadable(kind: VariableType | None, raw_type: Any, value: Any, info: dict, reason: str) -> TypedValue:
+    return TypedValue(
+        kind or VariableType.STRING,
+        _raw_text(value),
+        info,
+        unreadable=reason,
+        type_name="" if kind else _raw_text(raw_type),
+    )
+
+
 def decode(dto: dict[str, Any]) -> TypedValue:
-    """An engine VariableValueDto ({"type", "value", "valueInfo"}) as a TypedValue."""
-    kind = _type_of(dto.get("type") or "Null")
+    """An engine VariableValueDto ({"type", "value", "valueInfo"}) as a TypedValue; what does not
+    fit its type comes back unreadable (raw text) instead of raising."""
+    if not isinstance(dto, dict):
+        return _unreadable(None, "?", dto, {}, "the engine sent no variable value here")
+    raw_type = dto.get("type") or "Null"
     value = dto.get("value")
-    info = dict(dto.get("valueInfo") or {})
+    raw_info = dto.get("valueInfo")
+    info = dict(raw_info) if isinstance(raw_info, dict) else {}
+    try:
+        kind = _type_of(raw_type)
+    except VariableValueError:
+        return _unreadable(
+            None, raw_type, value, info, f"the type {_raw_text(raw_type)} is not one the dashboard knows"
+        )
     if value is None:
         return TypedValue(kind, None, info)
-    if kind == VariableType.DATE and isinstance(value, str):
-        value = parse_engine_date(value)
-    elif kind in BINARY_TYPES and isinstance(value, str):
-        value = base64.b64decode(value)
-    elif kind == VariableType.DOUBLE:
-        value = float(value)
-    elif kind in (VariableType.OBJECT, VariableType.JSON) and not isinstance(value, str):
-        # deserializeValues=true sends an Object as JSON (and some engines a Json value so); keep its text.
-        value = json.dumps(value)
-    return TypedValue(kind, value, info)
+    try:
+        return TypedValue(kind, _DECODERS.get(kind, _as_is)(value), info)
+    except (ValueError, TypeError, OverflowError, binascii.Error) as error:
+        return _unreadable(kind, raw_type, value, info, f"not a {kind} value: {error}")
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("not a whole number")
+    return value
+
+
+def _double(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("not a number")
+    return float(value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("neither true nor false")
+    return value
+
+
+def _date(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("a Date is sent as text")
+    return parse_engine_date(value)
+
+
+def _binary(value: Any) -> Any:
+    if isinstance(value, str):
+        return base64.b64decode(value, validate=True)
+    raise ValueError("binary content is sent as Base64 text")
+
+
+def _serialized(value: Any) -> str:
+    # deserializeValues=true sends an Object as JSON (and some engines a Json value so); keep its text.
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+_DECODERS = {
+    VariableType.INTEGER: _whole_number,
+    VariableType.LONG: _whole_number,
+    VariableType.SHORT: _whole_number,
+    VariableType.DOUBLE: _double,
+    VariableType.BOOLEAN: _boolean,
+    VariableType.DATE: _date,
+    VariableType.FILE: _binary,
+    VariableType.BYTES: _binary,
+    VariableType.JSON: _serialized,
+    VariableType.OBJECT: _serialized,
+    VariableType.XML: _raw_text,
+    VariableType.STRING: _raw_text,
+}
 
 
 def encode(typed: TypedValue) -> dict[str, Any]:
     """A TypedValue as the engine's VariableValueDto."""
+    if typed.unreadable:
+        raise VariableValueError("a value the dashboard could not read is never sent back")
     value = typed.value
     if isinstance(value, datetime):
         value = format_engine_date(value)
@@ -154,6 +254,8 @@ def to_text(typed: TypedValue) -> str:
     value = typed.value
     if value is None:
         return ""
+    if typed.unreadable:
+        return value
     if typed.type == VariableType.BOOLEAN:
         return "true" if value else "false"
     if typed.type == VariableType.DATE:
@@ -219,7 +321,59 @@ def _parse_date(text: str, info: dict[str, Any]) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+def json_nesting(text: str) -> int:
+    """How deep JSON text nests (arrays and objects), read without parsing: time linear, no recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def xml_nesting(text: str) -> int:
+    """How deep XML text nests its elements, read by expat (no recursion); -1 if it is not well-formed."""
+    depth = deepest = 0
+
+    def start(name, attributes):
+        nonlocal depth, deepest
+        depth += 1
+        deepest = max(deepest, depth)
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError:
+        return -1
+    return deepest
+
+
+def _check_nesting(depth: int, kind: str) -> None:
+    if depth > MAX_NESTING:
+        raise VariableValueError(
+            f"{kind} nested {depth} levels deep is refused: at most {MAX_NESTING} levels are accepted"
+        )
+
+
 def _parse_json(text: str, info: dict[str, Any]) -> str:
+    _check_nesting(json_nesting(text), "Json")
     try:
         json.loads(text)
     except ValueError as error:
@@ -230,6 +384,7 @@ def _parse_json(text: str, info: dict[str, Any]) -> str:
 def _parse_xml(text: str, info: dict[str, Any]) -> str:
     if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         raise VariableValueError("Xml with a DOCTYPE or entity declarations is refused")
+    _check_nesting(xml_nesting(text), "Xml")
     try:
         ElementTree.fromstring(text)
     except ElementTree.ParseError as error:

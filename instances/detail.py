@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from engines.base import EngineClient
-from engines.errors import NotFound
+from engines.errors import EngineError, NotFound
 from engines.fanout import Failed, fan_out
 from engines.models import (
     ActivityInstance,
@@ -42,7 +42,11 @@ class Overview:
     instance: ProcessInstance | None
     historic: HistoricProcessInstance | None
     definition: ProcessDefinition | None
-    incident_count: int
+    incident_count: int | None  # None: the count failed (incident_count_error says why)
+    # What could not be read, for the header to say (each part of the page fails on its own).
+    error: EngineError | None = None
+    definition_error: EngineError | None = None
+    incident_count_error: EngineError | None = None
 
     @property
     def running(self) -> bool:
@@ -52,6 +56,8 @@ class Overview:
     def state(self) -> str:
         if self.instance is not None:
             return "suspended" if self.instance.suspended else "active"
+        if self.error is not None:
+            return "unknown"
         return (self.historic.state or "ended").lower() if self.historic else "unknown"
 
     @property
@@ -82,11 +88,9 @@ class Overview:
 
 
 def _found(result):
-    """A call's result, None where the engine answered 404; other failures raised."""
-    if isinstance(result, Failed):
-        if isinstance(result.error, NotFound):
-            return None
-        raise result.error
+    """A call's result, None where the engine answered 404; other failures kept as they are (Failed)."""
+    if isinstance(result, Failed) and isinstance(result.error, NotFound):
+        return None
     return result
 
 
@@ -258,17 +262,34 @@ def ended_variables(engine: EngineClient, instance_id: str) -> list[Variable]:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What one request loaded: the results by name (found or None), and the overview if asked."""
+    """What one request loaded: the results by name (found, None, or Failed), and the overview if asked.
+
+    A failed call costs its own part of the page: reading it gives None, and failure() says why."""
 
     results: dict[str, Any]
     overview: Overview | None = None
 
     def __getitem__(self, name: str) -> Any:
-        return self.results.get(name)
+        result = self.results.get(name)
+        return None if isinstance(result, Failed) else result
+
+    def failure(self, *names: str) -> EngineError | None:
+        """The first failure among the named calls (None when they all answered)."""
+        for name in names:
+            result = self.results.get(name)
+            if isinstance(result, Failed):
+                return _as_engine_error(result.error)
+        return None
 
     @property
     def tree(self) -> ActivityInstance | None:
-        return self.results.get("tree")
+        return self["tree"]
+
+
+def _as_engine_error(error: Exception) -> EngineError:
+    if isinstance(error, EngineError):
+        return error
+    raise error  # not the engine's doing: a bug, to be seen as one
 
 
 def load(engine: EngineClient, instance_id: str, *, tab: str | None, with_overview: bool) -> Loaded:
@@ -278,15 +299,29 @@ def load(engine: EngineClient, instance_id: str, *, tab: str | None, with_overvi
     if with_overview:
         calls.update(overview_calls(engine, instance_id))
     got = fan_out(calls, keep_failures=True)
-    results = {name: _found(result) for name, result in got.items()}
+    loaded = Loaded({name: _found(result) for name, result in got.items()})
     if not with_overview:
-        return Loaded(results)
-    instance, historic = results["instance"], results["historic"]
-    if instance is None and historic is None:
+        return loaded
+    instance, historic = loaded["instance"], loaded["historic"]
+    error = loaded.failure("instance", "historic")
+    if instance is None and historic is None and error is None:
         raise NotFound(f"Process instance {instance_id} does not exist, at runtime or in history.")
-    definition_id = instance.definition_id if instance else historic.process_definition_id
-    # GET /process-definition/{id}
-    definition = engine.deployed_definition(definition_id) if definition_id else None
-    return Loaded(
-        results, Overview(instance_id, instance, historic, definition, results["incident_count"] or 0)
+    definition_id = instance.definition_id if instance else (historic and historic.process_definition_id)
+    definition, definition_error = None, None
+    if definition_id:
+        try:
+            # GET /process-definition/{id}
+            definition = engine.deployed_definition(definition_id)
+        except EngineError as failed:
+            definition_error = failed
+    overview = Overview(
+        instance_id,
+        instance,
+        historic,
+        definition,
+        None if loaded.failure("incident_count") else (loaded["incident_count"] or 0),
+        error=error,
+        definition_error=definition_error,
+        incident_count_error=loaded.failure("incident_count"),
     )
+    return Loaded(loaded.results, overview)

@@ -13,7 +13,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
 from cockpit.engines import engine_scoped
-from engines.errors import NotFound
+from engines.errors import EngineError, NotFound
 from incidents import actions as incident_actions
 from instances import detail
 from instances.variables import shown
@@ -30,20 +30,27 @@ def _tab_context(request: HttpRequest, instance_id: str, tab: str, loaded: detai
     context = {
         "instance_id": instance_id,
         "tab": tab,
+        "tab_label": detail.TABS[tab],
         "tabs": detail.TABS,
         "activity": activity,
         "per_tab": detail.PER_TAB,
         "can_operate": request.user.has_perm(Perm.OPERATE),
         "can_edit": request.user.has_perm(Perm.EDIT_VARIABLES),
+        # A tab whose engine calls failed says so in its panel; the rest of the page stays usable.
+        "tab_error": loaded.failure(*detail.tab_calls(request.engine, instance_id, tab)),
     }
     if tab == "variables":
         variables = loaded["variables"] or []
-        if tree is None and not variables:
-            variables = detail.ended_variables(request.engine, instance_id)
+        ended = tree is None and not loaded.failure("tree")
+        if ended and not variables and not context["tab_error"]:
+            try:
+                variables = detail.ended_variables(request.engine, instance_id)
+            except EngineError as error:
+                context["tab_error"] = error
         if activity:
             variables = [v for v in variables if v.is_local and v.activity_instance_id in scopes]
         context["variables"] = shown(variables, names)
-        context["running"] = tree is not None
+        context["running"] = not ended
     elif tab == "incidents":
         incidents = loaded["incidents"] or []
         if activity:
@@ -83,7 +90,11 @@ def instance_detail(request: HttpRequest, instance_id: str, tab: str = "variable
     context = _tab_context(request, instance_id, tab, loaded)
     if panel_only:
         return render(request, f"{PAGE}#tab-panel", context)
-    context.update(overview=loaded.overview, nodes=detail.tree_nodes(loaded.tree) if loaded.tree else None)
+    context.update(
+        overview=loaded.overview,
+        nodes=detail.tree_nodes(loaded.tree) if loaded.tree else None,
+        tree_error=loaded.failure("tree"),
+    )
     return render(request, PAGE, context)
 
 
@@ -92,12 +103,20 @@ def instance_detail(request: HttpRequest, instance_id: str, tab: str = "variable
 @engine_scoped
 def instance_tree(request: HttpRequest, instance_id: str) -> HttpResponse:
     """The activity instance tree alone, drawn again after something changed the instance."""
+    nodes, tree_error = None, None
     try:
         # GET /process-instance/{id}/activity-instances
         nodes = detail.tree_nodes(request.engine.activity_instance_tree(instance_id))
     except NotFound:  # it has ended meanwhile
-        nodes = None
-    context = {"nodes": nodes, "activity": request.GET.get("activity", ""), "instance_id": instance_id}
+        pass
+    except EngineError as error:  # the tree's own message, in the tree's place
+        tree_error = error
+    context = {
+        "nodes": nodes,
+        "tree_error": tree_error,
+        "activity": request.GET.get("activity", ""),
+        "instance_id": instance_id,
+    }
     return render(request, f"{PAGE}#activity-tree", context)
 
 

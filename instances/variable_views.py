@@ -6,7 +6,7 @@ the person typed.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import requires
 from accounts.roles import Perm
 from cockpit.engines import engine_scoped
-from engines.errors import NotFound
+from engines.errors import EngineError, NotFound
 from engines.models import Variable
 from instances import variables as service
 from instances.detail_views import instance_changed
@@ -23,9 +23,14 @@ ROWS = "instances/_variables.html"
 TEXT_SUFFIXES = {"Json": "json", "Xml": "xml"}
 
 
-def _fetch(request: HttpRequest, variable_id: str) -> Variable:
+def _fetch(request: HttpRequest, instance_id: str, variable_id: str) -> Variable:
+    """The variable, only if it belongs to the instance in the URL: a variable of another instance
+    addressed under this one is not found here, so nothing is read out, written or audited against it."""
     # GET /variable-instance/{id}
-    return request.engine.get_variable_instance(variable_id)
+    variable = request.engine.get_variable_instance(variable_id)
+    if variable.process_instance_id != instance_id:
+        raise Http404(f"Process instance {instance_id} has no variable {variable_id}.")
+    return variable
 
 
 def _row(
@@ -54,7 +59,7 @@ def _form(
 @engine_scoped
 def variable_row(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """The row as it reads (Cancel on the edit form comes back here)."""
-    return _row(request, instance_id, _fetch(request, variable_id))
+    return _row(request, instance_id, _fetch(request, instance_id, variable_id))
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,15 +68,19 @@ def variable_row(request: HttpRequest, instance_id: str, variable_id: str) -> Ht
 def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """GET: the typed form; POST: save if the variable is unchanged, or (redraw) the form for another type."""
     if request.method == "GET":
-        variable = _fetch(request, variable_id)
+        variable = _fetch(request, instance_id, variable_id)
+        if variable.read_only:
+            return _read_only(request, instance_id, variable)
         form = service.form_for(variable, service.current_fingerprint(request.engine, variable))
         return _form(request, instance_id, variable, form)
     form = service.VariableForm(request.POST, request.FILES)
     try:
-        variable = _fetch(request, variable_id)
+        variable = _fetch(request, instance_id, variable_id)
     except NotFound:
         form.is_valid()
         return _gone(request, instance_id, variable_id, form, service.ChangedMeanwhile(None, ""))
+    if variable.read_only:
+        return _read_only(request, instance_id, variable)
     if "redraw" in request.POST:  # the type was switched: the same form for the new type, input kept
         return _form(request, instance_id, variable, service.redrawn(form))
     if not form.is_valid():
@@ -89,11 +98,19 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
             request, instance_id, refused.current, service.redrawn(service.VariableForm(data, request.FILES)),
             status=409, refused=refused, current=service.shown([refused.current], {})[0],
         )  # fmt: skip
-    service.write_variable(
-        request.engine, user=request.user, instance_id=instance_id, variable=variable,
-        name=variable.name, form=form, old_content=old_content,
-    )  # fmt: skip
-    return instance_changed(_row(request, instance_id, _fetch(request, variable_id), saved=True))
+    try:
+        service.write_variable(
+            request.engine, user=request.user, instance_id=instance_id, variable=variable,
+            name=variable.name, form=form, old_content=old_content,
+        )  # fmt: skip
+    except EngineError as error:  # said in the form, by the Save button, with the input kept
+        return _form(request, instance_id, variable, form, status=422, engine_error=error)
+    return instance_changed(_row(request, instance_id, _fetch(request, instance_id, variable_id), saved=True))
+
+
+def _read_only(request: HttpRequest, instance_id: str, variable: Variable) -> HttpResponse:
+    """A value the dashboard could not read is never edited: saving it would change what it does not know."""
+    return _row(request, instance_id, variable, status=409, read_only_refused=True)
 
 
 def _gone(request: HttpRequest, instance_id: str, variable_id: str, form, refused) -> HttpResponse:
@@ -120,13 +137,22 @@ def variable_add(request: HttpRequest, instance_id: str) -> HttpResponse:
     if _process_variable(request, instance_id, name) is not None:
         form.add_error("name", f"A variable named “{name}” exists already; edit it in its row instead.")
         return _form(request, instance_id, None, form, status=422)
-    service.write_variable(
-        request.engine, user=request.user, instance_id=instance_id, variable=None, name=name, form=form
+    try:
+        written = service.write_variable(
+            request.engine, user=request.user, instance_id=instance_id, variable=None, name=name, form=form
+        )
+    except EngineError as error:
+        return _form(request, instance_id, None, form, status=422, engine_error=error)
+    # The engine has the value; a read that does not list it yet shows what was written, without an id
+    # (and so without Edit and Delete) until the tab is loaded again.
+    added = _process_variable(request, instance_id, name) or Variable(
+        name=name, value=written, process_instance_id=instance_id, activity_instance_id=instance_id
     )
     context = {
         "instance_id": instance_id,
         "added": name,
-        "item": service.shown([_process_variable(request, instance_id, name)], {})[0],
+        "not_listed_yet": added.id is None,
+        "item": service.shown([added], {})[0],
         "can_edit": True,
         "running": True,
     }
@@ -144,7 +170,7 @@ def _process_variable(request: HttpRequest, instance_id: str, name: str) -> Vari
 @engine_scoped
 def variable_delete(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """GET asks to confirm (naming the value); POST deletes unless the variable changed meanwhile."""
-    variable = _fetch(request, variable_id)
+    variable = _fetch(request, instance_id, variable_id)
     if request.method == "GET":
         return _row(
             request, instance_id, variable, confirm_delete=True,
@@ -158,7 +184,11 @@ def variable_delete(request: HttpRequest, instance_id: str, variable_id: str) ->
             request, instance_id, variable, status=409, confirm_delete=True, changed=True,
             fingerprint=refused.fingerprint,
         )  # fmt: skip
-    service.remove_variable(request.engine, user=request.user, instance_id=instance_id, variable=variable)
+    try:
+        service.remove_variable(request.engine, user=request.user, instance_id=instance_id, variable=variable)
+    except EngineError as error:
+        return _row(request, instance_id, variable, status=422, confirm_delete=True, engine_error=error,
+                    fingerprint=request.POST.get("fingerprint", ""))  # fmt: skip
     response = render(request, f"{ROWS}#variable-deleted", {"variable": variable})
     return instance_changed(response)
 
@@ -168,7 +198,7 @@ def variable_delete(request: HttpRequest, instance_id: str, variable_id: str) ->
 @engine_scoped
 def variable_download(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """A File or Bytes variable's content, or any other value as text, always as an attachment."""
-    variable = _fetch(request, variable_id)
+    variable = _fetch(request, instance_id, variable_id)
     if variable.value.type in service.BINARY_TYPES:
         # GET /variable-instance/{id}/data
         content = request.engine.variable_instance_data(variable_id)

@@ -27,15 +27,19 @@ from engines.models import Variable
 from engines.variables import (
     BINARY_TYPES,
     INTEGER_RANGES,
+    MAX_NESTING,
     TypedValue,
     VariableType,
     VariableValueError,
     file_value,
+    json_nesting,
     parse_input,
     to_text,
+    xml_nesting,
 )
 
 FOLD_AT = 200  # characters; longer values start folded
+PRETTY_AT_MOST = 1_000_000  # characters of Json or Xml pretty-printed; a longer value is shown as sent
 SHOWN_AT_MOST = 100_000  # characters drawn into the page; the rest is one click (download) away
 AUDITED_AT_MOST = 1_000_000  # characters of a value kept in the audit log
 SEARCHABLE = {  # variable types the instance list can filter on, and how it types the value
@@ -74,23 +78,32 @@ class ChangedMeanwhile(Exception):
 
 
 def shown_text(typed: TypedValue) -> str:
-    """The value as a person reads it: Json and Xml (and Object in those formats) pretty-printed."""
+    """The value as a person reads it: Json and Xml (and Object in those formats) pretty-printed.
+
+    Only what is small and shallow enough is pretty-printed (the printers recurse and take time with
+    size); anything else, and anything unreadable, is shown as the raw text the engine sent."""
     text = to_text(typed)
+    if typed.unreadable or not isinstance(text, str) or len(text) > PRETTY_AT_MOST:
+        return text
     if typed.type == VariableType.JSON or (
         typed.type == VariableType.OBJECT and typed.serialization_format == "application/json"
     ):
+        if json_nesting(text) > MAX_NESTING:
+            return text
         try:
             return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text
     if typed.type == VariableType.XML or (
         typed.type == VariableType.OBJECT and typed.serialization_format == "application/xml"
     ):
         if "<!DOCTYPE" in text.upper():  # never expand what a document declares
             return text
+        if not 0 < xml_nesting(text) <= MAX_NESTING:
+            return text
         try:
             pretty = minidom.parseString(text).toprettyxml(indent="  ")
-        except (ExpatError, ValueError):
+        except (ExpatError, ValueError, RecursionError):
             return text
         return "\n".join(line for line in pretty.splitlines()[1:] if line.strip())
     return text
@@ -110,7 +123,7 @@ class Shown:
 
     @property
     def binary(self) -> bool:
-        return self.kind in BINARY_TYPES
+        return self.kind in BINARY_TYPES and not self.variable.value.unreadable
 
     @property
     def null(self) -> bool:
@@ -137,7 +150,13 @@ class Shown:
     def find_query(self) -> str:
         """The instance list's filter for instances whose variable has this value ("" where none applies)."""
         kind = SEARCHABLE.get(self.kind)
-        if kind is None or self.variable.is_local or self.null or len(self.text) > 4000:
+        if (
+            kind is None
+            or self.variable.is_local
+            or self.null
+            or len(self.text) > 4000
+            or self.variable.read_only
+        ):
             return ""
         return urlencode(
             {"var_name": self.variable.name, "var_op": "eq", "var_type": kind, "var_value": self.text}
@@ -162,7 +181,7 @@ def fingerprint(variable: Variable, content: bytes | None = None) -> str:
     """What a save compares: type, value, value info, and a binary variable's content."""
     typed = variable.value
     digest = hashlib.sha256()
-    digest.update(json.dumps([typed.type.value, to_text(typed), typed.value_info], sort_keys=True).encode())
+    digest.update(json.dumps([typed.type_label, to_text(typed), typed.value_info], sort_keys=True).encode())
     if content is not None:
         digest.update(content)
     elif isinstance(typed.value, bytes):
@@ -188,7 +207,7 @@ def current_fingerprint(engine: EngineClient, variable: Variable) -> str:
 
 def input_text(typed: TypedValue) -> str:
     """The text an edit field starts with (Dates for the browser's date-time picker, in UTC)."""
-    if typed.type == VariableType.DATE and typed.value is not None:
+    if typed.type == VariableType.DATE and typed.value is not None and not typed.unreadable:
         moment = typed.value.astimezone(UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
     if typed.type in BINARY_TYPES:
@@ -238,6 +257,11 @@ class VariableForm(forms.Form):
             if upload is None:
                 self.add_error("file", f"Choose the file to upload as the {kind} value.")
             return data
+        if data.get("file") is not None:
+            self.add_error(
+                "file", f"A {kind} value is typed, not uploaded: remove the file, or choose File or Bytes."
+            )
+            return data
         info = {}
         if kind == VariableType.OBJECT:
             info = {
@@ -267,7 +291,7 @@ def form_for(variable: Variable, content_fingerprint: str) -> VariableForm:
     typed = variable.value
     return VariableForm(
         initial={
-            "type": typed.type.value,
+            "type": typed.type_label,
             "value": input_text(typed),
             "object_type_name": typed.object_type_name,
             "serialization_format": typed.serialization_format,
@@ -287,14 +311,14 @@ def audit_value(typed: TypedValue | None, content: bytes | None = None) -> dict 
     if typed.type in BINARY_TYPES:
         data = content if content is not None else typed.value
         return {
-            "type": typed.type.value,
+            "type": typed.type_label,
             "filename": typed.filename,
             "mimetype": typed.mimetype,
             "size": len(data) if isinstance(data, bytes) else None,
             "sha256": hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else None,
         }
     text = to_text(typed)
-    entry = {"type": typed.type.value, "value": text[:AUDITED_AT_MOST] if typed.value is not None else None}
+    entry = {"type": typed.type_label, "value": text[:AUDITED_AT_MOST] if typed.value is not None else None}
     if len(text) > AUDITED_AT_MOST:
         entry["truncated"] = True
     if typed.value_info:

@@ -1,7 +1,9 @@
 """Small pieces of markup drawn many times a page: as tags in Python, not templates included per use."""
 
+import re
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html, format_html_join
 
 register = template.Library()
 
@@ -15,3 +17,31 @@ def copy_button(value, label: str = "Copy") -> str:
         label,
         label,
     )
+
+
+# Characters that reorder the text after them (embeddings, overrides, isolates): an engine value holding
+# one could make "P9gnp.exe" read as "exe.png9P". They are drawn as visible marks instead.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+@register.filter
+def bdi(value) -> str:
+    """Engine-supplied text, isolated from the text around it (<bdi>), its direction controls made visible.
+
+    Escaped like any other value: each piece is escaped, the marks are our own text."""
+    if value is None or value == "":
+        return value
+    text = str(value)
+    pieces = []
+    last = 0
+    for control in _BIDI_CONTROLS.finditer(text):
+        pieces.append(escape(text[last : control.start()]))
+        pieces.append(
+            format_html(
+                '<span class="bidi-control" title="a text-direction control character">[U+{}]</span>',
+                f"{ord(control.group()):04X}",
+            )
+        )
+        last = control.end()
+    pieces.append(escape(text[last:]))
+    return format_html("<bdi>{}</bdi>", format_html_join("", "{}", ((piece,) for piece in pieces)))

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from email.message import Message
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from engines.base import EngineClient
 from engines.config import EngineConfig
 from engines.dates import format_engine_date
+from engines.errors import UnreadableAnswer
 from engines.models import (
     ActivityInstance,
     ActivityStatistics,
@@ -46,7 +48,7 @@ from engines.queries import (
     check_page,
 )
 from engines.transport import Transport
-from engines.variables import TypedValue, VariableType, decode, encode
+from engines.variables import TypedValue, VariableType, decode, encode, to_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -85,6 +87,9 @@ def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processIn
     return body
 
 
+BINARY_ACCEPT = "application/octet-stream, */*;q=0.8"
+
+
 class Camunda7Client(EngineClient):
     def __init__(self, config: EngineConfig, *, http: httpx.Client | None = None) -> None:
         self.config = config
@@ -100,10 +105,24 @@ class Camunda7Client(EngineClient):
     # --- small helpers -------------------------------------------------------------------
 
     def _one(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
-        return model.model_validate(self.transport.json(method, path, **kwargs))
+        answer = self.transport.json(method, path, **kwargs)
+        try:
+            return model.model_validate(answer)
+        except ValidationError as error:
+            raise UnreadableAnswer(f"{method} {path}: {_refusal(error)}", engine=self.config.name) from None
 
     def _many(self, model: type[M], method: str, path: str, **kwargs: Any) -> list[M]:
-        return [model.model_validate(item) for item in self.transport.json(method, path, **kwargs) or []]
+        """Each item read on its own: one the model refuses costs its row (unreadable), not the page."""
+        answer = self.transport.json(method, path, **kwargs) or []
+        if not isinstance(answer, list):
+            raise UnreadableAnswer(f"{method} {path}: a list was expected", engine=self.config.name)
+        items = []
+        for item in answer:
+            try:
+                items.append(model.model_validate(item))
+            except ValidationError as error:
+                items.append(model.unreadable_item(item, _refusal(error)))
+        return items
 
     def _count(self, method: str, path: str, **kwargs: Any) -> int:
         return int(self.transport.json(method, path, **kwargs)["count"])
@@ -363,8 +382,9 @@ class Camunda7Client(EngineClient):
         return self._binary(f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data")
 
     def _binary(self, path: str) -> BinaryContent:
-        # The engine answers these in the content's own type, and 406 to a JSON-only Accept.
-        response = self.transport.request("GET", path, accept="*/*")
+        # The spec declares application/octet-stream; real Camunda 7.24 answers a File in its own
+        # type and 406 where that type is not acceptable, so anything else is accepted too.
+        response = self.transport.request("GET", path, accept=BINARY_ACCEPT)
         return BinaryContent(
             data=response.content,
             mimetype=response.headers.get("Content-Type", "application/octet-stream").split(";")[0].strip(),
@@ -866,16 +886,38 @@ def _modification_body(
     return {"processDefinitionId": definition_id, **modification.to_json(), **_targets(ids, query)}
 
 
-def _variable(item: dict[str, Any]) -> Variable:
+def _variable(item: Any) -> Variable:
+    """A variable instance; one without a name or of a value the codec cannot read comes unreadable."""
+    if not isinstance(item, dict):
+        item = {"value": item}
+    name = item.get("name")
+
+    def text(key: str) -> str | None:
+        value = item.get(key)
+        return value if isinstance(value, str) and value else None
+
+    value = decode(item)
+    if not isinstance(name, str):
+        value = replace(value, value=to_text(value), unreadable=value.unreadable or "the engine sent no name")
     return Variable(
-        name=item["name"],
-        value=decode(item),
-        id=item.get("id"),
-        process_instance_id=item.get("processInstanceId"),
-        activity_instance_id=item.get("activityInstanceId"),
-        execution_id=item.get("executionId"),
-        error_message=item.get("errorMessage"),
+        name=name if isinstance(name, str) else "",
+        value=value,
+        id=text("id"),
+        process_instance_id=text("processInstanceId"),
+        activity_instance_id=text("activityInstanceId"),
+        execution_id=text("executionId"),
+        error_message=text("errorMessage"),
     )
+
+
+def _refusal(error: ValidationError) -> str:
+    """What in an answer could not be read, short enough for a banner or a cell."""
+    problems = [
+        f"{'.'.join(str(part) for part in problem['loc']) or 'the answer'}: {problem['msg']}"
+        for problem in error.errors()[:3]
+    ]
+    more = error.error_count() - len(problems)
+    return "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _filename_of(disposition: str) -> str:

@@ -60,8 +60,16 @@
 
   async function refresh() {
     if (!container.dataset.stateUrl) return;
+    const failed = container.parentElement.querySelector(".diagram-failed");
     const response = await fetch(container.dataset.stateUrl, { headers: { Accept: "application/json" } });
-    if (response.ok) mark(await response.json());
+    if (response.ok) {
+      mark(await response.json());
+      if (failed) failed.hidden = true;
+    } else if (failed) {
+      // The diagram stays; only its markers are missing, and the page says so instead of showing none.
+      failed.textContent = "The tokens and incidents could not be loaded (the engine answered with an error); reload to try again.";
+      failed.hidden = false;
+    }
   }
 
   // The modification wizard's preview: what its plan cancels and starts.
@@ -132,7 +140,9 @@
 
   (async () => {
     try {
-      const xml = await (await fetch(container.dataset.xmlUrl)).text();
+      const answer = await fetch(container.dataset.xmlUrl);
+      if (!answer.ok) throw new Error(`the engine answered with an error (${answer.status})`);
+      const xml = await answer.text();
       await viewer.importXML(xml);
       canvas().zoom("fit-viewport");
       viewer.on("element.click", (event) => {

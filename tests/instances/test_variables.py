@@ -57,10 +57,11 @@ def test_every_type_of_an_order_is_shown_as_a_person_reads_it(on_demo, fresh, cl
     assert "{\n  &quot;street&quot;: &quot;" in page  # Json pretty-printed, escaped once
     assert ",\n  &quot;city&quot;: &quot;Springfield&quot;\n}" in page
     assert "&lt;label&gt;\n  &lt;to&gt;" in page  # Xml pretty-printed
-    assert re.search(r"Download invoice-\d+\.txt</a>\s*<small>text/plain", page)
+    assert re.search(r"Download <bdi>invoice-\d+\.txt</bdi></a>\s*<small><bdi>text/plain", page)
     assert '<em class="null-value">null</em>' in page  # comment is Null
     assert re.search(
-        r"<td>Long</td>\s*<td class=\"variable-value\">\s*<span class=\"value\">9000000\d+", page
+        r"<td><bdi>Long</bdi></td>\s*<td class=\"variable-value\">\s*<span class=\"value\"><bdi>9000000\d+",
+        page,
     )
     assert "var_name=amount&amp;var_op=eq&amp;var_type=number&amp;var_value=" in page
     assert "var_name=address" not in page  # Json is not something the list can filter on
@@ -69,10 +70,14 @@ def test_every_type_of_an_order_is_shown_as_a_person_reads_it(on_demo, fresh, cl
 def test_every_type_of_a_loan_is_shown_including_objects_and_bytes(on_demo, fresh, client_as):
     instance = fresh(process_definition_key="loan")
     page = tab(client_as("Viewer"), instance.id)
-    assert "com.example.Customer<br>application/json" in page
+    assert "<bdi>com.example.Customer</bdi><br><bdi>application/json</bdi>" in page
     assert "&quot;vip&quot;: " in page
-    assert re.search(r"<td>Short</td>\s*<td class=\"variable-value\">\s*<span class=\"value\">[1-4]<", page)
-    assert re.search(r"Download signature</a>\s*<small>application/octet-stream · 16", page)
+    assert re.search(
+        r"<td><bdi>Short</bdi></td>\s*<td class=\"variable-value\">\s*<span class=\"value\"><bdi>[1-4]<", page
+    )
+    assert re.search(
+        r"Download <bdi>signature</bdi></a>\s*<small><bdi>application/octet-stream</bdi> · 16", page
+    )
 
 
 def test_the_page_showing_values_is_kept_out_of_the_browsers_history_cache(on_demo, fresh, client_as):
@@ -410,7 +415,7 @@ def test_a_variable_is_deleted_after_confirmation_and_audited(on_demo, engine, f
     client = client_as("Support")
     url = f"/e/demo/instances/{instance.id}/variables/{found.id}/delete/"
     confirm = client.get(url).content.decode()
-    assert "Delete <code>express</code>?" in confirm
+    assert "Delete <code><bdi>express</bdi></code>?" in confirm
     engine.get_variable(instance.id, "express")  # asking did not delete
     response = client.post(url, {"fingerprint": hidden(confirm, "fingerprint")})
     assert response.status_code == 200 and "deleted" in response.content.decode()

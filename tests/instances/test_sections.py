@@ -1,0 +1,81 @@
+"""Each part of the instance page fails on its own, with its own message; the rest stays usable."""
+
+import httpx
+import pytest
+
+from tests.instances.fake_engine import fake_engine
+
+pytestmark = pytest.mark.django_db
+
+FAILING = httpx.Response(500, json={"type": "ProcessEngineException", "message": "Injected failure"})
+
+
+def page(client, tab=""):
+    response = client.get("/e/demo/instances/pi-1/" + (f"{tab}/" if tab else ""))
+    assert response.status_code == 200, response.content.decode()[:3000]
+    return response.content.decode()
+
+
+def test_with_every_answer_the_page_shows_every_part(client_as):
+    with fake_engine():
+        body = page(client_as("Viewer"))
+    assert "Order to delivery · key <code>order</code>" in body
+    assert 'data-activity-id="ship"' in body
+    assert "amount" in body and "could not be loaded" not in body
+
+
+def test_a_failing_tree_costs_the_tree_alone(client_as):
+    with fake_engine({("GET", "/process-instance/pi-1/activity-instances"): FAILING}):
+        body = page(client_as("Operator"))
+    assert "The activity instances could not be loaded" in body and "Injected failure" in body
+    assert "The instance has ended" not in body  # a failure is not an ended instance
+    assert "Order to delivery · key <code>order</code>" in body  # the header
+    assert 'data-name="amount"' in body  # the variables tab
+    assert "Suspend</button>" in body  # the actions
+
+
+def test_a_failing_header_costs_the_header_alone(client_as):
+    with fake_engine({("GET", "/process-instance/pi-1"): FAILING}):
+        body = page(client_as("Operator"))
+    assert "The instance's state could not be loaded" in body and "Injected failure" in body
+    assert 'id="instance-state">unknown</span>' in body
+    assert 'data-activity-id="ship"' in body and 'data-name="amount"' in body
+
+
+def test_a_failing_incident_count_is_said_beside_the_state(client_as):
+    with fake_engine({("GET", "/incident/count"): FAILING}):
+        body = page(client_as("Viewer"))
+    assert "incidents not counted: Injected failure" in body
+    assert 'id="instance-state">active</span>' in body
+
+
+def test_a_failing_definition_leaves_its_id_and_the_rest(client_as):
+    with fake_engine({("GET", "/process-definition/order:1:abc"): FAILING}):
+        body = page(client_as("Viewer"))
+    assert "order:1:abc" in body and "the definition could not be read: Injected failure" in body
+    assert 'data-activity-id="ship"' in body
+
+
+@pytest.mark.parametrize(
+    "tab,call,label",
+    [
+        ("variables", ("GET", "/variable-instance"), "Variables"),
+        ("incidents", ("GET", "/incident"), "Incidents"),
+        ("called", ("POST", "/history/process-instance"), "Called instances"),
+        ("jobs", ("GET", "/job"), "Jobs"),
+        ("history", ("GET", "/history/user-operation"), "History"),
+    ],
+)
+def test_a_failing_tab_costs_its_panel_alone(client_as, tab, call, label):
+    with fake_engine({call: FAILING}):
+        body = page(client_as("Viewer"), tab)
+    assert f"{label} could not be loaded" in body and "Injected failure" in body
+    assert "Order to delivery · key <code>order</code>" in body
+    assert 'data-activity-id="ship"' in body
+
+
+def test_the_tree_redrawn_alone_shows_its_failure(client_as):
+    with fake_engine({("GET", "/process-instance/pi-1/activity-instances"): FAILING}):
+        response = client_as("Viewer").get("/e/demo/instances/pi-1/tree/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "The activity instances could not be loaded" in response.content.decode()
