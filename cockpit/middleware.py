@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound
+from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound, UnaddressableName
 
 
 def engine_error_status(error: EngineError) -> int:
@@ -13,6 +13,8 @@ def engine_error_status(error: EngineError) -> int:
         return 504
     if isinstance(error, NotFound):
         return 404
+    if isinstance(error, UnaddressableName):  # refused here, before the engine was asked
+        return 400
     return 502
 
 

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from batches.views import my_operations
+from cockpit.converters import EngineIdConverter
 from dashboard import views as dashboard_views
+
+# Before the apps' URLs are included: they use it for every engine id in a path.
+register_converter(EngineIdConverter, "id")
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
