@@ -124,3 +124,57 @@ def test_the_deployment_checklist_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def log_in_through_proxy(client, username, password, forwarded_for, proxy="10.9.9.9"):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_one_proxy_an_attacker_cannot_lock_out_a_user_from_their_own_address(
+    client, make_user, settings
+):
+    settings.COCKPIT_PROXY_COUNT = 1
+    make_user("Viewer", username="alice")
+    for _ in range(10):
+        log_in_through_proxy(client, "alice", "wrong", "203.0.113.66")
+    response = log_in_through_proxy(client, "alice", PASSWORD, "198.51.100.7")
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_behind_one_proxy_the_attacker_is_locked_out_whatever_address_it_claims(client, make_user, settings):
+    """The proxy appends the address it saw; what the client put to the left of it is its own say."""
+    settings.COCKPIT_PROXY_COUNT = 1
+    make_user("Viewer", username="alice")
+    for attempt in range(5):
+        log_in_through_proxy(client, "alice", "wrong", f"192.0.2.{attempt}, 203.0.113.66")
+    locked = log_in_through_proxy(client, "alice", PASSWORD, "192.0.2.200, 203.0.113.66")
+    assert locked.status_code == 429
+    assert log_in_through_proxy(client, "alice", PASSWORD, "203.0.113.66, 198.51.100.7").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded_for", "remote", "expected"),
+    [
+        (0, "192.0.2.1", "10.0.0.5", "10.0.0.5"),  # no proxy: the header is anyone's say
+        (1, "192.0.2.1", "10.0.0.5", "192.0.2.1"),
+        (1, "6.6.6.6, 192.0.2.1", "10.0.0.5", "192.0.2.1"),
+        (2, "6.6.6.6, 192.0.2.1, 10.0.0.7", "10.0.0.5", "192.0.2.1"),
+        (2, "192.0.2.1", "10.0.0.5", "10.0.0.5"),  # fewer entries than proxies: not through them all
+        (1, "not-an-address", "10.0.0.5", "10.0.0.5"),
+        (1, "", "10.0.0.5", "10.0.0.5"),
+        (1, " 2001:db8::1 ", "10.0.0.5", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_the_nth_forwarded_entry_from_the_right(
+    settings, rf, count, forwarded_for, remote, expected
+):
+    from cockpit.client_address import client_address
+
+    settings.COCKPIT_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_address(request) == expected
