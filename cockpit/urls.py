@@ -25,3 +25,5 @@ urlpatterns = [
     path("operations/mine/", my_operations, name="my_operations"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "cockpit.views.page_not_found"

@@ -178,3 +178,53 @@ def test_the_client_address_is_the_nth_forwarded_entry_from_the_right(
     settings.COCKPIT_PROXY_COUNT = count
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_address(request) == expected
+
+
+def test_authenticated_pages_and_exports_are_never_stored_by_a_browser_or_proxy(viewer_client):
+    for url in ("/audit/", "/e/demo/instances/export.csv", "/no-such-page/"):
+        response = viewer_client.get(url)
+        assert "no-store" in response.get("Cache-Control", ""), url
+        assert "private" in response["Cache-Control"], url
+
+
+def test_the_not_found_page_names_nothing_internal(viewer_client, settings):
+    settings.DEBUG = False
+    response = viewer_client.get("/e/demo/no-such-page/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "There is no such page." in page
+    assert "Resolver404" not in page and "tried" not in page and "urlpatterns" not in page
+
+
+def test_a_not_found_raised_by_a_view_keeps_its_message(viewer_client, settings):
+    settings.DEBUG = False
+    response = viewer_client.get("/e/demo/instances/export.xlsx")
+    assert response.status_code == 404 and "Export is to csv or json." in response.content.decode()
+
+
+def _failing_view(request):
+    raise RuntimeError("internal detail: /srv/cockpit/settings.py line 42")
+
+
+def _urls_with_a_failing_view():
+    from django.urls import path
+
+    from cockpit.urls import urlpatterns
+
+    return [*urlpatterns, path("fails/", _failing_view)]
+
+
+urlpatterns = _urls_with_a_failing_view()
+
+
+@pytest.mark.urls("tests.test_security")
+def test_the_server_error_page_names_nothing_internal(make_user, settings):
+    from django.test import Client
+
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user("Viewer"))
+    response = client.get("/fails/")
+    page = response.content.decode()
+    assert response.status_code == 500 and "Something went wrong on our side" in page
+    assert "RuntimeError" not in page and "internal detail" not in page and "Traceback" not in page
