@@ -10,8 +10,9 @@ from engines.config import EngineConfig
 from engines.queries import ProcessInstanceQuery
 from tests.demo_engine.conftest import start_server, stop_server
 
-# Browser fixtures (headless Chromium), and a real Redis with real Celery workers, for every package.
-pytest_plugins = ["tests.browser.fixtures", "tests.celery_fixtures"]
+# Browser fixtures (headless Chromium), a real Redis with real Celery workers, and a throwaway
+# PostgreSQL, for every package.
+pytest_plugins = ["tests.browser.fixtures", "tests.celery_fixtures", "tests.postgresql"]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still plain synchronous calls.
