@@ -7,9 +7,12 @@ collapse into another endpoint (PUT /process-instance/suspended, the bulk one).
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engines.queries import ProcessInstanceQuery
 
@@ -107,3 +110,26 @@ def test_the_demo_engine_reads_a_dot_segment_literally_and_never_as_another_endp
     connection.close()
     assert answer.status in (204, 400, 404)  # a variable of that name deleted, or none
     assert engine.get_instance(instance.id).id == instance.id
+
+
+ID_TEXT = st.sampled_from(
+    [".", "..", "%2E", "%2F", "/", "\\", "..%2F", "\x00", "\u202e", "a" * 3000]
+) | st.text(min_size=1, max_size=16)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None
+)
+@given(route=st.sampled_from(ID_ROUTES), hostile=ID_TEXT, method=st.sampled_from(["get", "post"]))
+def test_no_id_in_a_url_answers_a_server_error_or_changes_anything(admin_in, engine, route, hostile, method):
+    before = _state(engine)
+    url = _with(route, quote(hostile, safe=""))
+    response = getattr(admin_in, method)(url, {"suspended": "true", "reason": "x", "retries": "1"})
+    assert response.status_code < 500, (method, url)
+    if response.status_code < 400 and method == "post":
+        assert _state(engine) == before, (method, url)
+
+
+@pytest.fixture
+def admin_in(client_as):
+    return client_as("Admin")
