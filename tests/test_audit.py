@@ -156,3 +156,61 @@ def test_suspending_an_instance_with_a_very_long_id_answers_the_engines_error_an
     assert response.status_code == 404 and "No such instance" in response.content.decode()
     entry = AuditEntry.objects.get(action="instance.suspend")
     assert entry.target_id == LONG_ID and entry.outcome == "failed"
+
+
+TIMEOUT = "Demo engine did not answer within 30000 ms (PUT /process-instance/pi-1/suspended): the engine is slow today"
+
+
+def _details(viewer_client) -> str:
+    import html
+    import re
+
+    body = viewer_client.get("/audit/").content.decode()
+    cell = re.search(r"<details>(.*?)</details>", body, re.S).group(1)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)))
+
+
+def test_the_log_shows_the_engines_message_as_text_not_as_python(viewer_client):
+    _entry(
+        outcome="failed",
+        parameters={"reason": "customer called: cancel it", "skip_custom_listeners": False},
+        engine_response={
+            "error": "EngineTimeout",
+            "status": None,
+            "type": "",
+            "code": None,
+            "message": TIMEOUT,
+        },
+    )
+    shown = _details(viewer_client)
+    assert TIMEOUT in shown
+    assert "Reason customer called: cancel it" in shown and "Skip custom listeners no" in shown
+    assert (
+        "'reason'" not in shown
+        and "' '" not in shown
+        and "{" not in shown
+        and "None" not in shown
+        and "False" not in shown
+    )
+
+
+def test_the_log_shows_a_changed_variable_as_old_then_new(viewer_client):
+    _entry(
+        action="variable.update",
+        parameters={"name": "amount"},
+        old_value={"type": "Integer", "value": "1"},
+        new_value={"type": "Long", "value": "20000000000"},
+    )
+    assert "Value 1 (Integer) → 20000000000 (Long)" in _details(viewer_client)
+
+
+def test_the_log_shows_a_new_annotation_and_a_file_readably(viewer_client):
+    _entry(action="incident.annotate", old_value=None, new_value="card provider issue")
+    _entry(
+        action="variable.delete",
+        old_value={"type": "File", "filename": "invoice.pdf", "mimetype": "application/pdf", "size": 2048,
+                   "sha256": "ab" * 32},
+    )  # fmt: skip
+    body = viewer_client.get("/audit/").content.decode()
+    assert "none → card provider issue" in body
+    assert "invoice.pdf (File, application/pdf, 2,048 bytes, sha256 abababab…)" in body
