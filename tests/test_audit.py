@@ -158,7 +158,10 @@ def test_suspending_an_instance_with_a_very_long_id_answers_the_engines_error_an
     assert entry.target_id == LONG_ID and entry.outcome == "failed"
 
 
-TIMEOUT = "Demo engine did not answer within 30000 ms (PUT /process-instance/pi-1/suspended): the engine is slow today"
+TIMEOUT = (
+    "Demo engine did not answer within 30000 ms (PUT /process-instance/pi-1/suspended): "
+    "the engine is slow today"
+)
 
 
 def _details(viewer_client) -> str:
