@@ -1,6 +1,6 @@
 from django import forms
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, with_target
 
 
 class AuditFilterForm(forms.Form):
@@ -27,7 +27,7 @@ class AuditFilterForm(forms.Form):
         if data.get("action"):
             entries = entries.filter(action__icontains=data["action"])
         if data.get("target"):
-            entries = entries.filter(target_id=data["target"])
+            entries = with_target(entries, data["target"])
         if data.get("outcome"):
             entries = entries.filter(outcome=data["outcome"])
         if data.get("since"):

@@ -45,9 +45,9 @@ def audited(
         engine=engine,
         action=action,
         target_type=target_type,
-        target_id=str(target_id),
-        parameters=parameters or {},
-        old_value=old_value,
+        target_id=storable(str(target_id)),
+        parameters=storable(parameters or {}),
+        old_value=storable(old_value),
     )
     try:
         yield outcome
@@ -58,12 +58,35 @@ def audited(
             if isinstance(error, EngineError)
             else {"error": type(error).__name__, "message": str(error)}
         )
-        entry.new_value = outcome.new_value
+        entry.engine_response = storable(entry.engine_response)
+        entry.new_value = storable(outcome.new_value)
         entry.save()
         raise
     entry.outcome = AuditEntry.Outcome.SUCCEEDED
-    entry.engine_response = outcome.engine_response
-    entry.new_value = outcome.new_value
+    entry.engine_response = storable(outcome.engine_response)
+    entry.new_value = storable(outcome.new_value)
     if outcome.extra:
-        entry.parameters = {**entry.parameters, **outcome.extra}
+        entry.parameters = {**entry.parameters, **storable(outcome.extra)}
     entry.save()
+
+
+# PostgreSQL stores no NUL character in text or jsonb, nor an unpaired surrogate: the attempt is
+# recorded all the same, with each one shown as a visible mark.
+NUL_MARK = "\u2400"  # SYMBOL FOR NULL
+
+
+def storable(value: Any) -> Any:
+    """The value with what no database can store replaced by a mark; everything else as it is."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", NUL_MARK)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {storable(key) if isinstance(key, str) else key: storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value

@@ -1,5 +1,10 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Left
+
+# Target ids are stored whole, however long (a request's input is recorded as it came); lookups go
+# through an index on their first characters, which fits any database's index row size.
+TARGET_PREFIX = 200
 
 
 class AuditEntry(models.Model):
@@ -18,7 +23,7 @@ class AuditEntry(models.Model):
     engine = models.CharField(max_length=40, db_index=True)
     action = models.CharField(max_length=60, db_index=True)
     target_type = models.CharField(max_length=40, blank=True)
-    target_id = models.CharField(max_length=200, blank=True, db_index=True)
+    target_id = models.TextField(blank=True)
     parameters = models.JSONField(default=dict, blank=True)
     old_value = models.JSONField(null=True, blank=True)
     new_value = models.JSONField(null=True, blank=True)
@@ -27,7 +32,15 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(Left("target_id", TARGET_PREFIX), name="audit_target_prefix")]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.target_id}"
+
+
+def with_target(entries: models.QuerySet, target_id: str) -> models.QuerySet:
+    """The entries for one target id, found through the prefix index."""
+    return entries.alias(target_prefix=Left("target_id", TARGET_PREFIX)).filter(
+        target_prefix=target_id[:TARGET_PREFIX], target_id=target_id
+    )

@@ -7,6 +7,6 @@ urlpatterns = [
     path("", views.batch_list, name="batch_list"),
     path("operations/<int:pk>/", views.operation_detail, name="operation_detail"),
     path("operations/<int:pk>/retry-failed/", views.operation_retry_failed, name="operation_retry_failed"),
-    path("<str:batch_id>/suspended/", views.batch_suspend, name="batch_suspend"),
-    path("<str:batch_id>/delete/", views.batch_delete, name="batch_delete"),
+    path("<id:batch_id>/suspended/", views.batch_suspend, name="batch_suspend"),
+    path("<id:batch_id>/delete/", views.batch_delete, name="batch_delete"),
 ]

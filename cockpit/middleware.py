@@ -1,11 +1,13 @@
-"""Engine failures become a banner that names the engine and its message, never a 500."""
+"""Engine failures become a banner that names the engine and its message, never a 500; and what a
+signed-in person sees is never cached."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
-from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound
+from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound, UnaddressableName
 
 
 def engine_error_status(error: EngineError) -> int:
@@ -13,6 +15,8 @@ def engine_error_status(error: EngineError) -> int:
         return 504
     if isinstance(error, NotFound):
         return 404
+    if isinstance(error, UnaddressableName):  # refused here, before the engine was asked
+        return 400
     return 502
 
 
@@ -37,3 +41,17 @@ class EngineErrorMiddleware:
             response["HX-Reswap"] = "innerHTML"
             return response
         return render(request, "errors/engine.html", context, status=engine_error_status(exception))
+
+
+class NoStoreMiddleware:
+    """What a signed-in person sees (pages, fragments, exports) is never kept by a browser or a proxy:
+    engine data must not outlive the session on a shared machine or in a shared cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

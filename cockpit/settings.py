@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cockpit.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -138,7 +139,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.integer("COCKPIT_PROXY_COUNT", 0) or None
+# Reverse proxies in front: the client address is the Nth entry from the right of X-Forwarded-For.
+COCKPIT_PROXY_COUNT = env.integer("COCKPIT_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "cockpit.client_address.client_address"
 
 # --- Security headers ----------------------------------------------------------------
 

@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from batches.views import my_operations
+from cockpit.converters import EngineIdConverter
 from dashboard import views as dashboard_views
+
+# Before the apps' URLs are included: they use it for every engine id in a path.
+register_converter(EngineIdConverter, "id")
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -28,3 +32,5 @@ urlpatterns = [
     path("operations/mine/", my_operations, name="my_operations"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "cockpit.views.page_not_found"

@@ -5,13 +5,13 @@ from definitions import views
 # Under /e/<engine>/processes/
 urlpatterns = [
     path("", views.definition_list, name="definition_list"),
-    path("<str:definition_id>/", views.definition_detail, name="definition_detail"),
-    path("<str:definition_id>/diagram.bpmn", views.definition_diagram, name="definition_diagram"),
+    path("<id:definition_id>/", views.definition_detail, name="definition_detail"),
+    path("<id:definition_id>/diagram.bpmn", views.definition_diagram, name="definition_diagram"),
     path(
-        "<str:definition_id>/activities.json",
+        "<id:definition_id>/activities.json",
         views.definition_activity_state,
         name="definition_activity_state",
     ),
-    path("<str:definition_id>/instances/", views.definition_instances, name="definition_instances"),
-    path("<str:definition_id>/suspended/", views.definition_suspend, name="definition_suspend"),
+    path("<id:definition_id>/instances/", views.definition_instances, name="definition_instances"),
+    path("<id:definition_id>/suspended/", views.definition_suspend, name="definition_suspend"),
 ]

@@ -141,3 +141,12 @@ def error_for_status(
     if status >= 500:
         return EngineServerError(message, **kwargs)
     return EngineResponseError(message, **kwargs)
+
+
+class UnaddressableName(InvalidRequest):
+    """An id or name that no engine URL can carry ('.', '..', empty): refused before anything is sent,
+    since a dot segment would be collapsed on the way and reach another endpoint."""
+
+    @property
+    def title(self) -> str:
+        return "This cannot be addressed on the engine"

@@ -57,6 +57,23 @@ class IncidentFilterForm(forms.Form):
         return {"yes": True, "no": False}.get(value)
 
 
+# What a group's filter holds (incidents.groups.Group.filters): these names, each a text.
+GROUP_FILTERS = frozenset({"incident_message", "incident_type", "activity_id", "process_definition_id"})
+
+
+def _group(text: str) -> dict[str, str] | None:
+    """The group's engine filters as the list wrote them, or None for anything else."""
+    try:
+        group = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(group, dict) or set(group) != GROUP_FILTERS:
+        return None
+    if not all(isinstance(value, str) for value in group.values()):
+        return None
+    return group
+
+
 class IncidentBulkForm(forms.Form):
     """Retry or annotate: the selected incidents, everything matching the filter, or one group."""
 
@@ -84,9 +101,8 @@ class IncidentBulkForm(forms.Form):
         ):
             self.add_error("annotation", "Write the annotation to put on the incidents.")
         if data.get("scope") == "group":
-            try:
-                data["group"] = json.loads(data.get("group_filter") or "")
-            except ValueError:
+            data["group"] = _group(data.get("group_filter") or "")
+            if data["group"] is None:
                 self.add_error("scope", "The group could not be read; choose it in the list again.")
         return data
 

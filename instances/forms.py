@@ -3,6 +3,7 @@ and turned into the engine's process-instance query."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -50,9 +51,12 @@ def _typed(kind: str, value: str, operator: str) -> Any:
         raise ValueError("'like' compares text only; use % as the wildcard.")
     if kind == "number":
         try:
-            return int(value) if value.strip().lstrip("-").isdigit() else float(value)
+            number = int(value) if value.strip().lstrip("-").isdigit() else float(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a number.") from None
+        if not math.isfinite(number):  # 1e400 reads as infinity; JSON has neither it nor NaN
+            raise ValueError(f"{value!r} is not a number the engine can compare.")
+        return number
     if kind == "boolean":
         if value.lower() not in ("true", "false"):
             raise ValueError("A boolean is true or false.")

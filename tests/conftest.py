@@ -10,9 +10,15 @@ from engines.config import EngineConfig
 from engines.queries import ProcessInstanceQuery
 from tests.demo_engine.conftest import start_server, stop_server
 
-# Browser fixtures (headless Chromium), a real Redis with real Celery workers, and the real engines
-# (Camunda 7.24, Operaton, CIB seven, Flowable: see tests/real_engines/fixtures.py), for every package.
-pytest_plugins = ["tests.browser.fixtures", "tests.celery_fixtures", "tests.real_engines.fixtures"]
+# Browser fixtures (headless Chromium), a real Redis with real Celery workers, a throwaway
+# PostgreSQL, and the real engines (Camunda 7.24, Operaton, CIB seven, Flowable: see
+# tests/real_engines/fixtures.py), for every package.
+pytest_plugins = [
+    "tests.browser.fixtures",
+    "tests.celery_fixtures",
+    "tests.postgresql",
+    "tests.real_engines.fixtures",
+]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still plain synchronous calls.

@@ -1,4 +1,8 @@
+import os
+
 import pytest
+import respx
+from django.db import connection
 
 from audit.log import audited
 from audit.models import AuditEntry
@@ -99,3 +103,117 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(client, make_user):
     entry = _entry(target_id="pi-1")
     assert client.get(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
     assert client.get("/admin/audit/auditentry/add/").status_code == 403
+
+
+def test_the_tests_run_on_the_database_they_were_asked_to():
+    """Run on PostgreSQL by test_audit_postgresql, which says so in COCKPIT_TEST_DATABASE."""
+    assert connection.vendor == os.environ.get("COCKPIT_TEST_DATABASE", connection.vendor)
+
+
+LONG_ID = "pi-" + "x" * 5000
+
+
+def test_an_attempt_on_a_very_long_target_id_is_recorded_whole_and_found_by_it(make_user, viewer_client):
+    with (
+        pytest.raises(InvalidRequest),
+        audited(user=make_user("Operator"), engine="demo", action="instance.suspend", target_id=LONG_ID),
+    ):
+        raise InvalidRequest("No such instance", status=400)
+    entry = AuditEntry.objects.get()
+    assert entry.target_id == LONG_ID and entry.outcome == "failed"
+    page = viewer_client.get("/audit/", {"target": LONG_ID}).content.decode()
+    assert LONG_ID[:300] in page
+
+
+def test_an_attempt_with_nul_characters_is_recorded_with_them_marked(make_user):
+    with audited(
+        user=make_user("Support"),
+        engine="demo",
+        action="variable.update",
+        target_id="pi-\x00-1",
+        parameters={"name": "a\x00b"},
+        old_value={"value": "\x00"},
+    ) as outcome:
+        outcome.new_value = {"value": "new\x00", "nested": ["\x00"]}
+        outcome.engine_response = {"message": "\x00"}
+    entry = AuditEntry.objects.get()
+    assert entry.target_id == "pi-\u2400-1" and entry.parameters == {"name": "a\u2400b"}
+    assert entry.old_value == {"value": "\u2400"} and entry.new_value == {
+        "value": "new\u2400",
+        "nested": ["\u2400"],
+    }
+    assert entry.engine_response == {"message": "\u2400"}
+
+
+def test_suspending_an_instance_with_a_very_long_id_answers_the_engines_error_and_is_audited(operator_client):
+    from tests.conftest import ENGINE_URL
+
+    with respx.mock(base_url=ENGINE_URL) as engine:
+        engine.put(url__regex=r"/process-instance/.+/suspended").respond(
+            404, json={"type": "InvalidRequestException", "message": "No such instance"}
+        )
+        response = operator_client.post(f"/e/demo/instances/{LONG_ID}/suspend/", {"suspended": "true"})
+    assert response.status_code == 404 and "No such instance" in response.content.decode()
+    entry = AuditEntry.objects.get(action="instance.suspend")
+    assert entry.target_id == LONG_ID and entry.outcome == "failed"
+
+
+TIMEOUT = (
+    "Demo engine did not answer within 30000 ms (PUT /process-instance/pi-1/suspended): "
+    "the engine is slow today"
+)
+
+
+def _details(viewer_client) -> str:
+    import html
+    import re
+
+    body = viewer_client.get("/audit/").content.decode()
+    cell = re.search(r"<details>(.*?)</details>", body, re.S).group(1)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)))
+
+
+def test_the_log_shows_the_engines_message_as_text_not_as_python(viewer_client):
+    _entry(
+        outcome="failed",
+        parameters={"reason": "customer called: cancel it", "skip_custom_listeners": False},
+        engine_response={
+            "error": "EngineTimeout",
+            "status": None,
+            "type": "",
+            "code": None,
+            "message": TIMEOUT,
+        },
+    )
+    shown = _details(viewer_client)
+    assert TIMEOUT in shown
+    assert "Reason customer called: cancel it" in shown and "Skip custom listeners no" in shown
+    assert (
+        "'reason'" not in shown
+        and "' '" not in shown
+        and "{" not in shown
+        and "None" not in shown
+        and "False" not in shown
+    )
+
+
+def test_the_log_shows_a_changed_variable_as_old_then_new(viewer_client):
+    _entry(
+        action="variable.update",
+        parameters={"name": "amount"},
+        old_value={"type": "Integer", "value": "1"},
+        new_value={"type": "Long", "value": "20000000000"},
+    )
+    assert "Value 1 (Integer) → 20000000000 (Long)" in _details(viewer_client)
+
+
+def test_the_log_shows_a_new_annotation_and_a_file_readably(viewer_client):
+    _entry(action="incident.annotate", old_value=None, new_value="card provider issue")
+    _entry(
+        action="variable.delete",
+        old_value={"type": "File", "filename": "invoice.pdf", "mimetype": "application/pdf", "size": 2048,
+                   "sha256": "ab" * 32},
+    )  # fmt: skip
+    body = viewer_client.get("/audit/").content.decode()
+    assert "none → card provider issue" in body
+    assert "invoice.pdf (File, application/pdf, 2,048 bytes, sha256 abababab…)" in body

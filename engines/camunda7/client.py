@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from engines.base import EngineClient
 from engines.config import EngineConfig
 from engines.dates import format_engine_date
-from engines.errors import UnreadableAnswer
+from engines.errors import UnaddressableName, UnreadableAnswer
 from engines.models import (
     ActivityInstance,
     ActivityStatistics,
@@ -56,8 +56,16 @@ M = TypeVar("M", bound=BaseModel)
 def _segment(value: str) -> str:
     """An id or name as one URL path segment: nothing in it can reach another path.
 
-    ':' stays as it is: definition ids are key:version:id, and it is legal in a segment.
+    '/' and '\\' are percent-encoded so they cannot split it. '.' and '..' cannot be encoded away
+    (clients and servers collapse dot segments, '%2E' included), so they, and an empty name, are
+    refused before anything is sent. ':' stays as it is: definition ids are key:version:id.
     """
+    if not value or value in (".", ".."):
+        raise UnaddressableName(
+            f"{value!r} cannot be addressed on the engine: an id or name that is empty, '.' or '..' "
+            "would reach another endpoint. Nothing was sent.",
+            status=400,
+        )
     return quote(value, safe=":@")
 
 
