@@ -182,12 +182,7 @@ def follow(operation: Operation) -> bool:
         statistics = client.batch_statistics(batch_id=operation.engine_batch_id)
         if statistics:
             current = statistics[0]
-            operation.total = max(0, current.total_jobs or 0) or operation.total
-            remaining = max(0, current.remaining_jobs or 0)
-            # Counted as the engine counts its progress (remaining includes failed jobs), so this
-            # page and the engine's batch row agree.
-            operation.done = max(0, operation.total - remaining)
-            operation.failed = min(remaining, max(0, current.failed_jobs or 0))
+            remaining = take_progress(operation, current)
             operation.save(update_fields=["total", "done", "failed", "updated_at"])
             if not remaining or remaining > operation.failed or (current.jobs_created or 0) < operation.total:
                 return True
@@ -203,6 +198,17 @@ def follow(operation: Operation) -> bool:
         return True
     operation.done = max(0, operation.total - operation.failed)
     return _settle(operation, client)
+
+
+def take_progress(operation: Operation, statistics) -> int:
+    """The engine batch's counts onto the operation (not saved), counted as the engine counts its
+    progress (remaining includes failed jobs), so the operation and the engine's batch row agree.
+    Returns the jobs remaining."""
+    operation.total = max(0, statistics.total_jobs or 0) or operation.total
+    remaining = max(0, statistics.remaining_jobs or 0)
+    operation.done = max(0, operation.total - remaining)
+    operation.failed = min(remaining, max(0, statistics.failed_jobs or 0))
+    return remaining
 
 
 def _settle(operation: Operation, client) -> bool:
