@@ -20,6 +20,8 @@ class Outcome:
     engine_response: Any = None
     new_value: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The engine took the request, yet the action did not do what it was for (a retried job failed again).
+    failed: bool = False
 
 
 @contextmanager
@@ -62,7 +64,7 @@ def audited(
         entry.new_value = storable(outcome.new_value)
         entry.save()
         raise
-    entry.outcome = AuditEntry.Outcome.SUCCEEDED
+    entry.outcome = AuditEntry.Outcome.FAILED if outcome.failed else AuditEntry.Outcome.SUCCEEDED
     entry.engine_response = storable(outcome.engine_response)
     entry.new_value = storable(outcome.new_value)
     if outcome.extra:

@@ -38,6 +38,10 @@ class Kind:
     applied: Callable[[EngineClient, str, dict], bool] | None = None
     # Item by item: the items (instance ids unless the kind works on something else).
     targets: Callable[[EngineClient, dict], Iterator[str]] | None = None
+    # Engine batch: what the work did once the engine had run it, beyond the batch's own counts (a
+    # retried job recovered or failed again); see incidents.actions.job_outcomes. The hand-over
+    # records what it sent in the parameters for this.
+    outcome: Callable[[EngineClient, dict], dict] | None = None
 
     @property
     def chunked(self) -> bool:
@@ -120,8 +124,15 @@ def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> 
     jobs.update(root.job_id for root in roots.values() if isinstance(root, Incident) and root.job_id)
     if not jobs:
         raise InvalidRequest("No failed job stands behind these incidents (any more): nothing to retry.")
+    parameters["job_ids"] = sorted(jobs)  # kept with the operation, to tell later what became of them
     # POST /job/retries
     return client.set_jobs_retries_async(sorted(jobs), parameters.get("retries", 1))
+
+
+def _retried_jobs_outcome(client: EngineClient, parameters: dict) -> dict:
+    from incidents.actions import job_outcomes
+
+    return job_outcomes(client, parameters.get("job_ids") or []).as_dict()
 
 
 def _annotate_incident(client: EngineClient, incident_id: str, parameters: dict) -> str:
@@ -213,7 +224,13 @@ KINDS: dict[str, Kind] = {
             hand_over=lambda c, ids, query, p: c.set_variables_async(ids, query, variables=_variables(p)),
         ),
         Kind("modify", "Modify instances (move tokens)", Perm.OPERATE, hand_over=_modify),
-        Kind("incident_retry", "Retry incidents", Perm.OPERATE, hand_over=_retry_incident_jobs),
+        Kind(
+            "incident_retry",
+            "Retry incidents",
+            Perm.OPERATE,
+            hand_over=_retry_incident_jobs,
+            outcome=_retried_jobs_outcome,
+        ),
         Kind(
             "incident_annotate",
             "Annotate incidents",

@@ -48,6 +48,14 @@ class Operation(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     # Whether its user has been told that it finished.
     notified = models.BooleanField(default=False)
+    # Why it is not moving (the task queue or the engine unreachable), since when; cleared when a
+    # worker takes it up again.
+    waiting = models.CharField(max_length=300, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    # Hand-over attempts that could not reach the engine (it gives up after a few).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # What the work achieved beyond the engine's counts (a retried job recovered or failed again).
+    result = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -73,9 +81,22 @@ class Operation(models.Model):
 
     @property
     def percent(self) -> int:
+        """How much is done, as the engine counts a batch's progress: failed work is not done."""
         if not self.total:
             return 100 if self.finished else 0
-        return min(100, round(100 * (self.done + self.failed) / self.total))
+        return min(100, round(100 * self.done / self.total))
+
+    @property
+    def outcome(self) -> str:
+        """What a retry achieved once the engine ran the jobs again, in words; empty for other work."""
+        result = self.result or {}
+        if "recovered" not in result:
+            return ""
+        parts = [f"{result['sent']} job(s) sent to run again", f"{len(result['recovered'])} recovered"]
+        parts.append(f"{len(result['failed_again'])} failed again")
+        if result.get("not_run"):
+            parts.append(f"{len(result['not_run'])} not run by the engine yet")
+        return ", ".join(parts)
 
     @property
     def remaining(self) -> int:

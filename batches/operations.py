@@ -4,21 +4,27 @@ Every step is idempotent, so a task that runs twice (late acknowledgement after 
 a resumed operation) does no harm:
 - handing over to the engine happens once per operation (the engine batch id is recorded);
 - following an engine batch only reads its statistics;
-- item-by-item work claims a lease on the operation, records every item's result, and on
-  resuming asks the engine whether items a dead worker had started were applied, rather
-  than doing them again.
+- item-by-item work records every item's result, and on resuming asks the engine whether
+  items a dead worker had started were applied, rather than doing them again.
+
+Whoever works on an operation holds its lease (`lease_owner`, `lease_until`) and renews it; a
+step that queues the next one hands the lease to that task by its id, so exactly one chain of
+tasks works on an operation. When a worker dies or a task could not be queued (the broker was
+down), the lease runs out and the next sweep of any living worker (`sweep`, run by every worker
+on a timer) queues the operation again.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -34,17 +40,23 @@ log = logging.getLogger(__name__)
 Item = OperationItem.State
 
 
-def _queue(operation_id: int) -> None:
-    """Hand the operation to a worker. With the broker unreachable it stays queued (recorded, shown
-    on the Batches page) and the next worker to start picks it up (tasks.resume_operations)."""
+QUEUE_UNREACHABLE = "The task queue could not be reached: a worker starts this when it is back."
+
+
+def _queue(operation_id: int, *, task_id: str | None = None, countdown: float = 0) -> bool:
+    """Hand the operation to a worker. With the broker unreachable it stays as it is, says so on its
+    page, and the first sweep after the broker is back queues it again."""
     from batches.tasks import run_operation
 
     try:
-        run_operation.apply_async((operation_id,), retry=False)
+        run_operation.apply_async((operation_id,), task_id=task_id, countdown=countdown or None, retry=False)
     except Exception:  # kombu's connection errors vary by transport
-        log.warning(
-            "operation %s stays queued: the task queue could not be reached", operation_id, exc_info=True
+        log.warning("operation %s waits: the task queue could not be reached", operation_id, exc_info=True)
+        Operation.objects.filter(pk=operation_id, waiting_since__isnull=True).update(
+            waiting=QUEUE_UNREACHABLE, waiting_since=timezone.now()
         )
+        return False
+    return True
 
 
 def start(*, user: AbstractBaseUser, engine: str, kind: str, parameters: dict[str, Any]) -> Operation:
@@ -79,37 +91,89 @@ def finish(operation: Operation, status: str, error: str = "") -> None:
     operation.error = error
     operation.finished_at = timezone.now()
     operation.lease_owner, operation.lease_until = "", None
+    operation.waiting, operation.waiting_since = "", None
     operation.save()
+    _audit_the_end(operation)
+
+
+def _audit_the_end(operation: Operation) -> None:
+    """The audit log says what the operation did in the end, not only that it was started."""
+    from django.contrib.auth.models import AnonymousUser
+
+    failed = operation.status != Operation.Status.COMPLETED or bool(operation.failed)
+    failed = failed or bool((operation.result or {}).get("failed_again"))
+    with audited(
+        user=operation.user or AnonymousUser(), engine=operation.engine,
+        action=f"operation.{operation.kind}.ended", target_type="operation", target_id=str(operation.pk),
+    ) as outcome:  # fmt: skip
+        outcome.failed = failed
+        outcome.engine_response = {
+            "status": operation.status, "total": operation.total, "done": operation.done,
+            "failed": operation.failed, "error": operation.error, **(operation.result or {}),
+        }  # fmt: skip
 
 
 # --- engine batches ---------------------------------------------------------------------------------
 
 
-def hand_over(operation: Operation) -> None:
-    """Ask the engine for its batch; a refusal ends the operation with the engine's message."""
+HAND_OVER_ATTEMPTS = 8
+
+
+def hand_over(operation: Operation) -> float | None:
+    """Ask the engine for its batch. None when that is settled (the batch recorded, or the operation
+    ended with the engine's refusal or the error); otherwise the seconds after which to try again."""
     if operation.engine_batch_id or operation.finished:
-        return
+        return None
+    client = engine_client(operation.engine)
+    if operation.started_at is not None:
+        # An earlier attempt died while asking: wait until its request could have landed (the read
+        # timeout), so that its batch, had it been created, is not created a second time right away.
+        settled = operation.started_at + timedelta(seconds=client.config.read_timeout)
+        if timezone.now() < settled:
+            return (settled - timezone.now()).total_seconds()
     spec = KINDS[operation.kind]
-    parameters = operation.parameters
+    parameters = dict(operation.parameters)  # the kind may add what it sent
+    Operation.objects.filter(pk=operation.pk).update(started_at=timezone.now())
     try:
-        batch = spec.hand_over(
-            engine_client(operation.engine), parameters.get("ids"), query_of(parameters), parameters
-        )
-    except EngineUnavailable:
-        raise  # nothing reached the engine: the task tries again later
+        batch = spec.hand_over(client, parameters.get("ids"), query_of(parameters), parameters)
+    except EngineUnavailable as error:
+        # Nothing reached the engine: try again, waiting longer each time, up to a point.
+        operation.attempts += 1
+        if operation.attempts >= HAND_OVER_ATTEMPTS:
+            finish(operation, Operation.Status.FAILED, error.message)
+            return None
+        operation.started_at = None
+        operation.waiting = f"The engine could not be reached ({error.message}); trying again."[:300]
+        operation.waiting_since = operation.waiting_since or timezone.now()
+        operation.save(update_fields=["attempts", "started_at", "waiting", "waiting_since", "updated_at"])
+        return min(60, 2**operation.attempts)
     except EngineError as error:
         finish(operation, Operation.Status.FAILED, error.message)
-        return
+        return None
+    except DatabaseError:
+        raise  # transient, most likely: the lease runs out and the sweep tries again
+    except Exception as error:  # an answer we could not use: end it, with the error shown
+        log.exception("handing over operation %s failed", operation.pk)
+        finish(operation, Operation.Status.FAILED, f"Handing over to the engine failed: {_error_text(error)}")
+        return None
     operation.engine_batch_id = batch.id
     operation.parameters = {**parameters, "batch_job_definition_id": batch.batch_job_definition_id}
-    operation.total = batch.total_jobs or 0
+    operation.total = max(0, batch.total_jobs or 0)  # the spec allows any integer here
     operation.status = Operation.Status.RUNNING
     operation.started_at = timezone.now()
-    operation.save()
+    operation.waiting, operation.waiting_since = "", None
+    operation.save(
+        update_fields=[
+            "engine_batch_id", "parameters", "total", "status", "started_at", "waiting", "waiting_since",
+            "updated_at",
+        ]
+    )  # fmt: skip
+    return None
 
 
 def follow(operation: Operation) -> bool:
-    """Record the engine batch's progress; True while it is still running."""
+    """Record the engine batch's progress; True while it is still running. A batch whose only jobs
+    left are failed ones has ended for us: the engine keeps them until they are retried."""
     if operation.finished:
         return False
     client = engine_client(operation.engine)
@@ -118,11 +182,11 @@ def follow(operation: Operation) -> bool:
         statistics = client.batch_statistics(batch_id=operation.engine_batch_id)
         if statistics:
             current = statistics[0]
-            operation.total = current.total_jobs or operation.total
-            operation.done = current.completed_jobs or 0
-            operation.failed = current.failed_jobs or 0
-            operation.save()
-            return True
+            remaining = take_progress(operation, current)
+            operation.save(update_fields=["total", "done", "failed", "updated_at"])
+            if not remaining or remaining > operation.failed or (current.jobs_created or 0) < operation.total:
+                return True
+            return _settle(operation, client)
         # GET /history/batch/{id}: gone from the runtime means ended (or deleted)
         historic = client.get_historic_batch(operation.engine_batch_id)
     except (EngineUnavailable, EngineTimeout):
@@ -133,6 +197,32 @@ def follow(operation: Operation) -> bool:
     if historic.end_time is None:
         return True
     operation.done = max(0, operation.total - operation.failed)
+    return _settle(operation, client)
+
+
+def take_progress(operation: Operation, statistics) -> int:
+    """The engine batch's counts onto the operation (not saved), counted as the engine counts its
+    progress (remaining includes failed jobs), so the operation and the engine's batch row agree.
+    Returns the jobs remaining."""
+    operation.total = max(0, statistics.total_jobs or 0) or operation.total
+    remaining = max(0, statistics.remaining_jobs or 0)
+    operation.done = max(0, operation.total - remaining)
+    operation.failed = min(remaining, max(0, statistics.failed_jobs or 0))
+    return remaining
+
+
+def _settle(operation: Operation, client) -> bool:
+    """The engine batch has ended. Where its kind can tell what the work then did (a retried job
+    recovered or failed again once the engine ran it), wait for that, a bounded while, and record it."""
+    check = KINDS[operation.kind].outcome
+    if check is not None:
+        result = {**(operation.result or {}), **check(client, operation.parameters)}
+        result.setdefault("checked_from", timezone.now().isoformat())
+        operation.result = result
+        waited = timezone.now() - datetime.fromisoformat(result["checked_from"])
+        if result.get("not_run") and waited < timedelta(seconds=settings.COCKPIT_RETRY_SETTLE_SECONDS):
+            operation.save(update_fields=["result", "updated_at"])
+            return True
     finish(operation, Operation.Status.COMPLETED)
     return False
 
@@ -155,7 +245,7 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
         outcome.engine_response = {"retried": count}
     if count:
         Operation.objects.filter(pk=operation.pk).update(
-            status=Operation.Status.RUNNING, finished_at=None, notified=False
+            status=Operation.Status.RUNNING, finished_at=None, notified=False, result={}
         )
         transaction.on_commit(lambda: _queue(operation.pk))
     return count
@@ -164,21 +254,111 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
 # --- item by item -------------------------------------------------------------------------------------
 
 
-def _lease(operation_id: int, owner: str) -> bool:
+def _lease(operation_id: int, owner: str, *, handed: str = "", seconds: float | None = None) -> bool:
+    """Take or renew the operation's lease: free, run out, ours, or handed to us (`handed`)."""
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)
-    until = now + timedelta(seconds=settings.COCKPIT_OPERATION_LEASE_SECONDS)
+    if handed:
+        free |= Q(lease_owner=handed)
+    until = now + timedelta(seconds=settings.COCKPIT_OPERATION_LEASE_SECONDS if seconds is None else seconds)
     return bool(
         Operation.objects.filter(pk=operation_id).filter(free).update(lease_owner=owner, lease_until=until)
     )
 
 
-MORE, BUSY, DONE = "more", "busy", "done"
+def handed_to(task_id: str) -> str:
+    """The lease owner that stands for a queued task, until it runs and takes the lease as its own."""
+    return f"queued:{task_id}"
+
+
+def pass_on(operation_id: int, owner: str, *, countdown: float = 0) -> None:
+    """Queue the operation's next step, handing it the lease. If the queue cannot be reached the lease
+    runs out by itself and a sweep queues the operation again."""
+    task_id = str(uuid.uuid4())
+    until = timezone.now() + timedelta(seconds=countdown + settings.COCKPIT_OPERATION_LEASE_SECONDS)
+    handed = Operation.objects.filter(pk=operation_id, lease_owner=owner).update(
+        lease_owner=handed_to(task_id), lease_until=until
+    )
+    if handed:  # else another worker took over meanwhile; the chain ends here
+        _queue(operation_id, task_id=task_id, countdown=countdown)
+
+
+def advance(operation_id: int, *, owner: str, handed: str = "") -> float | None:
+    """One step of an operation, whatever its kind: hand it over, follow its engine batch, or work one
+    chunk. Returns the seconds after which the next step is due, or None when nothing follows from
+    here (it ended, or another worker holds the lease)."""
+    if not _lease(operation_id, owner, handed=handed):
+        return None
+    try:
+        operation = Operation.objects.get(pk=operation_id)
+    except Operation.DoesNotExist:
+        return None
+    if operation.finished:
+        return None
+    if operation.waiting == QUEUE_UNREACHABLE:
+        operation.waiting, operation.waiting_since = "", None
+        operation.save(update_fields=["waiting", "waiting_since"])
+    try:
+        if operation.mode == Operation.Mode.CHUNKED:
+            state = work_chunk(operation_id, owner)
+            if state == WAIT:
+                return _settle_seconds(operation_id, engine_client(operation.engine))
+            return 0 if state == MORE else None
+        if not operation.engine_batch_id:
+            later = hand_over(operation)
+            if later is not None:
+                return later
+            operation.refresh_from_db()
+            if operation.finished:
+                return None
+        return settings.COCKPIT_FOLLOW_SECONDS if follow(operation) else None
+    except DatabaseError:
+        raise  # the lease runs out and the sweep tries again
+    except Exception as error:
+        log.exception("operation %s failed", operation_id)
+        finish(Operation.objects.get(pk=operation_id), Operation.Status.FAILED, _error_text(error))
+        return None
+
+
+def sweep() -> int:
+    """Queue again every unfinished operation nobody works on: its lease ran out (a worker died, or
+    the next step could not be queued), or it never got one (queued while the broker was down).
+    Every worker sweeps; the lease handed to the queued task keeps the others from doing it too."""
+    now = timezone.now()
+    quiet = now - timedelta(seconds=settings.COCKPIT_OPERATION_LEASE_SECONDS)
+    stalled = Q(lease_until__lt=now) | Q(lease_until__isnull=True) & (
+        Q(updated_at__lt=quiet) | Q(waiting_since__isnull=False)
+    )
+    swept = 0
+    unfinished = Operation.objects.exclude(status__in=Operation.FINISHED)
+    for pk in unfinished.filter(stalled).values_list("pk", flat=True):
+        task_id = str(uuid.uuid4())
+        until = now + timedelta(seconds=settings.COCKPIT_OPERATION_LEASE_SECONDS)
+        if Operation.objects.filter(stalled, pk=pk).update(lease_owner=handed_to(task_id), lease_until=until):
+            swept += _queue(pk, task_id=task_id)
+    return swept
+
+
+MORE, BUSY, WAIT, DONE = "more", "busy", "wait", "done"
+
+
+def _settle_seconds(operation_id: int, client) -> float:
+    """How long until the started items of a dead worker have settled (see work_chunk)."""
+    latest = (
+        OperationItem.objects.filter(operation_id=operation_id, state=Item.STARTED)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        return 0
+    due = latest + timedelta(seconds=client.config.read_timeout)
+    return max(0.5, (due - timezone.now()).total_seconds())
 
 
 def work_chunk(operation_id: int, owner: str) -> str:
     """Work through one chunk of items. MORE: queue the next chunk; BUSY: another worker holds the
-    lease (look again when it would have run out); DONE: nothing left."""
+    lease; WAIT: a dead worker's last items have not settled yet, look again then; DONE: nothing left."""
     operation = Operation.objects.get(pk=operation_id)
     if operation.finished:
         return DONE
@@ -194,9 +374,7 @@ def work_chunk(operation_id: int, owner: str) -> str:
     # earlier, the engine could say "not applied" about a change still on its way, done twice then.
     settled = timezone.now() - timedelta(seconds=client.config.read_timeout)
     if operation.items.filter(state=Item.STARTED, updated_at__gt=settled).exists():
-        operation.lease_owner, operation.lease_until = "", None
-        operation.save(update_fields=["lease_owner", "lease_until"])
-        return BUSY
+        return WAIT
     for item in operation.items.filter(state=Item.STARTED):
         applied = spec.applied(client, item.target, parameters)
         item.state, item.result = (
@@ -231,9 +409,8 @@ def work_chunk(operation_id: int, owner: str) -> str:
     if not counts.get(Item.PENDING) and not counts.get(Item.STARTED):
         finish(operation, Operation.Status.COMPLETED)
         return DONE
-    # Let go between chunks: the next chunk may run on any worker.
-    operation.lease_owner, operation.lease_until = "", None
-    operation.save()
+    # The lease stays with this chain: the caller hands it to the task of the next chunk.
+    operation.save(update_fields=["done", "failed", "updated_at"])
     return MORE
 
 
@@ -253,7 +430,7 @@ def _collect(operation: Operation, client) -> bool:
         operation.total = len(targets)
         operation.status = Operation.Status.RUNNING
         operation.started_at = timezone.now()
-        operation.save()
+        operation.save(update_fields=["total", "status", "started_at", "updated_at"])
     return True
 
 

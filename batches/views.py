@@ -38,12 +38,20 @@ def _live(request: HttpRequest, template: str, context: dict, *, running: bool) 
 @requires(Perm.VIEW)
 @engine_scoped
 def batch_list(request: HttpRequest) -> HttpResponse:
+    shown = {}
+
     def fetch(sort, offset, limit):
         # GET /batch/statistics
-        return request.engine.batch_statistics(sort=sort, offset=offset, limit=limit)
+        rows = request.engine.batch_statistics(sort=sort, offset=offset, limit=limit)
+        shown.update((row.id, row) for row in rows)
+        return rows
 
     table, page = engine_table(request, BatchTable, fetch)
     recent = list(Operation.objects.filter(engine=request.engine.config.name)[:RECENT])
+    for operation in recent:
+        # The engine's numbers of this very answer, not the worker's last look: both rows agree.
+        if not operation.finished and operation.engine_batch_id in shown:
+            operations.take_progress(operation, shown[operation.engine_batch_id])
     running = any(not op.finished for op in recent) or page.shown > 0
     context = {"table": table, "page": page, "operations": recent, "running": running}
     return _live(request, "batches/batches.html", context, running=running)

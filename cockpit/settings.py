@@ -259,6 +259,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task, so Redis does not hand a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "cockpit"
+# A broker restart must not end a worker: reconnect for as long as it takes, also at start-up,
+# and notice a dead connection within seconds rather than hanging on it.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 4
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    socket_timeout=10, socket_connect_timeout=4, socket_keepalive=True, health_check_interval=10
+)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "cockpit.broker:Transport"  # kombu's, surviving a broker restart
 # Long operations (batches app): how often an engine batch is looked at, how many items a chunk
 # has and how many of them go to the engine at once, and how long a worker's claim on an
 # operation lasts without renewal (after that another worker resumes it).
@@ -266,6 +277,13 @@ COCKPIT_FOLLOW_SECONDS = env.number("COCKPIT_FOLLOW_SECONDS", 2.0)
 COCKPIT_CHUNK_SIZE = env.integer("COCKPIT_CHUNK_SIZE", 50)
 COCKPIT_CHUNK_CONCURRENCY = env.integer("COCKPIT_CHUNK_CONCURRENCY", 8)
 COCKPIT_OPERATION_LEASE_SECONDS = env.integer("COCKPIT_OPERATION_LEASE_SECONDS", 60)
+# How often every worker looks for operations nobody works on any more (a worker died, a step could
+# not be queued) and queues them again: a stalled operation waits at most a lease and a sweep.
+COCKPIT_SWEEP_SECONDS = env.number("COCKPIT_SWEEP_SECONDS", 15.0)
+# After a retry, how long the engine is given to run the retried jobs before the result says what
+# became of them: a single retry waits in the request, a bulk retry in its worker.
+COCKPIT_RETRY_CHECK_SECONDS = env.number("COCKPIT_RETRY_CHECK_SECONDS", 3.0)
+COCKPIT_RETRY_SETTLE_SECONDS = env.number("COCKPIT_RETRY_SETTLE_SECONDS", 60.0)
 # Dashboard numbers: how long a tile waits for its query before saying it is still counting
 # (the query goes on and fills the cache), and how long a number is kept.
 COCKPIT_DASHBOARD_WAIT_SECONDS = env.number("COCKPIT_DASHBOARD_WAIT_SECONDS", 4.0)

@@ -2,23 +2,76 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
 
 from audit.log import audited
 from engines.base import EngineClient
+from engines.errors import NotFound
 from engines.fanout import Failed, fan_out
-from engines.models import Incident
+from engines.models import Incident, Job
+
+PAGE = 500
 
 RETRIES = 1  # one more attempt: a job that fails again raises a new incident instead of looping
 
 
 @dataclass
+class JobOutcomes:
+    """What became of jobs given retries, once the engine ran them (or not yet)."""
+
+    sent: int = 0
+    recovered: list[str] = field(default_factory=list)  # the job is gone: it ran through
+    failed_again: dict[str, str] = field(default_factory=dict)  # job id -> its new error
+    not_run: list[str] = field(default_factory=list)  # it still has retries: the engine has not run it yet
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def job_outcomes(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
+    """Ask the engine about each retried job: gone (recovered), out of retries again (failed again,
+    with its message), or still waiting for the engine's job executor."""
+    outcome = JobOutcomes(sent=len(job_ids))
+    for start in range(0, len(job_ids), PAGE):
+        page = job_ids[start : start + PAGE]
+        # GET /job/{id}, a page's worth at once
+        found = fan_out({j: (lambda j=j: engine.get_job(j)) for j in page}, keep_failures=True)
+        for job_id in page:
+            job = found[job_id]
+            if isinstance(job, Failed):
+                if isinstance(job.error, NotFound):
+                    outcome.recovered.append(job_id)
+                else:  # could not be asked: not known yet
+                    outcome.not_run.append(job_id)
+            elif isinstance(job, Job) and job.retries == 0:
+                outcome.failed_again[job_id] = job.exception_message or "failed again"
+            else:
+                outcome.not_run.append(job_id)
+    return outcome
+
+
+def _ran(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
+    """The retried jobs' outcomes, given the engine's job executor a moment to run them."""
+    deadline = time.monotonic() + settings.COCKPIT_RETRY_CHECK_SECONDS
+    while True:
+        outcome = job_outcomes(engine, job_ids)
+        if not outcome.not_run or time.monotonic() >= deadline:
+            return outcome
+        time.sleep(0.25)
+
+
+@dataclass
 class Retried:
-    """What a retry did: the jobs given retries, and the incidents that have no job to retry."""
+    """What a retry did: the jobs given retries, what became of them when the engine ran them, and
+    the incidents that have no job to retry."""
 
     jobs: list[str] = field(default_factory=list)
     not_retryable: list[Incident] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # job id -> the engine's message
+    ran: JobOutcomes = field(default_factory=JobOutcomes)
 
 
 def root_causes(engine: EngineClient, incidents: list[Incident]) -> list[Incident]:
@@ -62,9 +115,13 @@ def retry(engine: EngineClient, *, user, incidents: list[Incident], target_id: s
                 outcome.failed[job] = str(result.error)
             else:
                 outcome.jobs.append(job)
-        log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed}
         if jobs and not outcome.jobs:
+            log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed}
             raise next(r.error for r in results.values() if isinstance(r, Failed))
+        # Accepted is not recovered: the log says what the job did when it ran again.
+        outcome.ran = _ran(engine, outcome.jobs)
+        log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed, **outcome.ran.as_dict()}
+        log.failed = bool(outcome.ran.failed_again)
     return outcome
 
 

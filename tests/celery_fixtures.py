@@ -23,26 +23,54 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class RedisServer:
+    """A redis-server of the test's own, which can be killed and started again on the same port."""
+
+    def __init__(self) -> None:
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            missing("redis-server is missing: .ci/run installs it (apt-get install redis-server)")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), *options],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        """As a crash would: SIGKILL by its PID, nothing saved (the queued messages are lost too)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+
 @pytest.fixture(scope="session")
 def redis_url():
-    binary = shutil.which("redis-server")
-    if binary is None:
-        missing("redis-server is missing: .ci/run installs it (apt-get install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
+    server = RedisServer()
+    server.start()
+    yield server.url
+    server.process.terminate()
+    server.process.wait(10)
+
+
+def _send_tasks_to(url: str) -> None:
+    from cockpit.celery import app
+
+    app.conf.broker_url = url
+    # Connections made for the old broker are dropped; new ones are made on the next send.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -50,16 +78,24 @@ def broker(redis_url, settings):
     """This process sends tasks to the real Redis."""
     from cockpit.celery import app
 
-    def use(url):
-        app.conf.broker_url = url
-        # Connections made for the old broker are dropped; new ones are made on the next send.
-        app._pool = None
-        app.amqp._producer_pool = None
-
     previous = app.conf.broker_url
-    use(redis_url)
+    _send_tasks_to(redis_url)
     yield redis_url
-    use(previous)
+    _send_tasks_to(previous)
+
+
+@pytest.fixture
+def own_redis(settings):
+    """A Redis of the test's own that it may kill and restart; this process sends tasks to it."""
+    from cockpit.celery import app
+
+    server = RedisServer()
+    server.start()
+    previous = app.conf.broker_url
+    _send_tasks_to(server.url)
+    yield server
+    _send_tasks_to(previous)
+    server.kill()
 
 
 class Workers:
@@ -81,8 +117,11 @@ class Workers:
             "COCKPIT_CHUNK_SIZE": "20",
             "COCKPIT_CHUNK_CONCURRENCY": "4",
             "COCKPIT_OPERATION_LEASE_SECONDS": "3",
+            "COCKPIT_SWEEP_SECONDS": "1",
+            "COCKPIT_RETRY_SETTLE_SECONDS": "5",
         }
         self.processes: list[subprocess.Popen] = []
+        self.by_name: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str) -> subprocess.Popen:
         process = subprocess.Popen(
@@ -91,7 +130,17 @@ class Workers:
             cwd=ROOT, env=self.env, start_new_session=True,
         )  # fmt: skip
         self.processes.append(process)
+        self.by_name[name] = process
         return process
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        """Until every started worker answers a ping: work queued earlier would reach only some, and
+        a worker that starts late resumes what is under way, which is not the case under test."""
+        from cockpit.celery import app
+
+        deadline = time.monotonic() + timeout
+        while len(app.control.ping(timeout=0.5)) < len(self.processes):
+            assert time.monotonic() < deadline, "the workers did not start"
 
     def kill(self, process: subprocess.Popen) -> None:
         """As a crash would: no warm shutdown, nothing acknowledged or handed back."""
@@ -112,5 +161,12 @@ class Workers:
 @pytest.fixture
 def workers(broker, on_demo):
     pool = Workers(broker, on_demo.url)
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture
+def workers_of_own_redis(own_redis, on_demo):
+    pool = Workers(own_redis.url, on_demo.url)
     yield pool
     pool.stop_all()

@@ -109,9 +109,12 @@ def test_items_of_a_worker_that_died_just_now_wait_until_its_requests_could_have
     assert operations.work_chunk(operation.pk, "first") == operations.MORE
     claimed = [item.pk for item in operation.items.filter(state="pending")[:3]]
     OperationItem.objects.filter(pk__in=claimed).update(state="started", updated_at=timezone.now())
-    assert operations.work_chunk(operation.pk, "second") == operations.BUSY
+    assert operations.work_chunk(operation.pk, "second") == operations.BUSY  # first's lease still runs
+    Operation.objects.filter(pk=operation.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    later = operations.advance(operation.pk, owner="second")
     operation.refresh_from_db()
-    assert operation.lease_owner == "" and operation.items.filter(state="started").count() == 3
+    assert later and later > 0, "the rescuer looks again once the dead worker's requests have landed"
+    assert operation.lease_owner == "second" and operation.items.filter(state="started").count() == 3
 
 
 def test_a_live_lease_keeps_a_second_worker_out(make_user, on_demo):
@@ -189,3 +192,65 @@ def test_with_the_task_queue_unreachable_an_operation_is_kept_queued_for_the_nex
         app.conf.broker_url, app._pool, app.amqp._producer_pool = previous, None, None
     assert Operation.objects.get(pk=operation.pk).status == "queued"
     assert [op.pk for op in operations.unfinished()] == [operation.pk]
+
+
+def suspend_some(user) -> Operation:
+    query = ProcessInstanceQuery(process_definition_key="loan", root_process_instances=True)
+    return operations.start(user=user, engine="demo", kind="suspend", parameters={"query": query.to_dict()})
+
+
+def test_a_negative_job_count_in_the_engines_answer_still_starts_the_operation(
+    make_user, on_demo, monkeypatch
+):
+    from engines.camunda7.client import Camunda7Client
+    from engines.models import Batch
+
+    # The spec allows any integer for totalJobs; the engine answered -1.
+    odd = Batch(id="batch-odd", total_jobs=-1, batch_job_definition_id="jobdef-odd")
+    monkeypatch.setattr(Camunda7Client, "set_instances_suspended_async", lambda *a, **k: odd)
+    operation = suspend_some(make_user("Operator"))
+    operations.hand_over(operation)
+    operation = Operation.objects.get(pk=operation.pk)
+    assert (operation.status, operation.engine_batch_id, operation.total) == ("running", "batch-odd", 0)
+
+
+def test_any_error_while_handing_over_ends_the_operation_with_the_error_shown(
+    make_user, on_demo, monkeypatch
+):
+    from engines.camunda7.client import Camunda7Client
+
+    def broken(*args, **kwargs):
+        raise ValueError("the answer made no sense")
+
+    monkeypatch.setattr(Camunda7Client, "set_instances_suspended_async", broken)
+    operation = suspend_some(make_user("Operator"))
+    operations.hand_over(operation)
+    operation = Operation.objects.get(pk=operation.pk)
+    assert operation.status == "failed" and operation.finished_at is not None
+    assert "the answer made no sense" in operation.error
+
+
+def test_an_engine_batch_with_failed_jobs_ends_with_its_failures_and_can_be_retried(
+    make_user, on_demo, client_as
+):
+    engine = engine_client("demo")
+    [gone, kept] = [
+        i.id for i in engine.list_instances(ProcessInstanceQuery(process_definition_key="order"), limit=2)
+    ]
+    engine.delete_instance(gone)
+    user = make_user("Operator", "owner")
+    operation = operations.start(user=user, engine="demo", kind="delete", parameters={"ids": [gone, kept]})
+    operations.hand_over(operation)
+    deadline = time.monotonic() + 20
+    while operations.follow(Operation.objects.get(pk=operation.pk)):
+        assert time.monotonic() < deadline, "an engine batch with a failed job was followed for ever"
+        time.sleep(0.2)
+    operation = Operation.objects.get(pk=operation.pk)
+    assert (operation.status, operation.total, operation.done, operation.failed) == ("completed", 2, 1, 1)
+    viewer = client_as("Operator")
+    response = viewer.get(f"/e/demo/batches/operations/{operation.pk}/", HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 286, "the page keeps polling an operation that has ended"
+    assert f"Process instance with id {gone} does not exist" in page and "Retry the 1 failed" in page
+    assert operations.retry_failed(operation, user=user) == 1
+    assert Operation.objects.get(pk=operation.pk).status == "running"

@@ -164,3 +164,26 @@ def test_an_operations_page_says_which_filter_it_acts_on(client_as, make_user, o
         "the incidents matching: Type &#x27;failedJob&#x27;, at activity &#x27;charge&#x27;, not annotated"
         in page
     )
+
+
+def test_an_operations_progress_agrees_with_its_engine_batchs_row(client_as, make_user, on_demo):
+    engine = engine_client("demo")
+    query = ProcessInstanceQuery(process_definition_key="order")
+    batch = engine.set_instances_suspended_async(query=query, suspended=False)
+    deadline = time.monotonic() + 15
+    while not engine.batch_statistics(batch_id=batch.id)[0].completed_jobs:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    engine.set_batch_suspended(batch.id, suspended=True)  # held part-way
+    percent = engine.batch_statistics(batch_id=batch.id)[0].percent
+    assert 0 < percent < 100
+    # The worker last looked before the engine got going.
+    op = operation(
+        make_user("Operator", "owner"), kind="activate", mode="engine_batch", status="running",
+        total=batch.total_jobs, done=0, engine_batch_id=batch.id,
+    )  # fmt: skip
+    page = client_as("Viewer").get("/e/demo/batches/").content.decode()
+    started_here = page.split("<h2>Running on the engine</h2>")[0]
+    assert f'aria-label="{percent} % done"' in started_here, "the two rows of one batch disagree"
+    assert f"{percent} %" in page.split("<h2>Running on the engine</h2>")[1]
+    assert op.pk

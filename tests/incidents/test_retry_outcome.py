@@ -1,0 +1,75 @@
+"""A retry says what the engine did with the job when it ran it again: recovered, or failed again."""
+
+import time
+
+import pytest
+
+from audit.models import AuditEntry
+from batches import operations
+from batches.models import Operation
+
+pytestmark = pytest.mark.django_db
+INSTANCES = 300
+
+
+def follow_to_the_end(operation: Operation) -> Operation:
+    operations.hand_over(operation)  # what the worker does: POST /job/retries
+    deadline = time.monotonic() + 30
+    while operations.follow(Operation.objects.get(pk=operation.pk)):
+        assert time.monotonic() < deadline, "the retry was followed for ever"
+        time.sleep(0.2)
+    return Operation.objects.get(pk=operation.pk)
+
+
+def test_a_single_retry_whose_job_fails_again_says_so_and_is_audited_as_failed(
+    on_demo, engine, operator_client
+):
+    [incident] = engine.list_incidents(incident_message_like="%declined%", activity_id="charge", limit=1)
+    row = operator_client.post(f"/e/demo/incidents/{incident.id}/retry/").content.decode()
+    assert "failed again" in row and "Card declined" in row
+    entry = AuditEntry.objects.get(action="incident.retry", target_id=incident.id)
+    assert entry.outcome == "failed"
+    assert list(entry.engine_response["failed_again"]) == [incident.job_id]
+    assert "Card declined" in entry.engine_response["failed_again"][incident.job_id]
+
+
+def test_a_single_retry_whose_job_recovers_is_audited_as_recovered(on_demo, engine, operator_client):
+    incident = next(
+        i
+        for i in engine.list_incidents(incident_message_like="%answered 503%", activity_id="score", limit=20)
+        if not engine.get_job(i.job_id).suspended
+    )
+    row = operator_client.post(f"/e/demo/incidents/{incident.id}/retry/").content.decode()
+    assert "the incident is resolved" in row
+    entry = AuditEntry.objects.get(action="incident.retry", target_id=incident.id)
+    assert (entry.outcome, entry.engine_response["recovered"]) == ("succeeded", [incident.job_id])
+
+
+def test_retrying_an_instances_incidents_says_which_failed_again(on_demo, engine, operator_client):
+    [incident] = engine.list_incidents(incident_message_like="%declined%", activity_id="charge", limit=1)
+    url = f"/e/demo/instances/{incident.process_instance_id}/retry-incidents/"
+    tab = operator_client.post(url).content.decode()
+    assert "1 job retried" in tab and "1 failed again: Card declined" in tab
+    assert AuditEntry.objects.get(action="incident.retry").outcome == "failed"
+
+
+def test_a_bulk_retry_says_how_many_recovered_and_how_many_failed_again(on_demo, engine, operator_client):
+    declined = engine.list_incidents(incident_message_like="%declined%", activity_id="charge", limit=3)
+    recovering = [  # a suspended job would not run again at all
+        i
+        for i in engine.list_incidents(incident_message_like="%answered 503%", activity_id="score", limit=20)
+        if not engine.get_job(i.job_id).suspended
+    ][:2]
+    chosen = [i.id for i in declined + recovering]
+    operator_client.post(
+        "/e/demo/incidents/bulk/",
+        {"action": "retry", "scope": "selected", "incident_ids": chosen, "confirm": "yes"},
+    )
+    operation = follow_to_the_end(Operation.objects.get(kind="incident_retry"))
+    assert operation.status == "completed"
+    assert sorted(operation.result["recovered"]) == sorted(i.job_id for i in recovering)
+    assert sorted(operation.result["failed_again"]) == sorted(i.job_id for i in declined)
+    page = operator_client.get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
+    assert "5 job(s) sent to run again, 2 recovered, 3 failed again" in page and "Card declined" in page
+    ended = AuditEntry.objects.get(action="operation.incident_retry.ended", target_id=str(operation.pk))
+    assert ended.outcome == "failed" and len(ended.engine_response["failed_again"]) == 3
