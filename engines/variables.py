@@ -74,7 +74,7 @@ class TypedValue:
 
     @property
     def mimetype(self) -> str:
-        # The engine answers mimeType; requests spell it mimetype.
+        # The engine spells it mimeType; mimetype is read too, as older clients wrote it.
         return self.value_info.get("mimeType") or self.value_info.get("mimetype") or ""
 
 
@@ -143,7 +143,8 @@ def file_value(
         raise VariableValueError("a File value needs a file name")
     info = {"filename": filename}
     if mimetype:
-        info["mimetype"] = mimetype
+        # Camunda 7.24 reads mimeType only: a File sent with "mimetype" is served as octet-stream.
+        info["mimeType"] = mimetype
     if encoding:
         info["encoding"] = encoding
     return TypedValue(VariableType.FILE, data, info)
