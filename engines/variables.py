@@ -243,7 +243,8 @@ def file_value(
         raise VariableValueError("a File value needs a file name")
     info = {"filename": filename}
     if mimetype:
-        info["mimetype"] = mimetype
+        # Camunda 7.24 reads mimeType only: a File sent with "mimetype" is served as octet-stream.
+        info["mimeType"] = mimetype
     if encoding:
         info["encoding"] = encoding
     return TypedValue(VariableType.FILE, data, info)

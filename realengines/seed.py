@@ -179,7 +179,7 @@ def variables_of(seq: int, key: str) -> dict[str, TypedValue]:
             "invoice": TypedValue(
                 VariableType.FILE,
                 f"Invoice {seq} for {customer}: {amount} EUR\n".encode(),
-                {"filename": f"invoice-{seq}.txt", "mimetype": "text/plain", "encoding": "UTF-8"},
+                {"filename": f"invoice-{seq}.txt", "mimeType": "text/plain", "encoding": "UTF-8"},
             ),
         }
     return shared | {

@@ -175,6 +175,7 @@ def historic_instance_dto(row) -> dict:
         "deleteReason": row["delete_reason"],
         "tenantId": row["tenant_id"],
         "state": row["state"],
+        "restartedProcessInstanceId": None,
     }
 
 

@@ -151,6 +151,7 @@ def job_dto(row) -> dict:
         "priority": 0,
         "tenantId": row["tenant_id"],
         "createTime": row["create_time"],
+        "batchId": row["batch_id"],
     }
 
 
@@ -220,10 +221,16 @@ def _retries(body: dict) -> int:
 
 
 def set_job_retries(store: Store, request: Request, id: str, **_: Any) -> None:
-    body = body_of(request)
-    retries = _retries(body)
-    with command(store, request) as runtime:
-        runtime.set_job_retries(id, retries, due_date=body.get("dueDate"))
+    # Camunda 7.24 answers every refusal here (negative retries, a job that is gone) with 500.
+    try:
+        body = body_of(request)
+        retries = _retries(body)
+        with command(store, request) as runtime:
+            runtime.set_job_retries(id, retries, due_date=body.get("dueDate"))
+    except RestError as error:
+        if error.status >= 500:
+            raise
+        raise RestError(500, error.message, error.exception_type) from None
 
 
 def execute_job(store: Store, request: Request, id: str, **_: Any) -> None:

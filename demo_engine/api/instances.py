@@ -185,6 +185,7 @@ def instance_dto(row) -> dict:
         "ended": False,
         "suspended": bool(row["suspended"]),
         "tenantId": row["tenant_id"],
+        "definitionKey": row["definition_key"],
     }
 
 
@@ -354,7 +355,10 @@ def _suspended_flag(body: dict) -> bool:
 def suspend_instance(store: Store, request: Request, id: str, **_: Any) -> None:
     suspended = _suspended_flag(body_of(request))
     with command(store, request) as runtime:
-        instance = runtime.instance(id)
+        # Camunda 7.24 suspends by id whatever matches: an instance that is gone is no error (204).
+        instance = runtime.find_instance(id)
+        if instance is None:
+            return
         runtime.set_suspended(id, suspended)
         runtime.log("Suspend" if suspended else "Activate", "ProcessInstance", instance=instance,
                     properties={"suspensionState": "suspended" if suspended else "active"})  # fmt: skip
