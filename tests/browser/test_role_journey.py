@@ -63,4 +63,19 @@ def test_each_role_is_offered_only_what_it_may_do(page, live_server, log_in, mak
             expect(buttons.first).to_be_visible()
         else:
             expect(buttons).to_have_count(0)
+    nav.get_by_role("link", name="Instances").click()
+    page.get_by_role("link", name="Business key").click()  # orders and loans first: they have variables
+    page.locator("table.engine-table tbody tr").first.locator("td a code").click()
+    expect(page.locator("table.variables tbody tr").first).to_be_visible()
+    may_edit = role != "Viewer"
+    for control in ("Add a variable", "Edit ", "Delete "):
+        buttons = page.locator("#tab-panel").get_by_role("button", name=control)
+        if may_edit:
+            expect(buttons.first).to_be_visible()
+        else:
+            expect(buttons).to_have_count(0)
+
+    nav.get_by_role("link", name="Processes").click()
+    page.get_by_role("link", name="Order to delivery").click()
+    expect(page.get_by_role("button", name="Suspend the definition")).to_have_count(1 if may_operate else 0)
     assert page.policy_violations == [] and missing == []

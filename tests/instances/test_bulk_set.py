@@ -8,6 +8,7 @@ import pytest
 
 from batches.kinds import instance_ids
 from batches.models import Operation
+from engines.queries import HistoricProcessInstanceQuery
 
 pytestmark = pytest.mark.django_db
 INSTANCES = 200
@@ -16,6 +17,15 @@ INSTANCES = 200
 def listed_count(client, params: dict) -> int:
     body = client.get("/e/demo/instances/count/", params).content.decode()
     return int(re.search(r"([\d,]+) matching", body).group(1).replace(",", ""))
+
+
+def _called(engine):
+    """An instance a call activity started (its caller calls it)."""
+    return next(
+        h
+        for h in engine.list_historic_instances(HistoricProcessInstanceQuery(unfinished=True), limit=500)
+        if h.super_process_instance_id
+    )
 
 
 @pytest.mark.parametrize(
@@ -37,6 +47,37 @@ def listed_count(client, params: dict) -> int:
             {"var_name": "amount", "var_op": "gt", "var_type": "number", "var_value": "2500"},
             "Variable amount &gt; 2500",
         ),
+        ({"business_key": "ORDER-10004"}, "Business key &#x27;ORDER-10004&#x27;"),
+        (
+            {"started_after": "2026-11-01T08:00", "started_before": "2026-11-01T08:30"},
+            re.compile(r"One of [\d,]+ instances by id"),
+        ),
+        (
+            {
+                "var_name": "customer",
+                "var_op": "like",
+                "var_type": "string",
+                "var_value": "a%",
+                "values_ignore_case": "on",
+            },
+            "Variable customer like &#x27;a%&#x27;, variable values ignoring case",
+        ),
+        (
+            lambda engine: (
+                {"definition_id": engine.get_latest_definition("order").id},
+                "Process Order to delivery version 2",
+            ),
+            None,
+        ),
+        (lambda engine: ({"instance_ids": (i := _called(engine)).id}, f"Instance {i.id}"), None),
+        (
+            lambda engine: (
+                {"super_instance": (i := _called(engine)).super_process_instance_id},
+                f"Called by instance {i.super_process_instance_id}",
+            ),
+            None,
+        ),
+        (lambda engine: ({"sub_instance": (i := _called(engine)).id}, f"Calling instance {i.id}"), None),
         (
             {"definition_key": "order", "with_incident": "on", "business_key_like": "ORDER-1%"},
             "Process Order to delivery, with incidents, business key like &#x27;ORDER-1%&#x27;",
@@ -44,14 +85,18 @@ def listed_count(client, params: dict) -> int:
     ],
 )
 def test_everything_matching_is_exactly_what_the_list_counts(client_as, engine, params, words):
+    if callable(params):  # filters naming things of this engine
+        params, words = params(engine)
     operator = client_as("Operator")
     count = listed_count(operator, params)
     data = {"action": "suspend", "scope": "all", "filter": urlencode(params)}
     confirmation = operator.post("/e/demo/instances/bulk/", data).content.decode()
     assert f"Suspend instances: {count} instance" in confirmation
-    assert (
-        f"Acts on the instances matching: <strong>{words}</strong>. That is {count} instance" in confirmation
+    said = re.search(
+        r"Acts on the instances matching: <strong>(.*?)</strong>\. That is ([\d,]+) inst", confirmation
     )
+    assert said and int(said.group(2).replace(",", "")) == count
+    assert words.fullmatch(said.group(1)) if isinstance(words, re.Pattern) else said.group(1) == words
     if count:
         operator.post("/e/demo/instances/bulk/", {**data, "confirm": "yes"})
         operation = Operation.objects.get()
