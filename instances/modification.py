@@ -476,6 +476,8 @@ class _Replay:
                 count = 1
             for _ in range(count):
                 self.activate(node, body.id)
+            if not count:
+                self.scope_done(body.id)  # no instances at all: the body is done at once
             return
         self.activate(node, parent)
 
