@@ -436,7 +436,7 @@ class Runtime:
         ancestor_id: str | None,
         describe: str,
         *,
-        inner=False,
+        inner: bool = False,
     ) -> str:
         """The activity instance to start in: the given ancestor, the single existing scope, or new scopes."""
         scopes = model.scopes_of(node.id) + ([node.id + MULTI_INSTANCE_BODY] if inner else [])

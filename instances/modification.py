@@ -95,8 +95,7 @@ class Step:
                 f"The plan's instruction {number} holds unreadable variables; start the plan again."
             )
         variables = tuple(
-            StepVariable(v["name"], v.get("type") or "String", v.get("value") or "", bool(v.get("local")))
-            for v in raw
+            StepVariable(v["name"], v["type"], v.get("value") or "", bool(v.get("local"))) for v in raw
         )
         step = cls(type=data["type"], variables=variables, **known)
         step.check(number)
@@ -204,7 +203,8 @@ def _is_variable(value: Any) -> bool:
         isinstance(value, dict)
         and isinstance(value.get("name"), str)
         and bool(value["name"].strip())
-        and isinstance(value.get("type", "String"), str)
+        and isinstance(value.get("type"), str)
+        and bool(value["type"])
         and isinstance(value.get("value", ""), str)
         and isinstance(value.get("local", False), bool)
     )
@@ -476,6 +476,8 @@ class _Replay:
                 count = 1
             for _ in range(count):
                 self.activate(node, body.id)
+            if not count:
+                self.scope_done(body.id)  # no instances at all: the body is done at once
             return
         self.activate(node, parent)
 

@@ -386,6 +386,7 @@ class ManyPreview:
     ending: int
     refused: int
     first: plans.Preview | None
+    partial: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -399,6 +400,11 @@ class ManyPreview:
             found.append(
                 f"For {self.refused} of the {self.sampled} instances looked at, the engine would refuse "
                 "an instruction."
+            )
+        if self.partial:
+            found.append(
+                f"For {self.partial} of the {self.sampled} instances looked at, the preview cannot follow "
+                "the tokens to where they stop (a condition decides the way); only the engine will know."
             )
         return found
 
@@ -417,6 +423,7 @@ def _preview(request: HttpRequest, target: Target, steps: list[plans.Step]):
         sampled=len(previews),
         ending=sum(p.ends_instance for p in previews),
         refused=sum(p.refused for p in previews),
+        partial=sum(p.partial for p in previews),
         first=previews[0] if previews else None,
     )
 

@@ -264,3 +264,69 @@ def test_a_second_token_at_the_join_passes_it_into_the_subprocess():
     )
     assert sorted(t.activity_id for t in result.tokens) == ["pack", "ship", "shipping"]
     assert [t.activity_id for t in result.started] == ["shipping", "ship"]
+
+
+def test_a_multi_instance_of_an_expression_or_of_none_is_previewed_honestly():
+    by_expression = parse_model(
+        LOAN.to_xml().replace(">3</bpmn:loopCardinality>", ">${n}</bpmn:loopCardinality>")
+    )
+    result = preview(
+        by_expression,
+        tree(("review:1", "review", [])),
+        [Step("startBeforeActivity", activity_id="sign#multiInstanceBody")],
+    )
+    assert sorted(t.activity_id for t in result.tokens) == ["review", "sign", "sign#multiInstanceBody"]
+    assert "as many instances as its collection or cardinality expression gives" in " ".join(result.notes)
+    none = parse_model(LOAN.to_xml().replace(">3</bpmn:loopCardinality>", ">0</bpmn:loopCardinality>"))
+    result = preview(
+        none,
+        tree(("review:1", "review", [])),
+        [Step("startBeforeActivity", activity_id="sign#multiInstanceBody")],
+    )
+    # No instances: the body is done at once and its token moves on to the timer.
+    assert sorted(t.activity_id for t in result.tokens) == ["cooling_off", "review"]
+
+
+GATEWAYS = """<?xml version="1.0"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+  <process id="gates" isExecutable="true">
+    <startEvent id="start"/>
+    <inclusiveGateway id="fork"/>
+    <userTask id="a" name="A"/>
+    <manualTask id="b" name="B"/>
+    <serviceTask id="c" name="C" camunda:type="external" camunda:topic="t"/>
+    <inclusiveGateway id="merge"/>
+    <exclusiveGateway id="choose" name="Choose"/>
+    <userTask id="after" name="After"/>
+    <endEvent id="stop" name="Stop"><terminateEventDefinition/></endEvent>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="fork"/>
+    <sequenceFlow id="f2" sourceRef="fork" targetRef="a"/>
+    <sequenceFlow id="f3" sourceRef="fork" targetRef="b"/>
+    <sequenceFlow id="f4" sourceRef="a" targetRef="merge"/>
+    <sequenceFlow id="f5" sourceRef="b" targetRef="merge"/>
+    <sequenceFlow id="f6" sourceRef="merge" targetRef="choose"/>
+    <sequenceFlow id="f7" sourceRef="choose" targetRef="after"/>
+    <sequenceFlow id="f8" sourceRef="choose" targetRef="stop"/>
+    <sequenceFlow id="f9" sourceRef="c" targetRef="after"/>
+  </process>
+</definitions>"""
+
+
+def test_an_inclusive_join_waits_only_while_another_token_can_still_reach_it():
+    model = parse_model(GATEWAYS)
+    waits = preview(model, tree(("a:1", "a", [])), [Step("startBeforeActivity", activity_id="b")])
+    # B is a manual task (passed at once); A can still reach the merge, so the token waits there.
+    assert sorted(t.activity_id for t in waits.tokens) == ["a", "merge"] and not waits.partial
+    goes = preview(model, tree(("c:1", "c", [])), [Step("startBeforeActivity", activity_id="b")])
+    # Nothing else can reach the merge: it passes, and the exclusive gateway after it decides.
+    assert goes.partial and "Choose chooses its way by conditions" in goes.warnings[0]
+    assert model.nodes["c"].external and sorted(t.activity_id for t in goes.tokens) == ["c"]
+
+
+def test_a_terminate_end_event_cancels_its_scope():
+    model = parse_model(GATEWAYS)
+    result = preview(
+        model, tree(("a:1", "a", []), ("c:1", "c", [])), [Step("startBeforeActivity", activity_id="stop")]
+    )
+    assert result.tokens == [] and result.ends_instance
+    assert {t.id for t in result.cancelled} == {"a:1", "c:1"}

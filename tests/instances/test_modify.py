@@ -190,6 +190,27 @@ def test_many_instances_of_one_version_get_the_same_plan_from_the_list(on_demo, 
     )
 
 
+def test_a_many_instance_preview_says_where_it_cannot_follow_the_tokens(on_demo, engine, client_as):
+    [definition] = [d for d in engine.list_definitions(key="loan", limit=10) if not d.tenant_id]
+    waiting = engine.list_instances(
+        ProcessInstanceQuery(process_definition_id=definition.id, activity_ids=("review",)), limit=2
+    )
+    ids = [i.id for i in waiting]
+    client = client_as("Operator")
+    response = client.post(
+        "/e/demo/instances/bulk/", {"action": "modify", "scope": "selected", "ids": ids, "filter": ""}
+    )
+    wizard = Wizard(client, response["Location"])
+    wizard.extra = {"ids": ids}
+    wizard.add(kind="cancel", activity_id="review")
+    wizard.add(kind="startAfterActivity", activity_id="review")  # on to the Approved? gateway
+    wizard.post("preview")
+    assert (
+        "For 2 of the 2 instances looked at, the preview cannot follow the tokens to where they stop"
+        in wizard.page
+    )
+
+
 def test_many_instances_must_share_one_definition_version(on_demo, engine, client_as):
     versions = {}
     for instance in engine.list_instances(ProcessInstanceQuery(process_definition_key="order"), limit=100):

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from batches.models import Operation
 from demo_engine.models import ORDER
+from engines.variables import BINARY_TYPES, VariableType
 from instances.modification import PlanError, plan_from_json
 from tests.conftest import OTHER_ENGINE_URL
 from tests.instances.test_modify_odd_answers import INSTANCE, TREE
@@ -130,7 +131,11 @@ def malformed_plans(draw) -> str:
     """A plan made wrong in one way: a field's type, the instruction's type, a missing target, the
     variables, the plan's own shape or its nesting."""
     step = dict(draw(st.sampled_from(VALID)))
-    how = draw(st.sampled_from(["field", "type", "target", "variables", "variable", "shape", "deep"]))
+    how = draw(
+        st.sampled_from(
+            ["field", "type", "target", "variables", "variable", "variable type", "shape", "deep"]
+        )
+    )
     if how == "field":
         step[draw(st.sampled_from(FIELDS))] = draw(not_text)
     elif how == "type":
@@ -151,6 +156,13 @@ def malformed_plans(draw) -> str:
             json_values.filter(lambda v: not isinstance(v, (str, bool)) and v is not None)
         )
         step["variables"] = [variable]
+    elif how == "variable type":
+        typed = {t.value.lower() for t in VariableType if t not in BINARY_TYPES}
+        step["type"], step["activity_id"] = "startBeforeActivity", "ship"
+        step["variables"] = [
+            {"name": "n", "type": draw(st.text(max_size=10).filter(lambda t: t.lower() not in typed)),
+             "value": "v", "local": False}
+        ]  # fmt: skip
     elif how == "shape":
         return json.dumps(draw(json_values.filter(lambda v: not isinstance(v, list))))
     else:
