@@ -19,7 +19,7 @@ def page(client, tab=""):
 def test_with_every_answer_the_page_shows_every_part(client_as):
     with fake_engine():
         body = page(client_as("Viewer"))
-    assert "Order to delivery · key <code>order</code>" in body
+    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body
     assert 'data-activity-id="ship"' in body
     assert "amount" in body and "could not be loaded" not in body
 
@@ -29,7 +29,7 @@ def test_a_failing_tree_costs_the_tree_alone(client_as):
         body = page(client_as("Operator"))
     assert "The activity instances could not be loaded" in body and "Injected failure" in body
     assert "The instance has ended" not in body  # a failure is not an ended instance
-    assert "Order to delivery · key <code>order</code>" in body  # the header
+    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body  # the header
     assert 'data-name="amount"' in body  # the variables tab
     assert "Suspend</button>" in body  # the actions
 
@@ -70,7 +70,7 @@ def test_a_failing_tab_costs_its_panel_alone(client_as, tab, call, label):
     with fake_engine({call: FAILING}):
         body = page(client_as("Viewer"), tab)
     assert f"{label} could not be loaded" in body and "Injected failure" in body
-    assert "Order to delivery · key <code>order</code>" in body
+    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body
     assert 'data-activity-id="ship"' in body
 
 
