@@ -83,3 +83,25 @@ def test_long_names_and_values_wrap_and_a_refused_save_is_said_by_its_button(
         expect(page.locator("#engine-banner")).to_be_empty()
         expect(page.locator("#variables-body textarea[name=value]")).to_have_value("B" * 10)  # input kept
         assert overflow(page) <= 0
+
+
+def test_lists_with_unbroken_long_values_stay_as_wide_as_the_window(page, live_server, log_in, make_user):
+    from tests.engines.cases import INCIDENT
+
+    overrides = {
+        ("POST", "/process-instance"): [INSTANCE, {**INSTANCE, "id": "pi-2", "businessKey": "K" * 5000}],
+        ("GET", "/incident"): [INCIDENT, {**INCIDENT, "id": "inc-2", "incidentMessage": "M" * 5000}],
+        ("POST", "/process-instance/count"): {"count": 2},
+        ("GET", "/incident/count"): {"count": 2},
+    }
+    with fake_engine(overrides):
+        make_user("Operator", username="olivia")
+        log_in("olivia", PASSWORD)
+        page.goto(f"{live_server.url}/e/demo/instances/")
+        expect(page.get_by_role("link", name="pi-2")).to_be_visible()
+        page.screenshot(path=f"{SHOTS}-list.png", full_page=True)
+        assert overflow(page) <= 0
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Incidents").click()
+        expect(page.get_by_text("Payment provider timed out")).to_be_visible()
+        page.screenshot(path=f"{SHOTS}-incidents.png", full_page=True)
+        assert overflow(page) <= 0
