@@ -79,3 +79,27 @@ def test_the_tree_redrawn_alone_shows_its_failure(client_as):
         response = client_as("Viewer").get("/e/demo/instances/pi-1/tree/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "The activity instances could not be loaded" in response.content.decode()
+
+
+def test_with_one_engine_call_in_three_failing_no_page_load_fails_whole(settings, client_as):
+    from cockpit.engines import client as engine_client
+    from demo_engine.server import Faults
+    from engines.config import EngineConfig
+    from engines.queries import ProcessInstanceQuery
+    from tests.demo_engine.conftest import start_server, stop_server
+
+    server = start_server(60, seed=21)
+    try:
+        settings.ENGINES = {
+            "demo": EngineConfig(name="demo", base_url=server.url, username="demo", password="demo-pw")
+        }
+        ids = [i.id for i in engine_client("demo").list_instances(ProcessInstanceQuery(), limit=36)]
+        server.faults = Faults(fail_rate=1 / 3)
+        client = client_as("Operator")
+        loads = [client.get(f"/e/demo/instances/{ids[n % len(ids)]}/") for n in range(36)]
+        # (Before each part failed on its own, 31 of these 36 loads were an error page.)
+        assert [load.status_code for load in loads] == [200] * 36
+        failed_parts = [load for load in loads if "could not be" in load.content.decode()]
+        assert failed_parts and all("Injected failure" in load.content.decode() for load in failed_parts)
+    finally:
+        stop_server(server)
