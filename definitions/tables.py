@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from cockpit.paging import EngineTable
+from cockpit.templatetags.cockpit import bidi_marks, unreadable
 
 
 class DefinitionTable(EngineTable):
@@ -16,8 +17,12 @@ class DefinitionTable(EngineTable):
     engine_sort = {"name": "name", "key": "key", "version": "version", "tenant_id": "tenantId"}
 
     def render_name(self, value):
+        if value.unreadable:
+            return unreadable(value)
         return format_html(
-            '<a href="{}" hx-boost="false">{}</a>', self.link("definition_detail", value.id), value.title
+            '<a href="{}" hx-boost="false">{}</a>',
+            self.link("definition_detail", value.id),
+            bidi_marks(value.title),
         )
 
     def render_version(self, value, record):

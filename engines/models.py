@@ -10,12 +10,24 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from engines.variables import TypedValue
+
+# An id the dashboard puts into its own URLs as one path segment: never empty, never with a slash. An item
+# whose id (or a linked id) is not one is unreadable: it costs its row, never a page that cannot link it.
+EngineId = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^/]+$")]
 
 
 class DomainModel(BaseModel):
@@ -32,10 +44,11 @@ class DomainModel(BaseModel):
     def unreadable_item(cls, raw: Any, reason: str) -> Self:
         """Stands in for a list item the model refused, so that one odd item costs its row, not the
         page: every field at its default except the id, which is the raw id as the engine sent it
-        (as JSON text when it is not a string, e.g. "null")."""
+        (as JSON text when it is not a string, e.g. "null"; a slash spelled %2F)."""
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         shown_id = raw_id if isinstance(raw_id, str) and raw_id else json.dumps(raw_id, default=str)
-        item = cls.model_construct(id=shown_id)
+        # Still one path segment, so that no link drawn for the row can fail to be built.
+        item = cls.model_construct(id=shown_id.replace("/", "%2F"))
         item._unreadable = reason
         return item
 
@@ -53,7 +66,7 @@ class EngineVersion(DomainModel):
 
 
 class ProcessDefinition(DomainModel):
-    id: str
+    id: EngineId
     key: str | None = None
     name: str | None = None
     version: int | None = None
@@ -81,7 +94,7 @@ class IncidentCount(DomainModel):
 class DefinitionStatistics(DomainModel):
     """Per definition: running instances, failed jobs and open incidents."""
 
-    id: str
+    id: EngineId
     instances: int = 0
     failed_jobs: int = 0
     incidents: list[IncidentCount] = Field(default_factory=list)
@@ -91,15 +104,15 @@ class DefinitionStatistics(DomainModel):
 class ActivityStatistics(DomainModel):
     """Per activity of one definition: instances waiting there, failed jobs, incidents."""
 
-    id: str  # the activity id
+    id: EngineId  # the activity id
     instances: int = 0
     failed_jobs: int = 0
     incidents: list[IncidentCount] = Field(default_factory=list)
 
 
 class ProcessInstance(DomainModel):
-    id: str
-    definition_id: str | None = None
+    id: EngineId
+    definition_id: EngineId | None = None
     business_key: str | None = None
     case_instance_id: str | None = None
     suspended: bool | None = None
@@ -115,13 +128,13 @@ class ActivityInstanceIncident(DomainModel):
 class TransitionInstance(DomainModel):
     """A token waiting before or after an activity (an asynchronous continuation)."""
 
-    id: str
+    id: EngineId
     parent_activity_instance_id: str | None = None
     activity_id: str | None = None
     activity_name: str | None = None
     activity_type: str | None = None
-    process_instance_id: str | None = None
-    process_definition_id: str | None = None
+    process_instance_id: EngineId | None = None
+    process_definition_id: EngineId | None = None
     execution_id: str | None = None
     incident_ids: list[str] | None = None
     incidents: list[ActivityInstanceIncident] | None = None
@@ -130,13 +143,13 @@ class TransitionInstance(DomainModel):
 class ActivityInstance(DomainModel):
     """A node of the activity instance tree; the root is the process instance itself."""
 
-    id: str
+    id: EngineId
     parent_activity_instance_id: str | None = None
     activity_id: str | None = None
     activity_name: str | None = Field(default=None, validation_alias=AliasChoices("activityName", "name"))
     activity_type: str | None = None
-    process_instance_id: str | None = None
-    process_definition_id: str | None = None
+    process_instance_id: EngineId | None = None
+    process_definition_id: EngineId | None = None
     child_activity_instances: list[ActivityInstance] | None = None
     child_transition_instances: list[TransitionInstance] | None = None
     execution_ids: list[str] | None = None
@@ -203,16 +216,16 @@ class BinaryContent:
 
 
 class Incident(DomainModel):
-    id: str
-    process_definition_id: str | None = None
-    process_instance_id: str | None = None
+    id: EngineId
+    process_definition_id: EngineId | None = None
+    process_instance_id: EngineId | None = None
     execution_id: str | None = None
     incident_timestamp: datetime | None = None
     incident_type: str | None = None
     activity_id: str | None = None
     failed_activity_id: str | None = None
-    cause_incident_id: str | None = None
-    root_cause_incident_id: str | None = None
+    cause_incident_id: EngineId | None = None
+    root_cause_incident_id: EngineId | None = None
     configuration: str | None = None
     tenant_id: str | None = None
     incident_message: str | None = None
@@ -226,12 +239,12 @@ class Incident(DomainModel):
 
 
 class Job(DomainModel):
-    id: str
+    id: EngineId
     job_definition_id: str | None = None
     due_date: datetime | None = None
-    process_instance_id: str | None = None
+    process_instance_id: EngineId | None = None
     execution_id: str | None = None
-    process_definition_id: str | None = None
+    process_definition_id: EngineId | None = None
     process_definition_key: str | None = None
     retries: int | None = None
     exception_message: str | None = None
@@ -244,7 +257,7 @@ class Job(DomainModel):
 
 
 class Batch(DomainModel):
-    id: str
+    id: EngineId
     type: str | None = None
     total_jobs: int | None = None
     jobs_created: int | None = None
@@ -283,9 +296,9 @@ class HistoricBatch(Batch):
 
 
 class HistoricProcessInstance(DomainModel):
-    id: str
+    id: EngineId
     business_key: str | None = None
-    process_definition_id: str | None = None
+    process_definition_id: EngineId | None = None
     process_definition_key: str | None = None
     process_definition_name: str | None = None
     process_definition_version: int | None = None
@@ -297,7 +310,7 @@ class HistoricProcessInstance(DomainModel):
     start_activity_id: str | None = None
     delete_reason: str | None = None
     root_process_instance_id: str | None = None
-    super_process_instance_id: str | None = None
+    super_process_instance_id: EngineId | None = None
     super_case_instance_id: str | None = None
     case_instance_id: str | None = None
     tenant_id: str | None = None
@@ -305,17 +318,17 @@ class HistoricProcessInstance(DomainModel):
 
 
 class HistoricActivityInstance(DomainModel):
-    id: str
+    id: EngineId
     parent_activity_instance_id: str | None = None
     activity_id: str | None = None
     activity_name: str | None = None
     activity_type: str | None = None
     process_definition_key: str | None = None
-    process_definition_id: str | None = None
-    process_instance_id: str | None = None
+    process_definition_id: EngineId | None = None
+    process_instance_id: EngineId | None = None
     execution_id: str | None = None
     task_id: str | None = None
-    called_process_instance_id: str | None = None
+    called_process_instance_id: EngineId | None = None
     assignee: str | None = None
     start_time: datetime | None = None
     end_time: datetime | None = None
@@ -326,13 +339,13 @@ class HistoricActivityInstance(DomainModel):
 
 
 class HistoricVariable(DomainModel):
-    id: str
+    id: EngineId
     name: str | None = None
     type: str | None = None
     value: Any = None
     value_info: dict[str, Any] | None = None
     process_definition_key: str | None = None
-    process_instance_id: str | None = None
+    process_instance_id: EngineId | None = None
     activity_instance_id: str | None = None
     execution_id: str | None = None
     create_time: datetime | None = None
@@ -343,7 +356,7 @@ class HistoricVariable(DomainModel):
 class UserOperation(DomainModel):
     """One entry of the engine's own user operation log."""
 
-    id: str
+    id: EngineId
     operation_id: str | None = None
     operation_type: str | None = None
     entity_type: str | None = None
@@ -353,9 +366,9 @@ class UserOperation(DomainModel):
     new_value: str | None = None
     user_id: str | None = None
     timestamp: datetime | None = None
-    process_definition_id: str | None = None
+    process_definition_id: EngineId | None = None
     process_definition_key: str | None = None
-    process_instance_id: str | None = None
+    process_instance_id: EngineId | None = None
     execution_id: str | None = None
     job_id: str | None = None
     batch_id: str | None = None

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from cockpit.paging import EngineTable
+from cockpit.templatetags.cockpit import unreadable
 
 
 class IncidentTable(EngineTable):
@@ -32,6 +33,8 @@ class IncidentTable(EngineTable):
                            dateformat.format(moment, "Y-m-d H:i:s"), timesince(moment))  # fmt: skip
 
     def render_select(self, record):
+        if record.unreadable:
+            return unreadable(record)
         return format_html(
             '<input type="checkbox" name="incident_ids" value="{}" form="incident-bulk-form" '
             'aria-label="Select incident {}">',
@@ -47,4 +50,5 @@ class IncidentTable(EngineTable):
         )
 
     def render_process(self, value, record):
+        # Plain text: the table's cell isolates it and shows any direction control (the bdi filter).
         return f"{value.title} v{value.version}" if value else (record.process_definition_id or "—")

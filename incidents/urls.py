@@ -9,4 +9,5 @@ urlpatterns = [
     path("<id:incident_id>/stacktrace/", views.incident_stacktrace, name="incident_stacktrace"),
     path("<id:incident_id>/annotation/", views.incident_annotate, name="incident_annotate"),
     path("<id:incident_id>/retry/", views.incident_retry, name="incident_retry"),
+    path("<id:incident_id>/instance/", views.incident_instance, name="incident_instance"),
 ]

@@ -1,5 +1,5 @@
 from django import forms
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -158,3 +158,16 @@ def incident_retry(request: HttpRequest, incident_id: str) -> HttpResponse:
     response = _incident_row(request, again[0] if again else incident, retried=outcome, resolved=not again)
     response["HX-Trigger"] = "instance-changed"
     return response
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def incident_instance(request: HttpRequest, incident_id: str) -> HttpResponse:
+    """An incident's own instance, its incidents tab open: where a propagated incident's root cause is."""
+    # GET /incident/{id}
+    incident = request.engine.get_incident(incident_id)
+    if not incident.process_instance_id:
+        raise Http404(f"Incident {incident_id} names no process instance.")
+    return redirect("instance_tab", engine=request.engine.config.name,
+                    instance_id=incident.process_instance_id, tab="incidents")  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from engines.base import EngineClient
@@ -17,6 +17,7 @@ from engines.fanout import Failed, fan_out
 from engines.models import (
     ActivityInstance,
     HistoricProcessInstance,
+    Job,
     ProcessDefinition,
     ProcessInstance,
     Variable,
@@ -176,6 +177,49 @@ def tree_nodes(root: ActivityInstance) -> TreeNode:
         )
 
     return node(root)
+
+
+def activities_by_execution(root: ActivityInstance) -> dict[str, str]:
+    """Which activity each execution of the tree stands in (its name, or its id), for rows that name
+    only an execution (a job)."""
+    found: dict[str, str] = {}
+    for node in root.walk():
+        for execution in node.execution_ids or ():
+            if node is not root or execution not in found:
+                found[execution] = node.activity_name or node.activity_id or ""
+        for transition in node.transitions:
+            if transition.execution_id:
+                found[transition.execution_id] = transition.activity_name or transition.activity_id or ""
+    return found
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A job with the activity it belongs to and whether its due date has passed without it running."""
+
+    job: Job
+    activity: str
+    overdue: bool
+
+    def __getattr__(self, name: str) -> Any:  # the tab reads the job's fields directly
+        return getattr(self.job, name)
+
+
+def job_rows(jobs: list[Job], tree: ActivityInstance | None, now: datetime) -> list[JobRow]:
+    activities = activities_by_execution(tree) if tree else {}
+
+    def due(job: Job) -> datetime | None:  # a due date without an offset is taken as UTC, as dates are
+        return job.due_date.replace(tzinfo=job.due_date.tzinfo or UTC) if job.due_date else None
+
+    return [
+        JobRow(
+            job,
+            activities.get(job.execution_id or "", "") or job.failed_activity_id or "",
+            # Due, not suspended and with retries left, yet still here: the job executor has not run it.
+            overdue=bool((moment := due(job)) and moment < now and not job.suspended and job.retries != 0),
+        )
+        for job in jobs
+    ]
 
 
 def activity_scopes(root: ActivityInstance, activity_id: str) -> tuple[set[str], set[str]]:

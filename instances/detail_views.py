@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import requires
@@ -60,7 +61,8 @@ def _tab_context(request: HttpRequest, instance_id: str, tab: str, loaded: detai
         context["called"] = loaded["called"] or []
     elif tab == "jobs":
         jobs = loaded["jobs"] or []
-        context["jobs"] = [j for j in jobs if j.execution_id in executions] if activity else jobs
+        jobs = [j for j in jobs if j.execution_id in executions] if activity else jobs
+        context["jobs"] = detail.job_rows(jobs, tree, timezone.now())
     elif tab == "history":
         activities = loaded["activities"] or []
         context["activities"] = (

@@ -33,7 +33,9 @@ class InstanceRow:
 def with_details(engine, instances: list[ProcessInstance]) -> list[InstanceRow]:
     if not instances:
         return []
-    ids = tuple(i.id for i in instances)
+    ids = tuple(i.id for i in instances if not i.unreadable)  # an unreadable row's id is not asked about
+    if not ids:
+        return [InstanceRow(i, None, False, None) for i in instances]
     calls = {
         # POST /process-instance with processInstanceIds and withIncident
         "incidents": lambda: engine.list_instances(
@@ -45,7 +47,7 @@ def with_details(engine, instances: list[ProcessInstance]) -> list[InstanceRow]:
         ),
     }
     # GET /process-definition/{id} for the few versions on the page; after the first page, from memory
-    for definition_id in {i.definition_id for i in instances if i.definition_id}:
+    for definition_id in {i.definition_id for i in instances if i.definition_id and not i.unreadable}:
         calls[f"definition {definition_id}"] = lambda d=definition_id: engine.deployed_definition(d)
     found = fan_out(calls, keep_failures=True)  # details are extras: a failed one leaves its column empty
     definitions = {

@@ -3,6 +3,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from cockpit.paging import EngineTable
+from cockpit.templatetags.cockpit import bidi_marks, unreadable
 
 
 class InstanceTable(EngineTable):
@@ -28,17 +29,23 @@ class InstanceTable(EngineTable):
     }
 
     def render_select(self, record):
+        if record.instance.unreadable:
+            return ""  # nothing to act on: its id is not known to be one
         return format_html(
             '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="Select {}">',
             record.id,
             record.id,
         )
 
-    def render_id(self, value):
+    def render_id(self, value, record):
+        if record.instance.unreadable:
+            return unreadable(record.instance)
         # A full page load: the instance page brings its own scripts (the diagram), which a boosted
         # swap would not run.
         return format_html(
-            '<a href="{}" hx-boost="false"><code>{}</code></a>', self.link("instance_detail", value), value
+            '<a href="{}" hx-boost="false"><code>{}</code></a>',
+            self.link("instance_detail", value),
+            bidi_marks(value),
         )
 
     def render_start_time(self, value):
@@ -47,4 +54,4 @@ class InstanceTable(EngineTable):
     def render_definition(self, value, record):
         if value is None:
             return record.instance.definition_id or "—"
-        return format_html("{} <small>v{}</small>", value.title, value.version)
+        return format_html("{} <small>v{}</small>", bidi_marks(value.title), value.version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,6 +23,7 @@ from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
 from cockpit.filter_words import instance_filter_words
 from cockpit.paging import engine_table, filter_string
+from engines.errors import EngineError
 from engines.queries import ProcessInstanceQuery
 from instances.bulk import BulkActionForm
 from instances.forms import OPERATOR_LABELS, VALUE_TYPES, InstanceFilterForm
@@ -106,6 +108,10 @@ def instance_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if not valid:
         return HttpResponse("The filter is not valid; fix it on the list page first.", status=400)
     rows = _all_rows(request.engine, query)
+    # The first page is asked for before anything is sent: if the engine fails there, the answer is its
+    # error page (and status), never a file that looks like an empty export.
+    first = next(rows, None)
+    rows = itertools.chain([first] if first is not None else [], rows)
     if fmt == "csv":
         response = StreamingHttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
     else:
@@ -138,14 +144,20 @@ def _all_rows(engine, query: ProcessInstanceQuery | None) -> Iterator[dict]:
 def _csv(rows: Iterator[dict]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = None
-    for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(buffer, fieldnames=list(row))
-            writer.writeheader()
-        writer.writerow({name: _as_text(value) for name, value in row.items()})
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    written = 0
+    try:
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(buffer, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow({name: _as_text(value) for name, value in row.items()})
+            written += 1
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    except Exception as error:
+        yield "\r\n" + _failed_line(written, error)
+        raise
 
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -160,10 +172,23 @@ def _as_text(value):
 
 
 def _json(rows: Iterator[dict]) -> Iterator[str]:
-    yield "["
-    for n, row in enumerate(rows):
-        yield ("," if n else "") + json.dumps(row)
-    yield "]"
+    written = 0
+    try:
+        for row in rows:
+            yield ("," if written else "[") + json.dumps(row)
+            written += 1
+    except Exception as error:
+        # No closing bracket: what was written stays invalid JSON, so no program reads it as complete.
+        yield "\n" + _failed_line(written, error)
+        raise
+    yield "]" if written else "[]"
+
+
+def _failed_line(written: int, error: Exception) -> str:
+    """The last line of an export that failed midway. The error is raised again after it, so the server
+    breaks off the transfer and the browser shows the download as failed, not finished."""
+    reason = error.message if isinstance(error, EngineError) else type(error).__name__
+    return f"EXPORT FAILED after {written} instances, this file is incomplete: {reason}\n"
 
 
 @require_POST

@@ -4,6 +4,7 @@ import re
 
 from django import template
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeData
 
 register = template.Library()
 
@@ -24,14 +25,8 @@ def copy_button(value, label: str = "Copy") -> str:
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-@register.filter
-def bdi(value) -> str:
-    """Engine-supplied text, isolated from the text around it (<bdi>), its direction controls made visible.
-
-    Escaped like any other value: each piece is escaped, the marks are our own text."""
-    if value is None or value == "":
-        return value
-    text = str(value)
+def _marked(text: str) -> str:
+    """Escaped text with each direction control drawn as a visible mark."""
     pieces = []
     last = 0
     for control in _BIDI_CONTROLS.finditer(text):
@@ -44,4 +39,35 @@ def bdi(value) -> str:
         )
         last = control.end()
     pieces.append(escape(text[last:]))
-    return format_html("<bdi>{}</bdi>", format_html_join("", "{}", ((piece,) for piece in pieces)))
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
+@register.filter
+def bdi(value) -> str:
+    """Engine-supplied text shown inline: isolated from the text around it (<bdi>), its direction
+    controls made visible. Escaped like any other value: each piece is escaped, the marks are ours."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, SafeData):  # our own markup around engine text escaped before: isolate it whole
+        return format_html("<bdi>{}</bdi>", value)
+    return format_html("<bdi>{}</bdi>", _marked(str(value)))
+
+
+@register.filter
+def bidi_marks(value) -> str:
+    """For text that is a block of its own (a table cell), already isolated by layout: only the direction
+    controls made visible. Markup (a cell drawn by the table) is left as it is."""
+    if value is None or isinstance(value, SafeData):
+        return value
+    return _marked(str(value))
+
+
+@register.simple_tag
+def unreadable(item) -> str:
+    """An item the engine sent that the dashboard could not read: say so, with its raw id ("" if readable)."""
+    reason = getattr(item, "unreadable", "")
+    if not reason:
+        return ""
+    return format_html(
+        '<span class="unreadable" role="note">Could not be read (id {}): {}</span>', bdi(item.id), bdi(reason)
+    )

@@ -133,7 +133,11 @@ class Camunda7Client(EngineClient):
         return items
 
     def _count(self, method: str, path: str, **kwargs: Any) -> int:
-        return int(self.transport.json(method, path, **kwargs)["count"])
+        answer = self.transport.json(method, path, **kwargs)
+        count = answer.get("count") if isinstance(answer, dict) else None
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise UnreadableAnswer(f"{method} {path}: no count in the answer", engine=self.config.name)
+        return count
 
     def _query(self, model: type[M], path: str, query: Any, offset: int, limit: int) -> list[M]:
         """A POST query: a read, so safe to repeat; the page goes in the query string."""
@@ -902,7 +906,8 @@ def _variable(item: Any) -> Variable:
 
     def text(key: str) -> str | None:
         value = item.get(key)
-        return value if isinstance(value, str) and value else None
+        # Ids go into the dashboard's URLs as one segment each: one that cannot is no id (read-only).
+        return value if isinstance(value, str) and value and "/" not in value else None
 
     value = decode(item)
     if not isinstance(name, str):

@@ -36,8 +36,8 @@ def test_the_header_names_the_definition_business_key_state_and_incidents(on_dem
     incident = incident_at(engine, "charge", "%", taken)
     instance = engine.get_instance(incident.process_instance_id)
     page = page_of(client_as("Viewer"), instance.id)
-    assert "Order to delivery · key <code>order</code> · version" in page
-    assert f"<dt>Business key</dt><dd>{instance.business_key}</dd>" in page
+    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code> · version" in page
+    assert f"<dt>Business key</dt><dd><bdi>{instance.business_key}</bdi></dd>" in page
     assert 'id="instance-state">active</span>' in page and "1 incident</span>" in page
     assert f'href="/e/demo/instances/?definition_id={instance.definition_id.replace(":", "%3A")}"' in page
 
@@ -105,8 +105,8 @@ def test_an_ended_instance_is_read_from_history(on_demo, engine, client_as):
     assert "The instance has ended" in page and "Suspend</button>" not in page
     assert "?ended=1" in page  # the diagram shows only the path taken
     # Its variables as history kept them, to read only.
-    assert '<code class="variable-name">customer</code>' in page and "Edit customer" not in page
-    assert re.search(r"invoice-\d+\.txt <small>\(the content is not kept in history\)", page)
+    assert '<code class="variable-name"><bdi>customer</bdi></code>' in page and "Edit customer" not in page
+    assert re.search(r"invoice-\d+\.txt</bdi> <small>\(the content is not kept in history\)", page)
     history = page_of(client, ended.id, "history")
     assert "endEvent" in history or "noneEndEvent" in history or ended.state != "COMPLETED"
 

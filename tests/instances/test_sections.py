@@ -19,7 +19,7 @@ def page(client, tab=""):
 def test_with_every_answer_the_page_shows_every_part(client_as):
     with fake_engine():
         body = page(client_as("Viewer"))
-    assert "Order to delivery · key <code>order</code>" in body
+    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body
     assert 'data-activity-id="ship"' in body
     assert "amount" in body and "could not be loaded" not in body
 
@@ -29,7 +29,7 @@ def test_a_failing_tree_costs_the_tree_alone(client_as):
         body = page(client_as("Operator"))
     assert "The activity instances could not be loaded" in body and "Injected failure" in body
     assert "The instance has ended" not in body  # a failure is not an ended instance
-    assert "Order to delivery · key <code>order</code>" in body  # the header
+    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body  # the header
     assert 'data-name="amount"' in body  # the variables tab
     assert "Suspend</button>" in body  # the actions
 
@@ -70,7 +70,7 @@ def test_a_failing_tab_costs_its_panel_alone(client_as, tab, call, label):
     with fake_engine({call: FAILING}):
         body = page(client_as("Viewer"), tab)
     assert f"{label} could not be loaded" in body and "Injected failure" in body
-    assert "Order to delivery · key <code>order</code>" in body
+    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body
     assert 'data-activity-id="ship"' in body
 
 
@@ -79,3 +79,27 @@ def test_the_tree_redrawn_alone_shows_its_failure(client_as):
         response = client_as("Viewer").get("/e/demo/instances/pi-1/tree/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "The activity instances could not be loaded" in response.content.decode()
+
+
+def test_with_one_engine_call_in_three_failing_no_page_load_fails_whole(settings, client_as):
+    from cockpit.engines import client as engine_client
+    from demo_engine.server import Faults
+    from engines.config import EngineConfig
+    from engines.queries import ProcessInstanceQuery
+    from tests.demo_engine.conftest import start_server, stop_server
+
+    server = start_server(60, seed=21)
+    try:
+        settings.ENGINES = {
+            "demo": EngineConfig(name="demo", base_url=server.url, username="demo", password="demo-pw")
+        }
+        ids = [i.id for i in engine_client("demo").list_instances(ProcessInstanceQuery(), limit=36)]
+        server.faults = Faults(fail_rate=1 / 3)
+        client = client_as("Operator")
+        loads = [client.get(f"/e/demo/instances/{ids[n % len(ids)]}/") for n in range(36)]
+        # (Before each part failed on its own, 31 of these 36 loads were an error page.)
+        assert [load.status_code for load in loads] == [200] * 36
+        failed_parts = [load for load in loads if "could not be" in load.content.decode()]
+        assert failed_parts and all("Injected failure" in load.content.decode() for load in failed_parts)
+    finally:
+        stop_server(server)
