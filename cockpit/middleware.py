@@ -45,13 +45,14 @@ class EngineErrorMiddleware:
 
 class NoStoreMiddleware:
     """What a signed-in person sees (pages, fragments, exports) is never kept by a browser or a proxy:
-    engine data must not outlive the session on a shared machine or in a shared cache."""
+    engine data must not outlive the session on a shared machine or in a shared cache. A view that
+    says itself how its answer may be kept (a deployed diagram never changes) is left as it says."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response

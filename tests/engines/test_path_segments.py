@@ -34,6 +34,9 @@ HOSTILE = {
     "\\": "%5C",
     "../suspended": "..%2Fsuspended",
     "a/../b": "a%2F..%2Fb",
+    "x?cascade=true": "x%3Fcascade%3Dtrue",
+    "x#frag": "x%23frag",
+    ";": "%3B",
 }
 # Arguments that are not strings, or strings that never go into a URL (bodies, uploads).
 OTHER_ARGUMENTS = {
