@@ -254,13 +254,13 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
 # --- item by item -------------------------------------------------------------------------------------
 
 
-def _lease(operation_id: int, owner: str, *, handed: str = "", seconds: float | None = None) -> bool:
+def _lease(operation_id: int, owner: str, *, handed: str = "") -> bool:
     """Take or renew the operation's lease: free, run out, ours, or handed to us (`handed`)."""
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)
     if handed:
         free |= Q(lease_owner=handed)
-    until = now + timedelta(seconds=settings.COCKPIT_OPERATION_LEASE_SECONDS if seconds is None else seconds)
+    until = now + timedelta(seconds=settings.COCKPIT_OPERATION_LEASE_SECONDS)
     return bool(
         Operation.objects.filter(pk=operation_id).filter(free).update(lease_owner=owner, lease_until=until)
     )

@@ -43,3 +43,26 @@ def test_a_team_lead_drills_from_the_dashboard_to_a_group_and_retries_it(
     page.goto(f"{live_server.url}/e/demo/incidents/?process=order&group=on")
     expect(page.locator("#results")).to_contain_text("Card declined")
     assert page.policy_violations == []
+
+
+def test_retrying_a_group_that_fails_again_says_so_instead_of_done(
+    page, live_server, log_in, make_user, workers, engine
+):
+    workers.start("journey")
+    make_user("Operator", username="lee")
+    log_in("lee", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/")
+    page.locator("#tile-incidents").get_by_role("link", name="Order to delivery").click()
+    group = page.get_by_role("row").filter(has_text="Card declined").filter(has_text="charge").first
+    count = int(group.locator("td").first.inner_text())
+    group.get_by_role("button", name=re.compile("^Retry the")).click()
+    page.get_by_role("button", name=f"Retry incidents: {count} incident" + ("s" if count > 1 else "")).click()
+
+    expect(page.locator("#operation-status")).to_contain_text("completed", timeout=60_000)
+    # The cards are declined again: the page says so rather than "done".
+    expect(page.locator("#operation-outcome")).to_have_text(
+        f"{count} job(s) sent to run again, 0 recovered, {count} failed again."
+    )
+    expect(page.get_by_role("table").last).to_contain_text("Card declined")
+    assert engine.count_incidents(incident_message_like="Card declined%", activity_id="charge") >= count
+    assert page.policy_violations == []
