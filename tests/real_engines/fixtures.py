@@ -82,9 +82,7 @@ class Engines:
             self.failed[family] = str(error)
             pytest.fail(str(error), pytrace=False)
         try:
-            seeded = None
-            if running.family.api == "camunda":
-                seeded = seed(running, instances=int(os.environ.get("REALENGINE_INSTANCES", "48")))
+            seeded = seed(running, instances=int(os.environ.get("REALENGINE_INSTANCES", "48")))
         except Exception as error:
             running.stop()
             self.failed[family] = f"seeding {family} failed: {error}\nits log ends:\n{running.log_tail()}"
