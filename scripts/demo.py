@@ -3,6 +3,8 @@
 Run by `make demo` after migrations and demo users. Each process's output is shown with its name in
 front; once the web server answers, where to go and how to log in is printed once, last, where it is
 seen. A process that exits is named and started again (a few times); the others keep running.
+The engine is the demo engine, or with ENGINE=camunda7|operaton|cibseven|flowable (`make demo
+ENGINE=camunda7`) a real engine built from realengines/ and seeded (Cockpit beside it for Camunda 7).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ WEB_PORT = os.environ.get("DEMO_WEB_PORT", "8000")
 ENGINE_PORT = os.environ.get("DEMO_ENGINE_PORT", "8080")
 REDIS_PORT = os.environ.get("DEMO_REDIS_PORT", "6399")
 INSTANCES = os.environ.get("DEMO_INSTANCES", "2000")
+# A real engine instead of the demo engine; seeding one is slower (REST, its job executor): fewer instances.
+ENGINE = os.environ.get("ENGINE", "")
+REAL_INSTANCES = os.environ.get("DEMO_INSTANCES", "200")
 RESTARTS = 3  # per process; after that it stays stopped and the rest go on
 START_UP_SECONDS = 120
 
@@ -163,7 +168,12 @@ def main() -> None:
         "PYTHONUNBUFFERED": "1",
     }
     processes: dict[str, str] = {}
-    if (ROOT / "demo_engine").is_dir():
+    real = _real_engine(env)
+    if real:
+        processes["engine"] = (
+            f"{BIN}/python -m realengines run {ENGINE} --port {ENGINE_PORT} --instances {REAL_INSTANCES}"
+        )
+    elif (ROOT / "demo_engine").is_dir():
         processes["engine"] = f"{BIN}/python -m demo_engine --port {ENGINE_PORT} --instances {INSTANCES}"
     redis_server = shutil.which("redis-server")
     if redis_server:
@@ -188,8 +198,65 @@ def main() -> None:
         Supervisor(processes, env=dict(os.environ)),
         url=url,
         ready=f"{url}accounts/login/",
-        up_message=banner(url, DEMO_USERS, broker),
+        up_message=banner(url, DEMO_USERS, broker) + (f"  Engine: {real}\n" if real else ""),
     )
+
+
+def _real_engine(env: dict[str, str]) -> str:
+    """Point the dashboard at the real engine ENGINE names (a line saying where it is), or ""."""
+    if not ENGINE:
+        return ""
+    from realengines import DEFAULT_PASSWORD, DEFAULT_USER, FAMILIES
+    from realengines.build import jar_for, maven_available
+
+    family = FAMILIES.get(ENGINE)
+    if family is None:
+        sys.exit(f"ENGINE={ENGINE}: no such engine (known: {', '.join(FAMILIES)})")
+    if family.unavailable:
+        sys.exit(f"{family.title} cannot be built here: {family.unavailable}")
+    reason = maven_available()
+    if reason:
+        sys.exit(reason)
+    jar_for(ENGINE)  # built here, before the processes start, so its output is not interleaved
+    if family.api == "flowable":
+        # Without an adapter the dashboard cannot show it: the engine runs alone, seeded.
+        print(
+            f"\n  {family.title} is started and seeded at http://127.0.0.1:{ENGINE_PORT}{family.rest_path}"
+            f" (user {DEFAULT_USER}, password {DEFAULT_PASSWORD}).\n  The dashboard has no Flowable adapter"
+            " yet (issue #19), so it is not started. Stop with Ctrl-C.\n",
+            flush=True,
+        )
+        os.chdir(ROOT)
+        os.execv(
+            str(BIN / "python"),
+            [
+                "python",
+                "-m",
+                "realengines",
+                "run",
+                ENGINE,
+                "--port",
+                ENGINE_PORT,
+                "--instances",
+                REAL_INSTANCES,
+            ],
+        )
+    env.update(
+        {
+            "COCKPIT_ENGINE_DEMO_URL": f"http://127.0.0.1:{ENGINE_PORT}{family.rest_path}",
+            "COCKPIT_ENGINE_DEMO_LABEL": family.title,
+            "COCKPIT_ENGINE_DEMO_USER": DEFAULT_USER,
+            "COCKPIT_ENGINE_DEMO_PASSWORD": DEFAULT_PASSWORD,
+            "COCKPIT_ENGINE_DEMO_READ_TIMEOUT": "30",
+        }
+    )
+    where = f"{family.title} at http://127.0.0.1:{ENGINE_PORT}{family.rest_path}"
+    if family.webapp_path:
+        where += (
+            f"; its Cockpit at http://127.0.0.1:{ENGINE_PORT}{family.webapp_path}"
+            f" (user {DEFAULT_USER}, password {DEFAULT_PASSWORD})"
+        )
+    return where + ". It starts and seeds in a minute or two; the dashboard shows it once it answers."
 
 
 if __name__ == "__main__":

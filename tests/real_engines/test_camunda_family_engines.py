@@ -11,7 +11,7 @@ from engines.variables import VariableType
 from realengines.seed import SHAPES
 
 
-@pytest.fixture(params=["camunda7", "operaton"], scope="module")
+@pytest.fixture(params=["camunda7", "operaton", "cibseven"], scope="module")
 def real(request):
     return request.getfixturevalue(f"{request.param}_engine")
 
@@ -33,7 +33,10 @@ def _wait_for(condition, timeout=30):
 
 
 def test_the_dashboard_client_speaks_to_the_engine_with_the_engine_users_credentials(client, real):
-    assert client.version().version == {"camunda7": "7.24.0", "operaton": "1.0.3"}[real.family.name]
+    assert (
+        client.version().version
+        == {"camunda7": "7.24.0", "operaton": "1.0.3", "cibseven": "2.2.0"}[real.family.name]
+    )
 
 
 def test_the_rest_api_refuses_a_user_it_does_not_know(real):
