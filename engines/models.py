@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Self
 
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     ConfigDict,
@@ -24,6 +25,14 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from engines.variables import TypedValue
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# A moment as the engine sent it; one without an offset is taken as UTC, as the dashboard shows aware times.
+EngineDate = Annotated[datetime, AfterValidator(_aware)]
 
 # An id the dashboard puts into its own URLs as one path segment: never empty, never with a slash. An item
 # whose id (or a linked id) is not one is unreadable: it costs its row, never a page that cannot link it.
@@ -220,7 +229,7 @@ class Incident(DomainModel):
     process_definition_id: EngineId | None = None
     process_instance_id: EngineId | None = None
     execution_id: str | None = None
-    incident_timestamp: datetime | None = None
+    incident_timestamp: EngineDate | None = None
     incident_type: str | None = None
     activity_id: str | None = None
     failed_activity_id: str | None = None
@@ -241,7 +250,7 @@ class Incident(DomainModel):
 class Job(DomainModel):
     id: EngineId
     job_definition_id: str | None = None
-    due_date: datetime | None = None
+    due_date: EngineDate | None = None
     process_instance_id: EngineId | None = None
     execution_id: str | None = None
     process_definition_id: EngineId | None = None
@@ -252,7 +261,7 @@ class Job(DomainModel):
     suspended: bool | None = None
     priority: int | None = None
     tenant_id: str | None = None
-    create_time: datetime | None = None
+    create_time: EngineDate | None = None
     batch_id: str | None = None
 
 
@@ -269,8 +278,8 @@ class Batch(DomainModel):
     suspended: bool | None = None
     tenant_id: str | None = None
     create_user_id: str | None = None
-    start_time: datetime | None = None
-    execution_start_time: datetime | None = None
+    start_time: EngineDate | None = None
+    execution_start_time: EngineDate | None = None
 
 
 class BatchStatistics(Batch):
@@ -291,8 +300,8 @@ class BatchStatistics(Batch):
 
 
 class HistoricBatch(Batch):
-    end_time: datetime | None = None
-    removal_time: datetime | None = None
+    end_time: EngineDate | None = None
+    removal_time: EngineDate | None = None
 
 
 class HistoricProcessInstance(DomainModel):
@@ -302,9 +311,9 @@ class HistoricProcessInstance(DomainModel):
     process_definition_key: str | None = None
     process_definition_name: str | None = None
     process_definition_version: int | None = None
-    start_time: datetime | None = None
-    end_time: datetime | None = None
-    removal_time: datetime | None = None
+    start_time: EngineDate | None = None
+    end_time: EngineDate | None = None
+    removal_time: EngineDate | None = None
     duration_in_millis: int | None = None
     start_user_id: str | None = None
     start_activity_id: str | None = None
@@ -330,8 +339,8 @@ class HistoricActivityInstance(DomainModel):
     task_id: str | None = None
     called_process_instance_id: EngineId | None = None
     assignee: str | None = None
-    start_time: datetime | None = None
-    end_time: datetime | None = None
+    start_time: EngineDate | None = None
+    end_time: EngineDate | None = None
     duration_in_millis: int | None = None
     canceled: bool | None = None
     complete_scope: bool | None = None
@@ -348,7 +357,7 @@ class HistoricVariable(DomainModel):
     process_instance_id: EngineId | None = None
     activity_instance_id: str | None = None
     execution_id: str | None = None
-    create_time: datetime | None = None
+    create_time: EngineDate | None = None
     state: str | None = None
     error_message: str | None = None
 
@@ -365,7 +374,7 @@ class UserOperation(DomainModel):
     org_value: str | None = None
     new_value: str | None = None
     user_id: str | None = None
-    timestamp: datetime | None = None
+    timestamp: EngineDate | None = None
     process_definition_id: EngineId | None = None
     process_definition_key: str | None = None
     process_instance_id: EngineId | None = None

@@ -86,3 +86,11 @@ def test_a_variable_without_a_name_costs_its_row(engine, http):
     )
     first, second = engine.variable_instances("pi-1")
     assert first.value.unreadable and second.value.type == VariableType.STRING and second.value.value == "y"
+
+
+def test_a_moment_without_an_offset_is_taken_as_utc(engine, http):
+    from tests.engines.cases import INCIDENT
+
+    http.get("/incident").respond(200, json=[{**INCIDENT, "incidentTimestamp": "2026-11-22T09:30:00"}])
+    [incident] = engine.list_incidents()
+    assert incident.incident_timestamp.utcoffset() is not None and incident.incident_timestamp.hour == 9

@@ -84,7 +84,7 @@ def viewer(make_user):
 # No shrinking: each example loads every page, and the failure message already names each page with
 # the exception behind it (shrinking one took over five minutes).
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
