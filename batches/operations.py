@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 Item = OperationItem.State
 
 
-QUEUE_UNREACHABLE = "The task queue could not be reached: a worker starts this when it is back."
+QUEUE_UNREACHABLE = "The task queue could not be reached: a worker takes this up as soon as it is back."
 
 
 def _queue(operation_id: int, *, task_id: str | None = None, countdown: float = 0) -> bool:
