@@ -393,6 +393,9 @@ def work_chunk(operation_id: int, owner: str) -> str:
                 # check the items left started; sending them too would do them twice.
                 return BUSY
             group = chunk[start : start + width]
+            # Stamped as they are sent, not when the chunk began: a rescuer's wait for a dead
+            # worker's requests to land (the read timeout, above) counts from the last one sent.
+            OperationItem.objects.filter(pk__in=[i.pk for i in group]).update(updated_at=timezone.now())
             results = fan_out(
                 {str(i.pk): (lambda i=i: spec.apply(client, i.target, parameters)) for i in group},
                 keep_failures=True,
