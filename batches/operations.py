@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 Item = OperationItem.State
 
 
-QUEUE_UNREACHABLE = "The task queue could not be reached: a worker starts this when it is back."
+QUEUE_UNREACHABLE = "The task queue could not be reached: a worker takes this up as soon as it is back."
 
 
 def _queue(operation_id: int, *, task_id: str | None = None, countdown: float = 0) -> bool:
@@ -393,6 +393,9 @@ def work_chunk(operation_id: int, owner: str) -> str:
                 # check the items left started; sending them too would do them twice.
                 return BUSY
             group = chunk[start : start + width]
+            # Stamped as they are sent, not when the chunk began: a rescuer's wait for a dead
+            # worker's requests to land (the read timeout, above) counts from the last one sent.
+            OperationItem.objects.filter(pk__in=[i.pk for i in group]).update(updated_at=timezone.now())
             results = fan_out(
                 {str(i.pk): (lambda i=i: spec.apply(client, i.target, parameters)) for i in group},
                 keep_failures=True,

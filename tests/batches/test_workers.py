@@ -156,6 +156,9 @@ def test_workers_survive_a_redis_restart_and_every_operation_finishes(
     time.sleep(5)  # an outage of a few seconds, while the workers try to reconnect
     assert all(p.poll() is None for p in workers.processes), "a worker ended when the broker went away"
     own_redis.start()
+    back_at, stalled_at = time.monotonic(), Operation.objects.get(pk=running.pk).done
+    wait_for(lambda: Operation.objects.get(pk=running.pk).done > stalled_at, timeout=120)
+    print(f"work went on {time.monotonic() - back_at:.1f} s after Redis was back")
     both = Operation.objects.filter(pk__in=[running.pk, suspend.pk])
     finished = wait_for(lambda: all(op.finished for op in both.all()), timeout=120)
     assert finished and all(p.poll() is None for p in workers.processes)
