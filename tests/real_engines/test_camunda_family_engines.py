@@ -12,8 +12,8 @@ from realengines.seed import SHAPES
 
 
 @pytest.fixture(params=["camunda7", "operaton", "cibseven"], scope="module")
-def real(request):
-    return request.getfixturevalue(f"{request.param}_engine")
+def real(request, real_engines):
+    return real_engines.get(request.param)
 
 
 @pytest.fixture
