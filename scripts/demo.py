@@ -221,26 +221,26 @@ def _real_engine(env: dict[str, str]) -> str:
     if family.api == "flowable":
         # Without an adapter the dashboard cannot show it: the engine runs alone, seeded.
         print(
-            f"\n  {family.title} is started and seeded at http://127.0.0.1:{ENGINE_PORT}{family.rest_path}"
+            f"\n  {family.title} starts and is seeded at http://127.0.0.1:{ENGINE_PORT}{family.rest_path}"
             f" (user {DEFAULT_USER}, password {DEFAULT_PASSWORD}).\n  The dashboard has no Flowable adapter"
             " yet (issue #19), so it is not started. Stop with Ctrl-C.\n",
             flush=True,
         )
         os.chdir(ROOT)
-        os.execv(
-            str(BIN / "python"),
-            [
-                "python",
-                "-m",
-                "realengines",
-                "run",
-                ENGINE,
-                "--port",
-                ENGINE_PORT,
-                "--instances",
-                REAL_INSTANCES,
-            ],
-        )
+        # argv[0] is the virtualenv's python: Python finds its packages from it.
+        python = str(BIN / "python")
+        argv = [
+            python,
+            "-m",
+            "realengines",
+            "run",
+            ENGINE,
+            "--port",
+            ENGINE_PORT,
+            "--instances",
+            REAL_INSTANCES,
+        ]
+        os.execv(python, argv)
     env.update(
         {
             "COCKPIT_ENGINE_DEMO_URL": f"http://127.0.0.1:{ENGINE_PORT}{family.rest_path}",

@@ -49,7 +49,7 @@ from tests.parts import missing
 
 FAMILIES = ("camunda7", "operaton", "cibseven", "flowable")
 ENGINE_FIXTURES = {f"{family}_{suffix}" for family in FAMILIES for suffix in ("engine", "config", "client")}
-ENGINE_FIXTURES.add("on_camunda7")
+ENGINE_FIXTURES |= {"on_camunda7", "real_engines"}
 
 
 @dataclass

@@ -12,8 +12,8 @@ from realengines.seed import SHAPES
 
 
 @pytest.fixture(params=["camunda7", "operaton", "cibseven"], scope="module")
-def real(request):
-    return request.getfixturevalue(f"{request.param}_engine")
+def real(request, real_engines):
+    return real_engines.get(request.param)
 
 
 @pytest.fixture
@@ -117,3 +117,18 @@ def test_a_variable_of_every_engine_type_is_seeded(client, real):
     assert types >= {t for t in VariableType if t not in real.family.without_types}
     invoice = client.get_variable_data(order.id, "invoice")
     assert invoice.data.startswith(b"Invoice ") and invoice.filename.startswith("invoice-")
+
+
+def test_cockpit_is_served_beside_the_rest_api_and_lets_the_engine_user_in(real):
+    import httpx
+
+    app = real.webapp_url.split("/app/")[0]
+    with httpx.Client(timeout=30) as http:
+        assert http.get(real.webapp_url).status_code == 200
+        token = http.cookies.get("XSRF-TOKEN", "")
+        login = http.post(
+            f"{app}/api/admin/auth/user/default/login/cockpit",
+            data={"username": real.username, "password": real.password},
+            headers={"X-XSRF-TOKEN": token},
+        )
+        assert login.status_code == 200 and "cockpit" in login.json()["authorizedApps"]

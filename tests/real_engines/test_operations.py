@@ -602,8 +602,8 @@ NOT_AS_IS = {
 
 
 @pytest.fixture(params=["camunda7", "operaton"], scope="module")
-def real(request):
-    return request.getfixturevalue(f"{request.param}_engine")
+def real(request, real_engines):
+    return real_engines.get(request.param)
 
 
 @pytest.fixture
