@@ -150,6 +150,16 @@ class InstanceFilterForm(forms.Form):
                     "version", f"The process {data['definition_key']} has no version {data['version']}."
                 )
                 raise forms.ValidationError("no such version")
+            if len(found) > 1 and data.get("tenant_id"):
+                found = [d for d in found if d.tenant_id == data["tenant_id"]] or found
+            if len(found) > 1:  # copies of the process in several tenants: a guess could be the wrong one
+                tenants = ", ".join(sorted(d.tenant_id or "none" for d in found))
+                self.add_error(
+                    "version",
+                    f"{data['definition_key']} version {data['version']} is deployed for several tenants "
+                    f"({tenants}): give the tenant too.",
+                )
+                raise forms.ValidationError("several tenants")
             definition_id = found[0].id
         ids = self.instance_id_list
         if data.get("started_after") or data.get("started_before"):
