@@ -130,6 +130,17 @@ class InstanceFilterForm(forms.Form):
         return data
 
     @property
+    def started_window(self) -> dict[str, str | None] | None:
+        """The start window as plain values (kept with an operation, to say what it acts on)."""
+        after, before = self.cleaned_data.get("started_after"), self.cleaned_data.get("started_before")
+        if not (after or before):
+            return None
+        return {
+            "after": after.isoformat() if after else None,
+            "before": before.isoformat() if before else None,
+        }
+
+    @property
     def instance_id_list(self) -> tuple[str, ...]:
         raw = self.cleaned_data.get("instance_ids") or ""
         return tuple(part for part in raw.replace(",", " ").split() if part)
