@@ -271,5 +271,6 @@ def describe(parameters: dict[str, Any], *, engine: EngineClient | None = None) 
     if parameters.get("ids"):
         parts.append(f"{len(parameters['ids'])} selected instance(s)")
     if parameters.get("query") is not None:
-        parts.append(f"the instances matching: {instance_filter_words(query_of(parameters), engine=engine)}")
+        words = instance_filter_words(query_of(parameters), engine=engine, started=parameters.get("started"))
+        parts.append(f"the instances matching: {words}")
     return " and ".join(parts) or "nothing"

@@ -23,8 +23,15 @@ IDS_SPELLED_OUT = 3  # more instance ids than this are counted, not listed
 OPERATORS = {"eq": "=", "neq": "≠", "gt": ">", "gteq": "≥", "lt": "<", "lteq": "≤", "like": "like"}
 
 
-def instance_filter_words(query: ProcessInstanceQuery | None, *, engine: EngineClient | None = None) -> str:
-    """ "Process Order to delivery, with incidents, business key like 'A%'"; every filter of the query."""
+def instance_filter_words(
+    query: ProcessInstanceQuery | None,
+    *,
+    engine: EngineClient | None = None,
+    started: dict[str, str | None] | None = None,
+) -> str:
+    """Every filter of the query in words: "Process Order to delivery, with incidents, business key like
+    'A%'". `started` is the start window (ISO times) the query's instance ids were looked up by: the
+    runtime query has no start time, so the ids are said as the window they came from."""
     if query is None:
         return "Nothing (no instance can match)"
     names = _Names(engine)
@@ -59,7 +66,11 @@ def instance_filter_words(query: ProcessInstanceQuery | None, *, engine: EngineC
         parts.append(f"business key {_quoted(query.business_key)}")
     if query.business_key_like:
         parts.append(f"business key like {_quoted(query.business_key_like)}")
-    if query.process_instance_ids:
+    if started:
+        parts.extend(
+            f"started {side} {_moment(started[side])}" for side in ("after", "before") if started.get(side)
+        )
+    elif query.process_instance_ids:
         parts.append(_ids(query.process_instance_ids))
     if query.activity_ids:
         parts.append("waiting in " + " or ".join(_quoted(a) for a in query.activity_ids))
@@ -153,10 +164,15 @@ def _ids(ids: tuple[str, ...]) -> str:
     return ("instance " if len(ids) == 1 else "instances ") + ", ".join(ids)
 
 
+def _moment(value: datetime | str) -> str:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
+
+
 def _variable(variable: VariableFilter) -> str:
     value = variable.value
     if isinstance(value, datetime):
-        value = dateformat.format(timezone.localtime(value), "Y-m-d H:i")
+        value = _moment(value)
     elif isinstance(value, bool):
         value = "true" if value else "false"
     elif isinstance(value, str):

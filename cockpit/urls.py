@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path, register_converter
-from django.views.generic import RedirectView
 
 from batches.views import my_operations
+from cockpit import views as cockpit_views
 from cockpit.converters import EngineIdConverter
 from dashboard import views as dashboard_views
 
@@ -14,10 +12,7 @@ register_converter(EngineIdConverter, "id")
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
-    # Browsers ask for /favicon.ico whatever the page links; the icon is a static file.
-    path(
-        "favicon.ico", login_not_required(RedirectView.as_view(url=static("img/favicon.svg"))), name="favicon"
-    ),
+    path("favicon.ico", cockpit_views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", dashboard_views.health, name="health"),

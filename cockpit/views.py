@@ -1,6 +1,9 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import Resolver404
+from django.views.decorators.http import require_GET
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -14,3 +17,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     ours = isinstance(exception, Http404) and not isinstance(exception, Resolver404)
     message = exception.args[0] if ours and exception.args and isinstance(exception.args[0], str) else ""
     return render(request, "404.html", {"message": message}, status=404)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page links, before anyone logs in; the icon is static."""
+    # Looked up per request: the production storage knows the file's hashed name only after collectstatic.
+    return redirect(static("img/favicon.svg"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -136,9 +137,10 @@ def definition_instances(request: HttpRequest, definition_id: str) -> HttpRespon
         column.column.orderable = False
     # GET /process-definition/{id}
     definition = request.engine.deployed_definition(definition_id)
-    list_filter = f"definition_key={definition.key}&version={definition.version}"
-    if activity:
-        list_filter += f"&activity_id={activity}"
+    # By id: a key and version may name copies of the process in several tenants.
+    list_filter = urlencode(
+        {"definition_id": definition.id, **({"activity_id": activity} if activity else {})}
+    )
     context = {
         "table": table,
         "page": page,

@@ -10,6 +10,7 @@ from batches.kinds import KINDS
 from cockpit.engines import engine_scoped
 from cockpit.filter_words import incident_filter_words
 from cockpit.paging import engine_table, filter_string
+from engines.errors import EngineError
 from engines.models import Incident
 from incidents import actions, groups
 from incidents.forms import IncidentBulkForm, IncidentFilterForm
@@ -36,8 +37,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         context["count"] = sum(group.count for group in context["groups"])
     else:
         if annotated is None:
-            # GET /incident/count
-            context["count"] = request.engine.count_incidents(**filters)
+            try:
+                # GET /incident/count
+                context["count"] = request.engine.count_incidents(**filters)
+            except EngineError as error:  # the count is one section: the rows still show
+                context["count_error"] = error
 
         def fetch(sort, offset, limit):
             if annotated is None:

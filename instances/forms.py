@@ -134,6 +134,17 @@ class InstanceFilterForm(forms.Form):
         return data
 
     @property
+    def started_window(self) -> dict[str, str | None] | None:
+        """The start window as plain values (kept with an operation, to say what it acts on)."""
+        after, before = self.cleaned_data.get("started_after"), self.cleaned_data.get("started_before")
+        if not (after or before):
+            return None
+        return {
+            "after": after.isoformat() if after else None,
+            "before": before.isoformat() if before else None,
+        }
+
+    @property
     def instance_id_list(self) -> tuple[str, ...]:
         raw = self.cleaned_data.get("instance_ids") or ""
         return tuple(part for part in raw.replace(",", " ").split() if part)
@@ -154,6 +165,16 @@ class InstanceFilterForm(forms.Form):
                     "version", f"The process {data['definition_key']} has no version {data['version']}."
                 )
                 raise forms.ValidationError("no such version")
+            if len(found) > 1 and data.get("tenant_id"):
+                found = [d for d in found if d.tenant_id == data["tenant_id"]] or found
+            if len(found) > 1:  # copies of the process in several tenants: a guess could be the wrong one
+                tenants = ", ".join(sorted(d.tenant_id or "none" for d in found))
+                self.add_error(
+                    "version",
+                    f"{data['definition_key']} version {data['version']} is deployed for several tenants "
+                    f"({tenants}): give the tenant too.",
+                )
+                raise forms.ValidationError("several tenants")
             definition_id = found[0].id
         ids = self.instance_id_list
         if data.get("started_after") or data.get("started_before"):

@@ -199,7 +199,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     step two (confirm) hands it to a worker and lands on the operation's progress."""
     bulk = BulkActionForm(request.POST)
     filter_data = QueryDict(request.POST.get("filter", ""))
-    _form, query, valid = filtered(request, filter_data)
+    form, query, valid = filtered(request, filter_data)
     context = {
         "bulk": bulk,
         "filter_string": request.POST.get("filter", ""),
@@ -221,11 +221,14 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     ids = bulk.cleaned_data["scope"] == "selected"
     count = len(context["selected"]) if ids else (request.engine.count_instances(query) if query else 0)
     context.update(kind=kind, count=count)
+    started = None if ids else form.started_window
     if not ids:
-        context["filter_words"] = instance_filter_words(query, engine=request.engine)
+        context["filter_words"] = instance_filter_words(query, engine=request.engine, started=started)
     if "confirm" not in request.POST or not count:
         return render(request, "instances/bulk_confirm.html", context)
     parameters = {"ids": context["selected"]} if ids else {"query": query.to_dict()}
+    if started:  # how the query's ids were found, to say so on the operation's page
+        parameters["started"] = started
     operation = operations.start(
         user=request.user, engine=request.engine.config.name, kind=bulk.kind,
         parameters={**parameters, **bulk.options()},

@@ -121,3 +121,14 @@ def test_switching_engine_on_a_list_keeps_the_list(viewer_client, engine):
     engine.post("/process-instance").respond(json=[])
     body = viewer_client.get("/e/demo/instances/").content.decode()
     assert re.search(r'<a href="/e/staging/instances/"\s+data-engine="staging"', body)
+
+
+def test_an_incident_count_the_engine_fails_on_costs_the_count_not_the_list(viewer_client, engine):
+    engine.get("/incident").respond(json=[INCIDENT])
+    engine.get("/incident/count").respond(
+        500, json={"type": "ProcessEngineException", "message": "count broke"}
+    )
+    response = viewer_client.get("/e/demo/incidents/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "Payment provider timed out" in body
+    assert "Not counted: count broke" in body

@@ -65,7 +65,7 @@ def test_the_page_switches_versions_and_lists_instances_waiting_in_an_activity(
         )
     }
     assert shown == expected and shown
-    assert "?definition_key=order&amp;version=2&amp;activity_id=ship" in fragment
+    assert f"?definition_id={latest.id.replace(':', '%3A')}&amp;activity_id=ship" in fragment
 
 
 def test_an_operator_suspends_and_activates_a_definition(on_demo, engine, client_as):
@@ -89,3 +89,19 @@ def test_support_may_not_suspend_a_definition(on_demo, engine, client_as):
     )
     assert "the definition</button>" not in client.get(f"/e/demo/processes/{definition.id}/").content.decode()
     assert not engine.get_definition(definition.id).suspended
+
+
+def test_open_in_the_instance_list_shows_that_versions_instances_even_beside_a_tenants_copy(
+    on_demo, engine, viewer_client
+):
+    copies = [d for d in engine.list_definitions(key="loan") if d.version == 1]
+    assert len(copies) == 2  # one without a tenant, one for acme: same key, same version
+    for definition in copies:
+        fragment = viewer_client.get(
+            f"/e/demo/processes/{definition.id}/instances/", HTTP_HX_REQUEST="true"
+        ).content.decode()
+        link = re.search(r'href="(/e/demo/instances/\?[^"]+)">Open in the instance list', fragment).group(1)
+        listed = viewer_client.get(link.replace("&amp;", "&") + "&limit=200").content.decode()
+        shown = set(re.findall(r"<code>([0-9a-f-]{36})</code>", listed))
+        expected = engine.list_instances(ProcessInstanceQuery(process_definition_id=definition.id), limit=200)
+        assert shown == {i.id for i in expected} and shown

@@ -49,7 +49,8 @@ def test_paging_keeps_the_filter_and_annotating_everything_matching_spares_the_a
     page.get_by_role("button", name=f"Annotate incidents: {others} incidents").click()
 
     expect(page.locator("#operation-status")).to_contain_text("completed", timeout=60_000)
-    expect(page.locator("dl.facts")).to_contain_text("the incidents matching: Type 'failedJob', not annotated")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("the incidents matching: Type 'failedJob', not annotated")
     after = {i.id: i.annotation for i in engine.list_incidents(incident_type="failedJob", limit=500)}
     assert {after[i] for i in looked_at} == {"looked at"}
     assert sum(1 for note in after.values() if note == "checked by lee") == others

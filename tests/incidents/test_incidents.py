@@ -135,3 +135,11 @@ def test_groups_tell_tenants_and_versions_apart_and_add_up_to_a_total(on_demo, e
     assert any("acme" in row for row in seen)
     total = re.search(r"<tfoot>.*?<strong>([\d,]+)</strong>", body, re.S).group(1)
     assert int(total.replace(",", "")) == engine.count_incidents()
+
+
+def test_the_groups_total_says_at_least_when_the_scan_is_cut(on_demo, engine, viewer_client, monkeypatch):
+    monkeypatch.setattr(groups, "PAGE", 5)
+    monkeypatch.setattr(groups, "SCAN", 10)
+    body = viewer_client.get("/e/demo/incidents/", {"group": "on"}).content.decode()
+    shown = int(re.search(r'<span id="count">At least ([\d,]+) matching', body).group(1).replace(",", ""))
+    assert shown <= engine.count_incidents()

@@ -244,3 +244,14 @@ def test_a_definition_id_filters_one_version(viewer_client, on_demo):
         "left out"
         not in viewer_client.get("/e/demo/instances/", {"definition_id": definition.id}).content.decode()
     )
+
+
+def test_a_version_in_several_tenants_asks_which_tenant(viewer_client, on_demo):
+    engine = engine_client("demo")
+    body = viewer_client.get(
+        "/e/demo/instances/", {"definition_key": "loan", "version": "1"}
+    ).content.decode()
+    assert "loan version 1 is deployed for several tenants (acme, none): give the tenant too." in body
+    [acme] = [d for d in engine.list_definitions(key="loan") if d.tenant_id == "acme"]
+    query = query_for({"definition_key": "loan", "version": "1", "tenant_id": "acme"}, engine)
+    assert query.process_definition_id == acme.id
