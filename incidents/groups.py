@@ -48,7 +48,7 @@ class Group:
     def filters(self) -> dict[str, Any]:
         """The engine filters that select exactly this group."""
         return {
-            "incident_message": self.message,
+            "incident_message": self.message or None,
             "incident_type": self.type,
             "activity_id": self.activity_id,
             "process_definition_id": self.definition_id,
@@ -139,5 +139,7 @@ def _group_filters(key: tuple, filters: dict[str, Any]) -> dict[str, Any]:
     narrowed = {
         k: v for k, v in filters.items() if k not in ("incident_message_like", "process_definition_keys")
     }
-    return {**narrowed, "incident_message": message, "incident_type": kind or None,
+    # No message (Camunda's incident at a call activity has none): the engine has no filter for that,
+    # so such a group is its activity's, type's and definition's, not a filter on an empty message.
+    return {**narrowed, "incident_message": message or None, "incident_type": kind or None,
             "activity_id": activity or None, "process_definition_id": definition or None}  # fmt: skip
