@@ -1,4 +1,5 @@
-# Everything a person runs. `make demo` and `make test` are the README's promise.
+# Everything a person runs. `make demo` and `make test` are the README's promise;
+# `make demo ENGINE=camunda7` (or operaton, flowable) runs the dashboard against a real engine.
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,12 +8,16 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: demo test install install-dev lint format bench clean
+.PHONY: demo test install install-dev lint format bench clean realengines
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo_users
-	$(BIN)/python scripts/demo.py
+	ENGINE=$(ENGINE) $(BIN)/python scripts/demo.py
+
+# The real engines' runnable jars (var/realengines/), rebuilt only when their Maven sources change.
+realengines: install
+	$(BIN)/python -m realengines build
 
 test: install-dev
 	$(BIN)/python -m pytest

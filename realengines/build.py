@@ -36,7 +36,7 @@ def jar_path(family: str) -> Path:
 
 def maven_available() -> str | None:
     """Why a jar cannot be built here (None: it can)."""
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    missing = [tool for tool in ("java", "javac", "mvn") if shutil.which(tool) is None]
     if missing:
         tools = " and ".join(missing)
         return f"{tools} missing: install a JDK 17 and Maven (apt-get install default-jdk-headless maven)"

@@ -97,6 +97,9 @@ def start(
     logs = VAR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"{name}-{port}.log"
+    # Each start logs to a file of its own; the last few of a family are kept for a look afterwards.
+    for old in sorted(logs.glob(f"{name}-*.log"), key=lambda p: p.stat().st_mtime)[:-4]:
+        old.unlink(missing_ok=True)
     env = {**os.environ, "ENGINE_PORT": str(port), "ENGINE_USER": username, "ENGINE_PASSWORD": password}
     started = time.monotonic()
     with open(log_path, "wb") as out:

@@ -10,6 +10,7 @@ instances, waiting for the job executor between rounds.
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -135,26 +136,182 @@ def seed(engine: RunningEngine, *, instances: int = 48, workers: int = 4) -> See
     """Deploy, then start this many top-level instances and bring each into its shape."""
     started = time.monotonic()
     with engine.http() as http, ThreadPoolExecutor(workers) as pool:
-        seeded = Seeded(definitions=deploy(http))
+        api = FlowableRest(http) if engine.family.api == "flowable" else CamundaRest(http)
+        seeded = Seeded(definitions=api.deploy())
         turns = [("order", "order:1", None), ("order", "order:2", None), ("loan", "loan:1", None)]
         turns.append(("loan", "loan:1:acme", "acme"))
-        plans = []
-        for seq in range(1, instances + 1):
+        without = engine.family.without_types
+
+        def start(seq: int) -> SeededInstance:
             key, definition, tenant = turns[(seq - 1) % 4]
             shapes = SHAPES[key]
             shape, extra, steps = shapes[((seq - 1) // 4) % len(shapes)]
-            plans.append((seq, key, seeded.definitions[definition], tenant, shape, extra, steps))
-        seeded.instances = list(pool.map(lambda plan: _start(http, *plan), plans))
-        _settle(http)
+            definition_id = seeded.definitions[definition]
+            instance_id, business_key = api.start(definition_id, seq=seq, extra=extra, without=without)
+            return SeededInstance(instance_id, business_key, definition_id, key, shape, tenant, steps)
+
+        seeded.instances = list(pool.map(start, range(1, instances + 1)))
+        api.settle()
         for round_ in range(max(len(i.steps) for i in seeded.instances)):
             due = [i for i in seeded.instances if len(i.steps) > round_]
-            list(pool.map(_do, [http] * len(due), due, [i.steps[round_] for i in due]))
-            _settle(http)
+            list(pool.map(api.apply, due, [i.steps[round_] for i in due]))
+            api.settle()
         running = [i for i in seeded.instances if i.shape not in FINISHED]
         for instance in running[SUSPENDED_EVERY - 1 :: SUSPENDED_EVERY]:
-            _do(http, instance, Step("suspend"))
+            api.apply(instance, Step("suspend"))
     seeded.seconds = time.monotonic() - started
     return seeded
+
+
+class CamundaRest:
+    """Seeding through Camunda 7's REST API (Camunda 7, Operaton, CIB seven)."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+
+    def deploy(self) -> dict[str, str]:
+        return deploy(self.http)
+
+    def start(self, definition_id: str, **kwargs) -> tuple[str, str]:
+        return start_instance(self.http, definition_id, **kwargs)
+
+    def apply(self, instance: SeededInstance, step: Step) -> None:
+        apply_step(self.http, instance, step)
+
+    def settle(self) -> None:
+        settle(self.http)
+
+
+class FlowableRest:
+    """Seeding through Flowable's process REST API: the same models, shapes and delegate."""
+
+    # Flowable's REST variable types; it has no Xml, and File and Bytes are one "binary".
+    TYPES = {
+        VariableType.STRING: "string",
+        VariableType.INTEGER: "integer",
+        VariableType.SHORT: "short",
+        VariableType.LONG: "long",
+        VariableType.DOUBLE: "double",
+        VariableType.BOOLEAN: "boolean",
+        VariableType.DATE: "date",
+        VariableType.JSON: "json",
+    }
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+
+    def deploy(self) -> dict[str, str]:
+        # POST /repository/deployments (multipart: one file a deployment there, so one per model)
+        for number, (tenant, models) in enumerate(deployments(), start=1):
+            for key, model in models.items():
+                data = {"deploymentName": f"demo-{number}-{key}"}
+                if tenant:
+                    data["tenantId"] = tenant
+                xml = executable_xml(model, "flowable")
+                _ok(
+                    self.http.post(
+                        "/repository/deployments", data=data, files={"file": (f"{key}.bpmn20.xml", xml)}
+                    )
+                )
+        # GET /repository/process-definitions
+        found = _ok(self.http.get("/repository/process-definitions", params={"size": 100})).json()["data"]
+        return {
+            f"{d['key']}:{d['version']}" + (f":{d['tenantId']}" if d.get("tenantId") else ""): d["id"]
+            for d in found
+        }
+
+    def _variables(self, values: dict[str, TypedValue]) -> list[dict]:
+        out = []
+        for name, typed in values.items():
+            if typed.type == VariableType.NULL:
+                out.append({"name": name, "type": "string", "value": None})
+            elif typed.type in self.TYPES:
+                value = typed.value
+                if typed.type == VariableType.DATE:
+                    value = value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                elif typed.type == VariableType.JSON:
+                    value = json.loads(value)
+                out.append({"name": name, "type": self.TYPES[typed.type], "value": value})
+        return out
+
+    def start(
+        self, definition_id: str, *, seq: int, extra: dict | None = None, without=frozenset()
+    ) -> tuple[str, str]:
+        key = definition_id.split(":")[0]
+        business_key = f"{key.upper()}-{9999 + seq}"
+        values = variables_of(seq, key) | {
+            n: TypedValue(VariableType.STRING, v) for n, v in (extra or {}).items()
+        }
+        # POST /runtime/process-instances
+        answer = _ok(
+            self.http.post(
+                "/runtime/process-instances",
+                json={
+                    "processDefinitionId": definition_id,
+                    "businessKey": business_key,
+                    "variables": self._variables(values),
+                },
+            )
+        ).json()
+        return answer["id"], business_key
+
+    def apply(self, instance: SeededInstance, step: Step) -> None:
+        if step.action == "complete":
+            # GET /runtime/tasks, POST /runtime/tasks/{id} (action complete)
+            tasks = _ok(
+                self.http.get(
+                    "/runtime/tasks",
+                    params={
+                        "processInstanceBusinessKey": instance.business_key,
+                        "taskDefinitionKey": step.activity,
+                    },
+                )
+            ).json()["data"]
+            if not tasks:
+                raise SeedingError(
+                    f"{instance.business_key} ({instance.shape}) has no task {step.activity!r}"
+                )
+            variables = [
+                {"name": n, "type": "boolean" if isinstance(v, bool) else "string", "value": v}
+                for n, v in step.variables.items()
+            ]
+            for task in tasks:
+                _ok(
+                    self.http.post(
+                        f"/runtime/tasks/{task['id']}", json={"action": "complete", "variables": variables}
+                    )
+                )
+        elif step.action == "timer":
+            # GET /management/timer-jobs, POST /management/timer-jobs/{id} (action move: due now)
+            jobs = _ok(
+                self.http.get("/management/timer-jobs", params={"processInstanceId": instance.id})
+            ).json()["data"]
+            if not jobs:
+                raise SeedingError(
+                    f"{instance.business_key} ({instance.shape}) has no timer at {step.activity!r}"
+                )
+            _ok(self.http.post(f"/management/timer-jobs/{jobs[0]['id']}", json={"action": "move"}))
+        elif step.action == "cancel":
+            # DELETE /runtime/process-instances/{id}
+            _ok(
+                self.http.delete(
+                    f"/runtime/process-instances/{instance.id}",
+                    params={"deleteReason": "Cancelled by the customer"},
+                )
+            )
+        elif step.action == "suspend":
+            # PUT /runtime/process-instances/{id} (action suspend)
+            _ok(self.http.put(f"/runtime/process-instances/{instance.id}", json={"action": "suspend"}))
+            instance.suspended = True
+
+    def settle(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            # GET /management/jobs (the executable ones; failed ones went to the dead-letter jobs)
+            if _ok(self.http.get("/management/jobs", params={"size": 1})).json()["total"] == 0:
+                return
+            time.sleep(0.3)
+        raise SeedingError(f"the async executor left due jobs after {timeout:.0f} s")
 
 
 def variables_of(seq: int, key: str) -> dict[str, TypedValue]:
@@ -193,10 +350,16 @@ def variables_of(seq: int, key: str) -> dict[str, TypedValue]:
     }
 
 
-def _start(http, seq, key, definition_id, tenant, shape, extra, steps) -> SeededInstance:
+def start_instance(
+    http: httpx.Client, definition_id: str, *, seq: int, extra: dict | None = None, without=frozenset()
+) -> tuple[str, str]:
+    """Start one instance with the demo data's variables (and extra String ones); its id and business key."""
+    key = definition_id.split(":")[0]
     business_key = f"{key.upper()}-{9999 + seq}"
-    variables = {name: encode(value) for name, value in variables_of(seq, key).items()}
-    variables |= {name: {"value": value, "type": "String"} for name, value in extra.items()}
+    variables = {
+        name: encode(value) for name, value in variables_of(seq, key).items() if value.type not in without
+    }
+    variables |= {name: {"value": value, "type": "String"} for name, value in (extra or {}).items()}
     # POST /process-definition/{id}/start
     answer = _ok(
         http.post(
@@ -204,10 +367,15 @@ def _start(http, seq, key, definition_id, tenant, shape, extra, steps) -> Seeded
             json={"businessKey": business_key, "variables": variables},
         )
     ).json()
-    return SeededInstance(answer["id"], business_key, definition_id, key, shape, tenant, steps)
+    return answer["id"], business_key
 
 
-def _do(http: httpx.Client, instance: SeededInstance, step: Step) -> None:
+def _start(http, seq, key, definition_id, tenant, shape, extra, steps, *, without) -> SeededInstance:
+    instance_id, business_key = start_instance(http, definition_id, seq=seq, extra=extra, without=without)
+    return SeededInstance(instance_id, business_key, definition_id, key, shape, tenant, steps)
+
+
+def apply_step(http: httpx.Client, instance: SeededInstance, step: Step) -> None:
     if step.action == "complete":
         # GET /task (the called credit check carries its caller's business key), POST /task/{id}/complete
         tasks = _ok(
@@ -243,7 +411,7 @@ def _do(http: httpx.Client, instance: SeededInstance, step: Step) -> None:
         instance.suspended = True
 
 
-def _settle(http: httpx.Client, timeout: float = 120) -> None:
+def settle(http: httpx.Client, timeout: float = 120) -> None:
     """Wait until the job executor has run every job that is due (failed ones have no retries left)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -502,8 +502,8 @@ CASES = [
         "POST",
         "/process-instance/pi-1/modification-async",
         json=MODIFICATION_JSON,
-        answer={**BATCH, "type": "process-instance-modification"},
-        check=lambda r: r.type == "process-instance-modification",
+        answer={**BATCH, "type": "instance-modification"},
+        check=lambda r: r.type == "instance-modification",
     ),
     # variables
     Case(
