@@ -182,26 +182,27 @@ def test_a_team_lead_retries_a_group_of_incidents_and_finds_it_on_batches_and_in
     page, live_server, log_in, make_user, on_camunda7, camunda7_client, camunda_workers
 ):
     camunda_workers.start("lead")
-    timed_out = dict(incident_message_like="Payment provider timed out%", activity_id="charge")
-    before = camunda7_client.count_incidents(**timed_out)
+    # The scoring service's 503s: no other test takes those seeded instances.
+    unavailable = dict(incident_message_like="Scoring service answered 503%", activity_id="score")
+    before = camunda7_client.count_incidents(**unavailable)
     assert before
     make_user("Operator", username="lee")
     log_in("lee", PASSWORD)
     page.goto(f"{live_server.url}/e/demo/")
     tile = page.locator("#tile-incidents")
     expect(tile.locator(".number")).to_have_text(str(camunda7_client.count_incidents()))
-    tile.get_by_role("link", name="Order to delivery").click()
-    expect(page).to_have_url(re.compile(r"/incidents/\?process=order&group=on$"))
+    tile.get_by_role("link", name="Credit check").click()
+    expect(page).to_have_url(re.compile(r"/incidents/\?process=credit-check&group=on$"))
     group = (
-        page.get_by_role("row").filter(has_text="Payment provider timed out").filter(has_text="charge").first
+        page.get_by_role("row").filter(has_text="Scoring service answered 503").filter(has_text="score").first
     )
     count = int(group.locator("td").first.inner_text())
     assert 0 < count <= before
     group.get_by_role("button", name=re.compile("^Retry the")).click()
     page.get_by_role("button", name=f"Retry incidents: {count} incident" + ("s" if count > 1 else "")).click()
     expect(page.locator("#operation-status")).to_contain_text("completed", timeout=120_000)
-    # The engine's batch set the retries: those incidents are resolved, the job executor charges again.
-    assert camunda7_client.count_incidents(**timed_out) == before - count
+    # The engine's batch set the retries: those incidents are resolved, the job executor scores again.
+    assert camunda7_client.count_incidents(**unavailable) == before - count
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Batches").click()
     row = page.get_by_role("row").filter(has_text="Retry incidents").first
