@@ -680,6 +680,7 @@ class Runtime:
             current = self.instance(current["super_instance_id"])
             activity, execution, job = caller["activity_id"], caller["execution_id"], None
             cause, incident_id = incident_id, new_id()
+            message = None  # as Camunda: the calling activity's copy has no message, its cause has
 
     def _resolve_incident(self, incident_id: str) -> None:
         row = self.db.execute("SELECT root_cause_id FROM incident WHERE id = ?", (incident_id,)).fetchone()

@@ -240,7 +240,7 @@ def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
     # A failure in a called credit check is an incident of the loan application too, at its call activity.
     db.execute(
         f"""INSERT INTO incident
-        SELECT {uuid_sql("p.seq", 42)}, p.seq, p.id, p.definition_id, 'credit_check', x.type, x.message, x.timestamp,
+        SELECT {uuid_sql("p.seq", 42)}, p.seq, p.id, p.definition_id, 'credit_check', x.type, NULL, x.timestamp,
                NULL, NULL, {uuid_sql("p.seq", 10)}, x.id, x.root_cause_id, p.tenant_id
         FROM incident x JOIN instance p ON p.seq = x.instance_seq - :n
         WHERE x.instance_seq > :n""",

@@ -61,15 +61,18 @@ class IncidentFilterForm(forms.Form):
 GROUP_FILTERS = frozenset({"incident_message", "incident_type", "activity_id", "process_definition_id"})
 
 
-def _group(text: str) -> dict[str, str] | None:
-    """The group's engine filters as the list wrote them, or None for anything else."""
+def _group(text: str) -> dict[str, str | None] | None:
+    """The group's engine filters as the list wrote them, or None for anything else.
+
+    A filter may be null: a group without a message (a call activity's copy of an incident) is its
+    activity's, type's and definition's."""
     try:
         group = json.loads(text)
     except ValueError:
         return None
     if not isinstance(group, dict) or set(group) != GROUP_FILTERS:
         return None
-    if not all(isinstance(value, str) for value in group.values()):
+    if not all(value is None or isinstance(value, str) for value in group.values()):
         return None
     return group
 

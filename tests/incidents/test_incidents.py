@@ -41,8 +41,9 @@ def test_a_group_is_one_message_with_its_exact_count(on_demo, engine, viewer_cli
     assert rows
     total = 0
     for count, message in rows:
-        matching = engine.count_incidents(incident_message=message.replace("&#x27;", "'"))
-        assert int(count) <= matching  # a message can stand in several processes or activities
+        if message != "(no message)":  # a call activity's copy of an incident has none, as on Camunda
+            matching = engine.count_incidents(incident_message=message.replace("&#x27;", "'"))
+            assert int(count) <= matching  # a message can stand in several processes or activities
         total += int(count)
     assert total == engine.count_incidents()
 
@@ -93,9 +94,10 @@ def test_retrying_a_group_retries_the_failed_jobs_behind_it_in_one_engine_batch(
         "/e/demo/incidents/", {"group": "on", "message": "answered 503"}
     ).content.decode()
     group_filter = re.search(r'name="group_filter" value="([^"]+)"', body).group(1).replace("&quot;", '"')
-    # Each failed scoring job shows twice: at "score", and as a copy at the loan's call activity.
+    # Each failed scoring job shows twice: at "score", and as a copy (with no message, as on Camunda)
+    # at the loan's call activity; the group is the ones with the message.
     jobs = engine.count_incidents(incident_message_like="%answered 503%", activity_id="score")
-    assert jobs and engine.count_incidents(incident_message_like="%answered 503%") == 2 * jobs
+    assert jobs and engine.count_incidents(incident_message_like="%answered 503%") == jobs
     data = {"action": "retry", "scope": "group", "group_filter": group_filter, "filter": "", "confirm": "yes"}
     operator_client.post("/e/demo/incidents/bulk/", data)
     operation = Operation.objects.get(kind="incident_retry")

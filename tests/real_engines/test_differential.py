@@ -580,7 +580,6 @@ def _cell(text: str) -> str:
     return re.sub(r"\|", r"\\|", text)
 
 
-@pytest.mark.xfail(strict=True, reason="the demo engine repeats the message at the call activity (README)")
 def test_an_incident_repeated_at_a_call_activity_has_no_message_of_its_own(demo_side, camunda_side):
     # The shapes agree (a message may be null); what the dashboard shows differs: Camunda leaves the
     # calling activity's incident without a message, the one in the called instance has it.
