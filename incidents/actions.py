@@ -15,6 +15,10 @@ from engines.models import Incident, Job
 
 PAGE = 500
 
+WAITING_SUSPENDED = (
+    "incident resolved; the job waits, suspended with its instance, and runs when the instance is activated"
+)
+
 RETRIES = 1  # one more attempt: a job that fails again raises a new incident instead of looping
 
 
@@ -26,6 +30,8 @@ class JobOutcomes:
     recovered: list[str] = field(default_factory=list)  # the job is gone: it ran through
     failed_again: dict[str, str] = field(default_factory=dict)  # job id -> its new error
     not_run: list[str] = field(default_factory=list)  # it still has retries: the engine has not run it yet
+    # Its instance is suspended: the incident is resolved, the job runs only once the instance is activated.
+    waiting_suspended: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -48,6 +54,8 @@ def job_outcomes(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
                     outcome.not_run.append(job_id)
             elif isinstance(job, Job) and job.retries == 0:
                 outcome.failed_again[job_id] = job.exception_message or "failed again"
+            elif isinstance(job, Job) and job.suspended:
+                outcome.waiting_suspended.append(job_id)
             else:
                 outcome.not_run.append(job_id)
     return outcome
@@ -121,6 +129,8 @@ def retry(engine: EngineClient, *, user, incidents: list[Incident], target_id: s
         # Accepted is not recovered: the log says what the job did when it ran again.
         outcome.ran = _ran(engine, outcome.jobs)
         log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed, **outcome.ran.as_dict()}
+        if outcome.ran.waiting_suspended:
+            log.engine_response["outcome"] = WAITING_SUSPENDED
         log.failed = bool(outcome.ran.failed_again)
     return outcome
 

@@ -254,7 +254,11 @@ def tab_calls(engine: EngineClient, instance_id: str, tab: str) -> dict[str, Cal
         return {"variables": lambda: engine.variable_instances(instance_id, limit=PER_TAB)}
     if tab == "incidents":
         # GET /incident
-        return {"incidents": lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)}
+        return {
+            "incidents": lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB),
+            # GET /process-instance/{id}: a suspended instance's retried job waits, the tab says so
+            "instance": lambda: engine.get_instance(instance_id),
+        }
     if tab == "called":
         # POST /history/process-instance: instances its call activities started, running and ended
         query = HistoricProcessInstanceQuery(super_process_instance_id=instance_id)

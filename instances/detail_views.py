@@ -57,6 +57,7 @@ def _tab_context(request: HttpRequest, instance_id: str, tab: str, loaded: detai
         if activity:
             incidents = [i for i in incidents if activity in (i.activity_id, i.failed_activity_id)]
         context["incidents"] = incidents
+        context["instance_suspended"] = bool(loaded["instance"] and loaded["instance"].suspended)
     elif tab == "called":
         context["called"] = loaded["called"] or []
     elif tab == "jobs":
