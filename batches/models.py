@@ -94,6 +94,8 @@ class Operation(models.Model):
             return ""
         parts = [f"{result['sent']} job(s) sent to run again", f"{len(result['recovered'])} recovered"]
         parts.append(f"{len(result['failed_again'])} failed again")
+        if result.get("waiting_suspended"):
+            parts.append(f"{len(result['waiting_suspended'])} waiting on a suspended instance")
         if result.get("not_run"):
             parts.append(f"{len(result['not_run'])} not run by the engine yet")
         return ", ".join(parts)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 
 from django.conf import settings
 
@@ -12,6 +14,7 @@ from engines.base import EngineClient
 from engines.errors import NotFound
 from engines.fanout import Failed, fan_out
 from engines.models import Incident, Job
+from engines.queries import ProcessInstanceQuery
 
 PAGE = 500
 
@@ -59,6 +62,31 @@ def job_outcomes(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
             else:
                 outcome.not_run.append(job_id)
     return outcome
+
+
+def on_suspended_instances(
+    engine: EngineClient, incidents: Iterable[Incident], *, scan: int
+) -> tuple[int, bool]:
+    """How many of the incidents (the first `scan`) are on suspended instances, whose jobs a retry leaves
+    waiting until the instance is activated; and whether the scan was cut."""
+    seen = list(islice(incidents, scan + 1))
+    cut = len(seen) > scan
+    by_instance: dict[str, int] = {}
+    for incident in seen[:scan]:
+        if incident.process_instance_id:
+            by_instance[incident.process_instance_id] = by_instance.get(incident.process_instance_id, 0) + 1
+    ids = list(by_instance)
+    pages = {
+        n: (
+            lambda page=tuple(ids[n : n + 100]): engine.list_instances(
+                ProcessInstanceQuery(process_instance_ids=page, suspended=True), limit=len(page)
+            )
+        )
+        for n in range(0, len(ids), 100)
+    }
+    # POST /process-instance {processInstanceIds, suspended: true}, a page of ids at a time, at once
+    suspended = {instance.id for page in fan_out(pages).values() for instance in page}
+    return sum(by_instance[i] for i in suspended if i in by_instance), cut
 
 
 def _ran(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:

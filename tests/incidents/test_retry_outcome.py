@@ -119,3 +119,27 @@ def test_retrying_a_suspended_instances_incidents_counts_them_as_waiting(
     tab = operator_client.post(url).content.decode()
     assert "1 job retried: 0 recovered, 1 waiting on a suspended instance" in tab
     assert "not run by the engine yet" not in tab
+
+
+def test_a_bulk_retry_says_before_and_after_which_incidents_are_on_suspended_instances(
+    on_demo, engine, operator_client, taken
+):
+    waiting = a_suspended_instances_incident(engine, taken)
+    declined = [
+        i
+        for i in engine.list_incidents(incident_message_like="%declined%", activity_id="charge", limit=20)
+        if i.process_instance_id not in taken and not engine.get_job(i.job_id).suspended
+    ][:2]
+    chosen = {"action": "retry", "scope": "selected", "incident_ids": [waiting.id, *(i.id for i in declined)]}
+    confirmation = operator_client.post("/e/demo/incidents/bulk/", chosen).content.decode()
+    assert "Retry incidents: 3 incidents" in confirmation
+    assert "1 of them is on a suspended instance" in confirmation
+    operator_client.post("/e/demo/incidents/bulk/", {**chosen, "confirm": "yes"})
+    operation = follow_to_the_end(Operation.objects.get(kind="incident_retry"))
+    assert operation.result["waiting_suspended"] == [waiting.job_id]
+    assert engine.get_job(waiting.job_id).retries == 1  # it did not run
+    page = operator_client.get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
+    assert (
+        "3 job(s) sent to run again, 0 recovered, 2 failed again, 1 waiting on a suspended instance" in page
+    )
+    assert "not run by the engine yet" not in page
