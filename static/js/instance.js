@@ -63,7 +63,10 @@
     const failed = container.parentElement.querySelector(".diagram-failed");
     const response = await fetch(container.dataset.stateUrl, { headers: { Accept: "application/json" } });
     if (response.ok) {
-      mark(await response.json());
+      const state = await response.json();
+      // Ended meanwhile (a retry let it finish): from now on only its history is asked for.
+      if (state.ended) container.dataset.stateUrl = container.dataset.stateUrl.split("?")[0] + "?ended=1";
+      mark(state);
       if (failed) failed.hidden = true;
     } else if (failed) {
       // The diagram stays; only its markers are missing, and the page says so instead of showing none.

@@ -301,3 +301,17 @@ def test_an_engine_error_on_an_action_is_a_banner_not_a_500(on_demo, client_as):
     response = client_as("Operator").post("/e/demo/incidents/no-such-incident/retry/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Retarget"] == "#engine-banner"
     assert "No matching incident with id no-such-incident" in response.content.decode()
+
+
+def test_the_diagram_of_an_instance_that_ended_meanwhile_is_its_history_not_an_error(
+    on_demo, engine, taken, operator_client
+):
+    # A retry that lets the instance finish: the page still asks for a running instance's markers.
+    incident = incident_at(engine, "score", "%answered 503%", taken)
+    engine.delete_instance(incident.process_instance_id)
+    response = operator_client.get(f"/e/demo/instances/{incident.process_instance_id}/diagram.json")
+    assert response.status_code == 200
+    state = response.json()
+    assert state["ended"] is True
+    assert (state["active"], state["incidents"]) == ({}, {})
+    assert "start" in state["taken"]
