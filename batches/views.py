@@ -27,9 +27,12 @@ def _live(request: HttpRequest, template: str, context: dict, *, running: bool) 
     if not request.htmx:
         return render(request, template, context)
     response = render(request, f"{template}#live", context)
+    # The header's banner reads the same operations again now, so the two never disagree for long.
+    response["HX-Trigger"] = "operations-changed"
     if not running:
         stop = HttpResponseStopPolling(response.content)
         stop["Content-Type"] = response["Content-Type"]
+        stop["HX-Trigger"] = "operations-changed"
         return stop
     return response
 
