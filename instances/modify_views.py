@@ -340,7 +340,9 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
         steps = _moved(steps, action)
     form.is_valid()
     context.update(step_form=step_form, steps=steps)
-    if action in ("preview", "submit") or (steps and action != "add"):
+    if action == "preview" and not steps:  # nothing to preview: said by the button, not silence
+        context["preview_refused"] = "Add an instruction first."
+    elif action in ("preview", "submit") or (steps and action != "add"):
         context["preview"] = _preview(request, target, steps)
     if action == "submit":
         done = _submit(request, target, form, steps, context)
