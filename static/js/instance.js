@@ -148,6 +148,9 @@
       const xml = await answer.text();
       await viewer.importXML(xml);
       canvas().zoom("fit-viewport");
+      // fit-viewport leaves the outermost shapes touching the edge (the end event was cut off): pad it.
+      const { inner } = canvas().viewbox();
+      canvas().viewbox({ x: inner.x - 30, y: inner.y - 30, width: inner.width + 60, height: inner.height + 60 });
       viewer.on("element.click", (event) => {
         const element = event.element;
         if (!element || element.type === "bpmn:Process" || element.type === "label") return;

@@ -188,3 +188,27 @@ def test_a_retry_that_finishes_the_instance_shows_it_ended_without_an_error(
     expect(page.locator(".diagram-failed")).to_be_hidden()
     expect(page.locator("#activity-tree")).to_contain_text("The instance has ended")
     assert page.policy_violations == []
+
+
+def test_the_incidents_tab_and_the_diagram_are_laid_out_readably(
+    page, live_server, log_in, make_user, engine
+):
+    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    open_from_the_list(page, live_server, incident.process_instance_id, "Loan application")
+    # The whole diagram is in view, its last event ("Done") too.
+    frame = page.locator("#diagram").bounding_box()
+    done = page.locator('#diagram .djs-element[data-element-id="end"] .djs-visual').bounding_box()
+    assert done["x"] + done["width"] <= frame["x"] + frame["width"] - 10
+    page.get_by_role("navigation", name="Instance details").get_by_role("link", name="Incidents").click()
+    save = page.locator(".annotation-form button").first
+    expect(save).to_be_visible()
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.annotation-form button')).lineHeight)"
+    )
+    assert save.bounding_box()["height"] < 2 * line + 12  # "Save" on one line, not "Sa/ve"
+    page.get_by_role("button", name="Show stack trace").first.click()
+    expect(page.get_by_label("Stack trace")).to_be_visible()
+    assert page.get_by_label("Stack trace").bounding_box()["width"] >= 400
