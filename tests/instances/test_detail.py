@@ -315,3 +315,23 @@ def test_the_diagram_of_an_instance_that_ended_meanwhile_is_its_history_not_an_e
     assert state["ended"] is True
     assert (state["active"], state["incidents"]) == ({}, {})
     assert "start" in state["taken"]
+
+
+def test_the_history_tab_shows_what_this_dashboard_did_to_the_instance_beside_the_engines_log(
+    on_demo, fresh, client_as
+):
+    from batches.models import Operation
+
+    instance = fresh(process_definition_key="order", suspended=False)
+    operator = client_as("Operator")
+    operator.post(f"/e/demo/instances/{instance.id}/suspend/", {"suspended": "true"})
+    bulk = {"action": "activate", "scope": "selected", "ids": [instance.id], "confirm": "yes"}
+    operator.post("/e/demo/instances/bulk/", bulk)
+    operation = Operation.objects.get(kind="activate")
+    page = page_of(operator, instance.id, "history")
+    recorded = page[page.index("Done through this dashboard") : page.index("The engine's user operation log")]
+    assert "instance.suspend" in recorded and "Activate instances" in recorded
+    assert f"/batches/operations/{operation.pk}/" in recorded
+    assert recorded.count("<td>operator</td>") == 2
+    assert "logs the work of its batches" in page
+    assert "Nobody has operated on this instance" not in page
