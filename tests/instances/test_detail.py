@@ -71,7 +71,7 @@ def test_the_url_names_the_tab_and_an_htmx_request_gets_the_panel_alone(on_demo,
     )
     body = panel.content.decode()
     assert body.lstrip().startswith('<section id="tab-panel"') and "<html" not in body
-    assert "Operations on this instance" in body
+    assert "The engine's user operation log" in body
 
 
 def test_after_a_change_the_header_is_drawn_again_alone(on_demo, engine, taken, client_as):
