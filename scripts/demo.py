@@ -145,11 +145,11 @@ def run(supervisor: Supervisor, *, url: str, ready: str, up_message: str,
     # `kill` (SIGTERM) stops the demo as Ctrl-C does: the children, each in a session of its own, would
     # otherwise keep running orphaned.
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    supervisor.start()
     announced = False
     deadline = time.monotonic() + START_UP_SECONDS
     count = 0
     try:
+        supervisor.start()  # inside: a stop while starting still stops what had started
         while looks is None or count < looks:
             count += 1
             supervisor.watch()
