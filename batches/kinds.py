@@ -76,7 +76,7 @@ def instance_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
         offset += PAGE
 
 
-def _incidents(client: EngineClient, parameters: dict) -> Iterator[Incident]:
+def named_incidents(client: EngineClient, parameters: dict) -> Iterator[Incident]:
     """The incidents an operation names: its incident ids (those still open), then its filter's, paged."""
     seen: set[str] = set()
     ids = list(dict.fromkeys(parameters.get("incident_ids") or []))
@@ -107,14 +107,14 @@ def _incidents(client: EngineClient, parameters: dict) -> Iterator[Incident]:
 
 
 def incident_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
-    return (incident.id for incident in _incidents(client, parameters))
+    return (incident.id for incident in named_incidents(client, parameters))
 
 
 def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> Batch:
     """One engine batch setting retries on the failed jobs behind the incidents (their root causes')."""
     jobs: set[str] = set()
     elsewhere: set[str] = set()
-    for incident in _incidents(client, parameters):
+    for incident in named_incidents(client, parameters):
         if incident.root_cause_incident_id in (None, incident.id):
             jobs.update([incident.job_id] if incident.job_id else [])
         else:

@@ -80,8 +80,20 @@ class Operation(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def settling(self) -> bool:
+        """The engine batch has ended; the dashboard waits to see what the retried jobs did."""
+        return not self.finished and "checked_from" in (self.result or {})
+
+    @property
+    def state(self) -> str:
+        """The status in words, the same on the Batches row, the header's banner and the operation's page."""
+        return "engine batch done, checking what the jobs did" if self.settling else self.status
+
+    @property
     def percent(self) -> int:
         """How much is done, as the engine counts a batch's progress: failed work is not done."""
+        if self.settling:
+            return 100
         if not self.total:
             return 100 if self.finished else 0
         return min(100, round(100 * self.done / self.total))
@@ -94,6 +106,8 @@ class Operation(models.Model):
             return ""
         parts = [f"{result['sent']} job(s) sent to run again", f"{len(result['recovered'])} recovered"]
         parts.append(f"{len(result['failed_again'])} failed again")
+        if result.get("waiting_suspended"):
+            parts.append(f"{len(result['waiting_suspended'])} waiting on a suspended instance")
         if result.get("not_run"):
             parts.append(f"{len(result['not_run'])} not run by the engine yet")
         return ", ".join(parts)

@@ -221,7 +221,8 @@ def _settle(operation: Operation, client) -> bool:
         operation.result = result
         waited = timezone.now() - datetime.fromisoformat(result["checked_from"])
         if result.get("not_run") and waited < timedelta(seconds=settings.COCKPIT_RETRY_SETTLE_SECONDS):
-            operation.save(update_fields=["result", "updated_at"])
+            # The engine's part is done: its counts are kept, so the row, banner and page agree meanwhile.
+            operation.save(update_fields=["result", "done", "failed", "updated_at"])
             return True
     finish(operation, Operation.Status.COMPLETED)
     return False

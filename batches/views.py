@@ -27,9 +27,12 @@ def _live(request: HttpRequest, template: str, context: dict, *, running: bool) 
     if not request.htmx:
         return render(request, template, context)
     response = render(request, f"{template}#live", context)
+    # The header's banner reads the same operations again now, so the two never disagree for long.
+    response["HX-Trigger"] = "operations-changed"
     if not running:
         stop = HttpResponseStopPolling(response.content)
         stop["Content-Type"] = response["Content-Type"]
+        stop["HX-Trigger"] = "operations-changed"
         return stop
     return response
 
@@ -48,6 +51,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
     table, page = engine_table(request, BatchTable, fetch)
     recent = list(Operation.objects.filter(engine=request.engine.config.name)[:RECENT])
+    for operation in recent:  # in the words of its own page and its confirmation, with the engine's names
+        operation.described = describe(operation.parameters, engine=request.engine)
     for operation in recent:
         # The engine's numbers of this very answer, not the worker's last look: both rows agree.
         if not operation.finished and operation.engine_batch_id in shown:

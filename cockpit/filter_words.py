@@ -151,7 +151,9 @@ class _Names:
         found = self._ask(lambda engine: engine.deployed_definition(definition_id))
         if found is None:
             return _quoted(definition_id)
-        return f"{found.title} version {found.version}" if found.version is not None else found.title
+        named = f"{found.title} version {found.version}" if found.version is not None else found.title
+        # A tenant's copy of a process has the same name and version: the tenant tells them apart.
+        return f"{named} of tenant {_quoted(found.tenant_id)}" if found.tenant_id else named
 
 
 def _quoted(value: object) -> str:

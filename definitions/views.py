@@ -19,8 +19,10 @@ from cockpit.paging import engine_table
 from dashboard.tiles import StillCounting
 from definitions.statistics import Counts, counts_by_key
 from definitions.tables import DefinitionTable
+from engines.errors import EngineError
 from engines.models import ProcessDefinition
 from engines.queries import ProcessInstanceQuery, Sort
+from instances.modify_views import model_of
 from instances.rows import with_details
 from instances.tables import InstanceTable
 
@@ -145,10 +147,22 @@ def definition_instances(request: HttpRequest, definition_id: str) -> HttpRespon
         "table": table,
         "page": page,
         "activity": activity,
+        "activity_name": _activity_name(request.engine, definition.id, activity),
         "definition": definition,
         "list_filter": list_filter,
     }
     return render(request, "definitions/detail.html#instances", context)
+
+
+def _activity_name(engine, definition_id: str, activity: str) -> str:
+    """The activity as the diagram names it (its id where the definition's XML cannot tell)."""
+    if not activity:
+        return ""
+    try:
+        node = model_of(engine, definition_id)[0].nodes.get(activity)
+    except EngineError:  # the name is a nicety: the id still says where
+        node = None
+    return node.title if node else activity
 
 
 @require_POST

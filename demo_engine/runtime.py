@@ -349,6 +349,15 @@ class Runtime:
             "UPDATE history_instance SET state = ? WHERE id = ?",
             ("SUSPENDED" if suspended else "ACTIVE", instance_id),
         )
+        if suspended:
+            return
+        # The job executor takes up what waited with the instance: a failed job given retries meanwhile.
+        for job in self.db.execute(
+            "SELECT * FROM job WHERE instance_id = ? AND retries > 0 AND exception_message IS NOT NULL"
+            " AND type != 'batch'",
+            (instance_id,),
+        ).fetchall():
+            self.execute_job(self.job(job["id"]))
 
     # --- modification --------------------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 
 from django.conf import settings
 
@@ -12,8 +14,13 @@ from engines.base import EngineClient
 from engines.errors import NotFound
 from engines.fanout import Failed, fan_out
 from engines.models import Incident, Job
+from engines.queries import ProcessInstanceQuery
 
 PAGE = 500
+
+WAITING_SUSPENDED = (
+    "incident resolved; the job waits, suspended with its instance, and runs when the instance is activated"
+)
 
 RETRIES = 1  # one more attempt: a job that fails again raises a new incident instead of looping
 
@@ -26,6 +33,8 @@ class JobOutcomes:
     recovered: list[str] = field(default_factory=list)  # the job is gone: it ran through
     failed_again: dict[str, str] = field(default_factory=dict)  # job id -> its new error
     not_run: list[str] = field(default_factory=list)  # it still has retries: the engine has not run it yet
+    # Its instance is suspended: the incident is resolved, the job runs only once the instance is activated.
+    waiting_suspended: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -48,9 +57,36 @@ def job_outcomes(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
                     outcome.not_run.append(job_id)
             elif isinstance(job, Job) and job.retries == 0:
                 outcome.failed_again[job_id] = job.exception_message or "failed again"
+            elif isinstance(job, Job) and job.suspended:
+                outcome.waiting_suspended.append(job_id)
             else:
                 outcome.not_run.append(job_id)
     return outcome
+
+
+def on_suspended_instances(
+    engine: EngineClient, incidents: Iterable[Incident], *, scan: int
+) -> tuple[int, bool]:
+    """How many of the incidents (the first `scan`) are on suspended instances, whose jobs a retry leaves
+    waiting until the instance is activated; and whether the scan was cut."""
+    seen = list(islice(incidents, scan + 1))
+    cut = len(seen) > scan
+    by_instance: dict[str, int] = {}
+    for incident in seen[:scan]:
+        if incident.process_instance_id:
+            by_instance[incident.process_instance_id] = by_instance.get(incident.process_instance_id, 0) + 1
+    ids = list(by_instance)
+    pages = {
+        n: (
+            lambda page=tuple(ids[n : n + 100]): engine.list_instances(
+                ProcessInstanceQuery(process_instance_ids=page, suspended=True), limit=len(page)
+            )
+        )
+        for n in range(0, len(ids), 100)
+    }
+    # POST /process-instance {processInstanceIds, suspended: true}, a page of ids at a time, at once
+    suspended = {instance.id for page in fan_out(pages).values() for instance in page}
+    return sum(by_instance[i] for i in suspended if i in by_instance), cut
 
 
 def _ran(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
@@ -121,6 +157,8 @@ def retry(engine: EngineClient, *, user, incidents: list[Incident], target_id: s
         # Accepted is not recovered: the log says what the job did when it ran again.
         outcome.ran = _ran(engine, outcome.jobs)
         log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed, **outcome.ran.as_dict()}
+        if outcome.ran.waiting_suspended:
+            log.engine_response["outcome"] = WAITING_SUSPENDED
         log.failed = bool(outcome.ran.failed_again)
     return outcome
 

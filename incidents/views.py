@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import requires
 from accounts.roles import Perm
 from batches import operations
-from batches.kinds import KINDS
+from batches.kinds import KINDS, named_incidents
 from cockpit.engines import engine_scoped
 from cockpit.filter_words import incident_filter_words
 from cockpit.paging import engine_table, filter_string
@@ -101,6 +101,11 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
     if bulk.cleaned_data["action"] == "annotate":
         parameters["annotation"] = bulk.cleaned_data["annotation"].strip()
     context.update(count=count, kind=KINDS[bulk.kind])
+    if bulk.cleaned_data["action"] == "retry" and count:
+        # A suspended instance's job does not run on a retry: the confirmation says how many that is.
+        context["on_suspended"], context["suspended_cut"] = actions.on_suspended_instances(
+            request.engine, named_incidents(request.engine, parameters), scan=groups.SCAN
+        )
     if "confirm" not in request.POST or not count:
         return render(request, "incidents/bulk_confirm.html", context)
     operation = operations.start(

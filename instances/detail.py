@@ -105,9 +105,10 @@ class DiagramState:
     active: dict[str, int]
     incidents: dict[str, int]
     taken: list[str]
+    ended: bool = False  # the instance has ended (perhaps meanwhile): only its history is left
 
     def as_json(self) -> dict:
-        return {"active": self.active, "incidents": self.incidents, "taken": self.taken}
+        return {"active": self.active, "incidents": self.incidents, "taken": self.taken, "ended": self.ended}
 
 
 def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = True) -> DiagramState:
@@ -120,7 +121,14 @@ def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = Tru
         calls["tree"] = lambda: engine.activity_instance_tree(instance_id)
         # GET /incident
         calls["incidents"] = lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)
-    got = fan_out(calls)
+    got = fan_out(calls, keep_failures=True)
+    tree = got.get("tree")
+    if isinstance(tree, Failed) and isinstance(tree.error, NotFound):
+        # It ended meanwhile (a retry let it finish): drawn as ended, its open incidents gone with it.
+        running, got = False, {"history": got["history"]}
+    for result in got.values():
+        if isinstance(result, Failed):
+            raise result.error
     incidents: dict[str, int] = {}
     for incident in got.get("incidents", []):
         activity = incident.activity_id or incident.failed_activity_id
@@ -128,7 +136,7 @@ def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = Tru
             incidents[activity] = incidents.get(activity, 0) + 1
     taken = sorted({step.activity_id for step in got["history"] if step.end_time and step.activity_id})
     active = got["tree"].counts_by_activity() if running else {}
-    return DiagramState(active=active, incidents=incidents, taken=taken)
+    return DiagramState(active=active, incidents=incidents, taken=taken, ended=not running)
 
 
 # --- the activity instance tree -----------------------------------------------------------------------
@@ -254,7 +262,11 @@ def tab_calls(engine: EngineClient, instance_id: str, tab: str) -> dict[str, Cal
         return {"variables": lambda: engine.variable_instances(instance_id, limit=PER_TAB)}
     if tab == "incidents":
         # GET /incident
-        return {"incidents": lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)}
+        return {
+            "incidents": lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB),
+            # GET /process-instance/{id}: a suspended instance's retried job waits, the tab says so
+            "instance": lambda: engine.get_instance(instance_id),
+        }
     if tab == "called":
         # POST /history/process-instance: instances its call activities started, running and ended
         query = HistoricProcessInstanceQuery(super_process_instance_id=instance_id)

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
+from audit.models import AuditEntry, with_target
+from batches.models import Operation, OperationItem
 from cockpit.engines import engine_scoped
 from engines.errors import EngineError, NotFound
 from incidents import actions as incident_actions
@@ -57,6 +59,7 @@ def _tab_context(request: HttpRequest, instance_id: str, tab: str, loaded: detai
         if activity:
             incidents = [i for i in incidents if activity in (i.activity_id, i.failed_activity_id)]
         context["incidents"] = incidents
+        context["instance_suspended"] = bool(loaded["instance"] and loaded["instance"].suspended)
     elif tab == "called":
         context["called"] = loaded["called"] or []
     elif tab == "jobs":
@@ -69,10 +72,39 @@ def _tab_context(request: HttpRequest, instance_id: str, tab: str, loaded: detai
             [a for a in activities if a.activity_id == activity] if activity else activities
         )
         context["operations"] = loaded["operations"] or []
+        context["recorded"] = recorded_here(request.engine.config.name, instance_id)
     context["limit_reached"] = any(
         isinstance(value, list) and len(value) >= detail.PER_TAB for value in loaded.results.values()
     )
     return context
+
+
+RECENT_OPERATIONS = 200  # the dashboard's latest operations looked through for this instance's id
+
+
+def recorded_here(engine: str, instance_id: str) -> list[dict]:
+    """What this dashboard's audit log and operations know was done to the instance, newest first: the
+    engine logs a batch's work against the batch, so its own log misses bulk actions."""
+    entries = with_target(AuditEntry.objects.filter(engine=engine), instance_id)[: detail.PER_TAB]
+    rows = [{"at": e.at, "who": e.username, "what": e.action, "outcome": e.outcome} for e in entries]
+    named = OperationItem.objects.filter(operation__engine=engine, target=instance_id).values_list(
+        "operation_id", flat=True
+    )
+    operations = {op.pk: op for op in Operation.objects.filter(pk__in=list(named[: detail.PER_TAB]))}
+    for op in Operation.objects.filter(engine=engine)[:RECENT_OPERATIONS]:  # by id in an engine batch
+        if instance_id in (op.parameters or {}).get("ids", []):
+            operations[op.pk] = op
+    rows += [
+        {
+            "at": op.created_at,
+            "who": op.username,
+            "what": op.get_kind_display(),
+            "outcome": op.state,
+            "operation": op,
+        }
+        for op in operations.values()
+    ]
+    return sorted(rows, key=lambda row: row["at"], reverse=True)
 
 
 @require_GET

@@ -207,7 +207,7 @@ def _active_activities(tree: ActivityInstance) -> list[tuple[str, str]]:
 # --- the targets ------------------------------------------------------------------------------------
 
 
-def _model(engine, definition_id: str | None) -> tuple[BpmnModel, str]:
+def model_of(engine, definition_id: str | None) -> tuple[BpmnModel, str]:
     """The definition's model, or an empty one and why it is unavailable (the answers may lack it)."""
     if not definition_id:
         return BpmnModel(""), "the engine did not say which process definition the instance belongs to"
@@ -231,7 +231,7 @@ def _one(engine, instance_id: str) -> Target:
         }
     )
     definition_id = got["instance"].definition_id
-    model, model_error = _model(engine, definition_id)
+    model, model_error = model_of(engine, definition_id)
     return Target(
         definition_id or "", model, instance_id=instance_id, tree=got["tree"], model_error=model_error
     )
@@ -269,7 +269,7 @@ def _many(request: HttpRequest, data: QueryDict) -> Target:
             "of one version, or filter the list by process and version first.",
         )
     (definition_id,) = definitions
-    model, model_error = _model(engine, definition_id)
+    model, model_error = model_of(engine, definition_id)
     if model_error:
         return Target(
             definition_id or "",
@@ -340,7 +340,9 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
         steps = _moved(steps, action)
     form.is_valid()
     context.update(step_form=step_form, steps=steps)
-    if action in ("preview", "submit") or (steps and action != "add"):
+    if action == "preview" and not steps:  # nothing to preview: said by the button, not silence
+        context["preview_refused"] = "Add an instruction first."
+    elif action in ("preview", "submit") or (steps and action != "add"):
         context["preview"] = _preview(request, target, steps)
     if action == "submit":
         done = _submit(request, target, form, steps, context)

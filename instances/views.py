@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -191,6 +192,16 @@ def _failed_line(written: int, error: Exception) -> str:
     return f"EXPORT FAILED after {written} instances, this file is incomplete: {reason}\n"
 
 
+def already_so(engine, kind: str, ids: list[str] | None, query: ProcessInstanceQuery | None) -> int:
+    """How many of the instances are suspended (or active) already: the action changes nothing there."""
+    state, other = ("suspended", "active") if kind == "suspend" else ("active", "suspended")
+    narrowed = ProcessInstanceQuery(process_instance_ids=tuple(ids)) if ids is not None else query
+    if narrowed is None or getattr(narrowed, other):  # none, or the filter itself asks for the other state
+        return 0
+    # POST /process-instance/count, narrowed to the state
+    return engine.count_instances(dataclasses.replace(narrowed, **{state: True}))
+
+
 @require_POST
 @requires(Perm.VIEW)
 @engine_scoped
@@ -221,12 +232,18 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     ids = bulk.cleaned_data["scope"] == "selected"
     count = len(context["selected"]) if ids else (request.engine.count_instances(query) if query else 0)
     context.update(kind=kind, count=count)
+    if bulk.kind in ("suspend", "activate") and count:
+        context["unchanged"] = already_so(
+            request.engine, bulk.kind, context["selected"] if ids else None, query
+        )
     started = None if ids else form.started_window
     if not ids:
         context["filter_words"] = instance_filter_words(query, engine=request.engine, started=started)
     if "confirm" not in request.POST or not count:
         return render(request, "instances/bulk_confirm.html", context)
     parameters = {"ids": context["selected"]} if ids else {"query": query.to_dict()}
+    if "unchanged" in context:  # for the operation's page: how many were so already
+        parameters["unchanged"] = context["unchanged"]
     if started:  # how the query's ids were found, to say so on the operation's page
         parameters["started"] = started
     operation = operations.start(

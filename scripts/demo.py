@@ -9,9 +9,11 @@ ENGINE=camunda7`) a real engine built from realengines/ and seeded (Cockpit besi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -107,7 +109,9 @@ class Supervisor:
     def stop(self) -> None:
         for child in self.children:
             if child.process and child.process.poll() is None:
-                child.process.terminate()
+                # The whole group: a worker's own pool processes too.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGTERM)
         for child in self.children:
             if child.process:
                 try:
@@ -138,11 +142,14 @@ def answers(url: str) -> bool:
 def run(supervisor: Supervisor, *, url: str, ready: str, up_message: str,
         is_up: Callable[[str], bool] = answers, looks: int | None = None) -> None:  # fmt: skip
     """Start everything, say `up_message` once the web server answers, then watch until stopped."""
-    supervisor.start()
+    # `kill` (SIGTERM) stops the demo as Ctrl-C does: the children, each in a session of its own, would
+    # otherwise keep running orphaned.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     announced = False
     deadline = time.monotonic() + START_UP_SECONDS
     count = 0
     try:
+        supervisor.start()  # inside: a stop while starting still stops what had started
         while looks is None or count < looks:
             count += 1
             supervisor.watch()
@@ -157,6 +164,11 @@ def run(supervisor: Supervisor, *, url: str, ready: str, up_message: str,
         supervisor.say("demo: stopping.")
     finally:
         supervisor.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:

@@ -1,14 +1,21 @@
 """The demo runner: says where to go once, keeps the other processes running when one exits."""
 
+import contextlib
 import io
+import os
+import signal
+import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from accounts.roles import DEMO_USERS
 from scripts.demo import Supervisor, banner, run
 
 PY = sys.executable
+ROOT = Path(__file__).resolve().parent.parent
 SLEEPER = f"{PY} -c 'import time; time.sleep(60)'"
 QUITTER = f"{PY} -c 'import sys; print(\"giving up\"); sys.exit(3)'"
 
@@ -53,3 +60,38 @@ def test_making_the_demo_users_does_not_print_the_logins_a_second_time(db, setti
     out = io.StringIO()
     call_command("seed_demo_users", stdout=out)
     assert "operator-demo" not in out.getvalue() and "Demo users ready" in out.getvalue()
+
+
+SUPERVISED = f"""
+from scripts.demo import Supervisor, run
+
+supervisor = Supervisor({{"web": {SLEEPER!r}, "worker": {SLEEPER!r}}})
+start = supervisor.start
+
+
+def started():
+    start()
+    print(*(child.process.pid for child in supervisor.children), flush=True)
+
+
+supervisor.start = started
+run(supervisor, url="-", ready="-", up_message="up", is_up=lambda url: False)
+"""
+
+
+def test_stopping_the_demo_with_sigterm_stops_its_processes_as_ctrl_c_does():
+    demo = subprocess.Popen([PY, "-c", SUPERVISED], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    children = [int(pid) for pid in demo.stdout.readline().split()]
+    try:
+        assert len(children) == 2
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(30)
+        assert "demo: stopping." in demo.stdout.read()
+        for pid in children:
+            with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running orphaned
+                os.kill(pid, 0)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        demo.kill()

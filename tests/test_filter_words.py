@@ -79,3 +79,31 @@ def test_a_process_is_named_as_the_engine_names_it(engine):
 )
 def test_every_incident_filter_is_said_in_words(filters, annotated, words):
     assert incident_filter_words(filters, annotated=annotated) == words
+
+
+def test_a_tenants_copy_of_a_process_is_told_apart_by_its_tenant(engine):
+    copies = engine.list_definitions(key="loan", limit=50)
+    shared = next(d for d in copies if not d.tenant_id)
+    acme = next(d for d in copies if d.tenant_id == "acme" and d.version == shared.version)
+    plain = incident_filter_words({"process_definition_id": shared.id}, engine=engine)
+    tenant = incident_filter_words({"process_definition_id": acme.id}, engine=engine)
+    assert plain == f"Process Loan application version {shared.version}"
+    assert tenant == f"Process Loan application version {shared.version} of tenant 'acme'"
+
+
+def test_the_batches_list_describes_an_operation_as_its_own_page_does(engine, make_user, client):
+    from batches.models import Operation
+
+    definition = next(d for d in engine.list_definitions(key="loan", limit=50) if not d.tenant_id)
+    user = make_user("Operator")
+    filters = {"process_definition_id": definition.id, "incident_message_like": "Payout rejected%"}
+    operation = Operation.objects.create(
+        user=user, username=user.username, engine="demo", kind="incident_retry",
+        mode=Operation.Mode.ENGINE_BATCH, parameters={"incident_filter": filters},
+    )  # fmt: skip
+    client.force_login(user)
+    listed = client.get("/e/demo/batches/").content.decode()
+    page = client.get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
+    words = f"matching: Process Loan application version {definition.version}, message like"
+    assert words in page and words in listed
+    assert f"&#x27;{definition.id}&#x27;" not in listed

@@ -63,7 +63,10 @@
     const failed = container.parentElement.querySelector(".diagram-failed");
     const response = await fetch(container.dataset.stateUrl, { headers: { Accept: "application/json" } });
     if (response.ok) {
-      mark(await response.json());
+      const state = await response.json();
+      // Ended meanwhile (a retry let it finish): from now on only its history is asked for.
+      if (state.ended) container.dataset.stateUrl = container.dataset.stateUrl.split("?")[0] + "?ended=1";
+      mark(state);
       if (failed) failed.hidden = true;
     } else if (failed) {
       // The diagram stays; only its markers are missing, and the page says so instead of showing none.
@@ -145,6 +148,9 @@
       const xml = await answer.text();
       await viewer.importXML(xml);
       canvas().zoom("fit-viewport");
+      // fit-viewport leaves the outermost shapes touching the edge (the end event was cut off): pad it.
+      const { inner } = canvas().viewbox();
+      canvas().viewbox({ x: inner.x - 30, y: inner.y - 30, width: inner.width + 60, height: inner.height + 60 });
       viewer.on("element.click", (event) => {
         const element = event.element;
         if (!element || element.type === "bpmn:Process" || element.type === "label") return;

@@ -254,3 +254,34 @@ def test_an_engine_batch_with_failed_jobs_ends_with_its_failures_and_can_be_retr
     assert f"Process instance with id {gone} does not exist" in page and "Retry the 1 failed" in page
     assert operations.retry_failed(operation, user=user) == 1
     assert Operation.objects.get(pk=operation.pk).status == "running"
+
+
+def test_while_a_retry_is_checked_the_row_banner_and_page_say_the_same(
+    make_user, on_demo, monkeypatch, client
+):
+    from dataclasses import replace
+
+    from batches.kinds import KINDS
+
+    # The engine batch has ended; the jobs have not all run yet: the dashboard waits to tell.
+    checked = {"sent": 15, "recovered": [], "failed_again": {f"j{n}": "Card declined" for n in range(14)},
+               "not_run": ["j14"], "waiting_suspended": []}  # fmt: skip
+    monkeypatch.setitem(
+        KINDS, "incident_retry", replace(KINDS["incident_retry"], outcome=lambda c, p: checked)
+    )
+    user = make_user("Operator")
+    operation = Operation.objects.create(
+        user=user, username=user.username, engine="demo", kind="incident_retry",
+        mode=Operation.Mode.ENGINE_BATCH, status=Operation.Status.RUNNING, total=15,
+        parameters={"job_ids": []},
+    )  # fmt: skip
+    operation.done = 15  # what follow() takes from the ended engine batch
+    assert operations._settle(operation, engine_client("demo"))
+    operation = Operation.objects.get(pk=operation.pk)
+    assert (operation.done, operation.total, operation.percent) == (15, 15, 100)
+    client.force_login(user)
+    row = client.get("/e/demo/batches/").content.decode()
+    assert "engine batch done, checking what the jobs did" in row and "15 done of 15" in row
+    assert "0 done of" not in row
+    banner = client.get("/operations/mine/").content.decode()
+    assert "checking what the jobs did" in banner and "(0 %)" not in banner

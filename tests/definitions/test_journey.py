@@ -27,6 +27,6 @@ def test_clicking_an_activity_lists_the_instances_waiting_there(page, live_serve
 
     page.locator('#diagram .djs-element[data-element-id="ship"]').click()
     expect(page).to_have_url(re.compile(r"\?activity=ship$"))
-    expect(page.locator("#definition-instances")).to_contain_text("Waiting in ship")
+    expect(page.locator("#definition-instances")).to_contain_text("Waiting in Ship goods.")
     expect(page.locator("#definition-instances tbody tr")).to_have_count(min(waiting, 50))
     assert page.policy_violations == []

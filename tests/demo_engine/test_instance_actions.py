@@ -249,3 +249,17 @@ def test_reading_a_variable_instance_that_is_not_there_is_not_found(writable):
         writable.get_variable_instance("00000000-0000-4000-8000-ffffffffffff")
     with pytest.raises(NotFound):
         writable.variable_instance_data("no-such-variable")
+
+
+def test_a_job_retried_while_its_instance_was_suspended_runs_when_the_instance_is_activated(writable):
+    incident = next(
+        i
+        for i in writable.list_incidents(incident_message_like="%answered 503%", limit=100)
+        if not writable.get_job(i.job_id).suspended
+    )
+    writable.set_instance_suspended(incident.process_instance_id, suspended=True)
+    writable.set_job_retries(incident.job_id, 1)
+    assert writable.get_job(incident.job_id).retries == 1  # waits with its instance
+    writable.set_instance_suspended(incident.process_instance_id, suspended=False)
+    with pytest.raises(NotFound):  # ran and recovered
+        writable.get_job(incident.job_id)

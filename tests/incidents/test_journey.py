@@ -66,3 +66,38 @@ def test_retrying_a_group_that_fails_again_says_so_instead_of_done(
     expect(page.get_by_role("table").last).to_contain_text("Card declined")
     assert engine.count_incidents(incident_message_like="Card declined%", activity_id="charge") >= count
     assert page.policy_violations == []
+
+
+def test_a_group_retry_says_which_incidents_are_on_suspended_instances_before_and_after(
+    page, live_server, log_in, make_user, workers, engine
+):
+    # One instance of each "Card declined" group (per process version) is suspended, whichever the lead picks.
+    suspended = {}
+    for incident in engine.list_incidents(
+        incident_message_like="Card declined%", activity_id="charge", limit=500
+    ):
+        suspended.setdefault(incident.process_definition_id, incident)
+    for incident in suspended.values():
+        engine.set_instance_suspended(incident.process_instance_id, suspended=True)
+    workers.start("journey")
+    make_user("Operator", username="lee")
+    log_in("lee", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/")
+    page.locator("#tile-incidents").get_by_role("link", name="Order to delivery").click()
+    group = page.get_by_role("row").filter(has_text="Card declined").filter(has_text="charge").first
+    count = int(group.locator("td").first.inner_text())
+    assert count > 1
+    group.get_by_role("button", name=re.compile("^Retry the")).click()
+    expect(page.locator("main")).to_contain_text(
+        "1 of them is on a suspended instance: a retry resolves that incident, but its job waits"
+    )
+    page.get_by_role("button", name=f"Retry incidents: {count} incidents").click()
+
+    expect(page.locator("#operation-status")).to_contain_text("completed", timeout=60_000)
+    expect(page.locator("#operation-outcome")).to_have_text(
+        f"{count} job(s) sent to run again, 0 recovered, {count - 1} failed again, 1 waiting on a suspended"
+        " instance."
+    )
+    waiting = [engine.get_job(i.job_id) for i in suspended.values()]
+    assert sorted((job.suspended, job.retries) for job in waiting).count((True, 1)) == 1  # did not run
+    assert page.policy_violations == []

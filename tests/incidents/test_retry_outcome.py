@@ -73,3 +73,73 @@ def test_a_bulk_retry_says_how_many_recovered_and_how_many_failed_again(on_demo,
     assert "5 job(s) sent to run again, 2 recovered, 3 failed again" in page and "Card declined" in page
     ended = AuditEntry.objects.get(action="operation.incident_retry.ended", target_id=str(operation.pk))
     assert ended.outcome == "failed" and len(ended.engine_response["failed_again"]) == 3
+
+
+def a_suspended_instances_incident(engine, taken):
+    """A failed job's incident on an instance suspended for the test (the engine suspends the job with it)."""
+    incident = next(
+        i
+        for i in engine.list_incidents(incident_type="failedJob", limit=200)
+        if i.job_id and i.process_instance_id not in taken and not engine.get_job(i.job_id).suspended
+    )
+    taken.add(incident.process_instance_id)
+    engine.set_instance_suspended(incident.process_instance_id, suspended=True)
+    return incident
+
+
+def test_the_incidents_tab_of_a_suspended_instance_says_the_job_runs_only_once_it_is_activated(
+    on_demo, engine, operator_client, taken
+):
+    incident = a_suspended_instances_incident(engine, taken)
+    tab = operator_client.get(f"/e/demo/instances/{incident.process_instance_id}/incidents/").content.decode()
+    assert "The instance is suspended: a retry resolves the incident, but the job runs only once" in tab
+
+
+def test_a_retry_on_a_suspended_instance_says_the_job_waits_and_is_audited_so(
+    on_demo, engine, operator_client, taken
+):
+    incident = a_suspended_instances_incident(engine, taken)
+    row = operator_client.post(f"/e/demo/incidents/{incident.id}/retry/").content.decode()
+    assert "the job ran again" not in row
+    said = "incident resolved; the job waits, suspended with its instance, and runs when the instance is "
+    assert said + "activated" in row
+    job = engine.get_job(incident.job_id)  # it did not run: still there, suspended, with its retry
+    assert (job.suspended, job.retries) == (True, 1)
+    entry = AuditEntry.objects.get(action="incident.retry", target_id=incident.id)
+    assert entry.engine_response["waiting_suspended"] == [incident.job_id]
+    assert "waits, suspended with its instance" in entry.engine_response["outcome"]
+    assert entry.engine_response["recovered"] == []
+
+
+def test_retrying_a_suspended_instances_incidents_counts_them_as_waiting(
+    on_demo, engine, operator_client, taken
+):
+    incident = a_suspended_instances_incident(engine, taken)
+    url = f"/e/demo/instances/{incident.process_instance_id}/retry-incidents/"
+    tab = operator_client.post(url).content.decode()
+    assert "1 job retried: 0 recovered, 1 waiting on a suspended instance" in tab
+    assert "not run by the engine yet" not in tab
+
+
+def test_a_bulk_retry_says_before_and_after_which_incidents_are_on_suspended_instances(
+    on_demo, engine, operator_client, taken
+):
+    waiting = a_suspended_instances_incident(engine, taken)
+    declined = [
+        i
+        for i in engine.list_incidents(incident_message_like="%declined%", activity_id="charge", limit=20)
+        if i.process_instance_id not in taken and not engine.get_job(i.job_id).suspended
+    ][:2]
+    chosen = {"action": "retry", "scope": "selected", "incident_ids": [waiting.id, *(i.id for i in declined)]}
+    confirmation = operator_client.post("/e/demo/incidents/bulk/", chosen).content.decode()
+    assert "Retry incidents: 3 incidents" in confirmation
+    assert "1 of them is on a suspended instance" in confirmation
+    operator_client.post("/e/demo/incidents/bulk/", {**chosen, "confirm": "yes"})
+    operation = follow_to_the_end(Operation.objects.get(kind="incident_retry"))
+    assert operation.result["waiting_suspended"] == [waiting.job_id]
+    assert engine.get_job(waiting.job_id).retries == 1  # it did not run
+    page = operator_client.get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
+    assert (
+        "3 job(s) sent to run again, 0 recovered, 2 failed again, 1 waiting on a suspended instance" in page
+    )
+    assert "not run by the engine yet" not in page

@@ -8,7 +8,7 @@ import pytest
 
 from batches.kinds import instance_ids
 from batches.models import Operation
-from engines.queries import HistoricProcessInstanceQuery
+from engines.queries import HistoricProcessInstanceQuery, ProcessInstanceQuery
 
 pytestmark = pytest.mark.django_db
 INSTANCES = 200
@@ -116,3 +116,20 @@ def test_modifying_everything_matching_names_the_filter_and_the_count(client_as,
         "Acts on the instances matching: <strong>Process Order to delivery version 2, with incidents"
         f"</strong>. That is {count} instance" in wizard
     )
+
+
+def test_suspending_says_how_many_are_suspended_already_and_will_not_change(client_as, engine):
+    operator = client_as("Operator")
+    params = {"definition_key": "order"}
+    count = listed_count(operator, params)
+    already = engine.count_instances(ProcessInstanceQuery(process_definition_key="order", suspended=True))
+    assert 0 < already < count
+    data = {"action": "suspend", "scope": "all", "filter": urlencode(params)}
+    confirmation = operator.post("/e/demo/instances/bulk/", data).content.decode()
+    assert f"Suspend instances: {count} instances" in confirmation
+    assert f"{already} of them {'is' if already == 1 else 'are'} suspended already and will not change" in (
+        confirmation
+    )
+    page = operator.post("/e/demo/instances/bulk/", {**data, "confirm": "yes"}, follow=True).content.decode()
+    assert Operation.objects.get(kind="suspend").parameters["unchanged"] == already
+    assert f"{already} of them {'was' if already == 1 else 'were'} suspended already: unchanged." in page

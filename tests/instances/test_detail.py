@@ -75,7 +75,7 @@ def test_the_url_names_the_tab_and_an_htmx_request_gets_the_panel_alone(on_demo,
     )
     body = panel.content.decode()
     assert body.lstrip().startswith('<section id="tab-panel"') and "<html" not in body
-    assert "Operations on this instance" in body
+    assert "The engine's user operation log" in body
 
 
 def test_after_a_change_the_header_is_drawn_again_alone(on_demo, engine, taken, client_as):
@@ -305,3 +305,37 @@ def test_an_engine_error_on_an_action_is_a_banner_not_a_500(on_demo, client_as):
     response = client_as("Operator").post("/e/demo/incidents/no-such-incident/retry/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Retarget"] == "#engine-banner"
     assert "No matching incident with id no-such-incident" in response.content.decode()
+
+
+def test_the_diagram_of_an_instance_that_ended_meanwhile_is_its_history_not_an_error(
+    on_demo, engine, taken, operator_client
+):
+    # A retry that lets the instance finish: the page still asks for a running instance's markers.
+    incident = incident_at(engine, "score", "%answered 503%", taken)
+    engine.delete_instance(incident.process_instance_id)
+    response = operator_client.get(f"/e/demo/instances/{incident.process_instance_id}/diagram.json")
+    assert response.status_code == 200
+    state = response.json()
+    assert state["ended"] is True
+    assert (state["active"], state["incidents"]) == ({}, {})
+    assert "start" in state["taken"]
+
+
+def test_the_history_tab_shows_what_this_dashboard_did_to_the_instance_beside_the_engines_log(
+    on_demo, fresh, client_as
+):
+    from batches.models import Operation
+
+    instance = fresh(process_definition_key="order", suspended=False)
+    operator = client_as("Operator")
+    operator.post(f"/e/demo/instances/{instance.id}/suspend/", {"suspended": "true"})
+    bulk = {"action": "activate", "scope": "selected", "ids": [instance.id], "confirm": "yes"}
+    operator.post("/e/demo/instances/bulk/", bulk)
+    operation = Operation.objects.get(kind="activate")
+    page = page_of(operator, instance.id, "history")
+    recorded = page[page.index("Done through this dashboard") : page.index("The engine's user operation log")]
+    assert "instance.suspend" in recorded and "Activate instances" in recorded
+    assert f"/batches/operations/{operation.pk}/" in recorded
+    assert recorded.count("<td>operator</td>") == 2
+    assert "logs the work of its batches" in page
+    assert "Nobody has operated on this instance" not in page

@@ -120,3 +120,95 @@ def test_markup_in_variable_names_values_and_annotations_never_runs(
     page.locator("#tab-panel td.annotation").first.hover()
     assert page.evaluate("window.__xss") is None
     assert page.locator("#tab-panel img, #tab-panel svg, #tab-panel script, #tab-panel b").count() == 0
+
+
+def open_from_the_list(page, live_server, instance_id: str, title: str):
+    page.goto(f"{live_server.url}/e/demo/instances/?instance_ids={instance_id}")
+    page.get_by_role("row", name=re.compile(instance_id)).get_by_text(title).click()
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+
+
+def test_retrying_on_a_suspended_instance_says_the_job_waits_until_the_instance_is_activated(
+    page, live_server, log_in, make_user, engine
+):
+    incident = next(
+        i
+        for i in engine.list_incidents(activity_id="charge", incident_message_like="%timed out%", limit=50)
+        if not engine.get_job(i.job_id).suspended
+    )
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    open_from_the_list(page, live_server, incident.process_instance_id, "Order to delivery")
+    page.get_by_role("button", name="Suspend").click()
+    expect(page.locator("#instance-state")).to_have_text("suspended")
+
+    page.get_by_role("navigation", name="Instance details").get_by_role("link", name="Incidents").click()
+    expect(page.locator("#tab-panel")).to_contain_text(
+        "The instance is suspended: a retry resolves the incident, but the job runs only once the instance"
+    )
+    page.get_by_role("button", name=f"Retry incident {incident.id}").click()
+    outcome = page.locator(".retry-outcome")
+    expect(outcome).to_contain_text(
+        "incident resolved; the job waits, suspended with its instance, and runs when the instance is"
+    )
+    expect(outcome).not_to_contain_text("ran again")
+    job = engine.get_job(incident.job_id)  # the engine did not run it
+    assert (job.suspended, job.retries) == (True, 1)
+
+    page.get_by_role("button", name="Activate").click()
+    expect(page.locator("#instance-state")).to_have_text("active")
+    assert engine.count_incidents(process_instance_id=incident.process_instance_id) == 0
+    assert engine.list_jobs(process_instance_id=incident.process_instance_id) == []  # it ran, and recovered
+    assert page.policy_violations == []
+
+
+def test_a_retry_that_finishes_the_instance_shows_it_ended_without_an_error(
+    page, live_server, log_in, make_user, engine
+):
+    incident = next(
+        i
+        for i in engine.list_incidents(activity_id="pay_out", incident_message_like="%timed out%", limit=50)
+        if not engine.get_job(i.job_id).suspended
+        and len(engine.activity_instance_tree(i.process_instance_id).counts_by_activity()) == 1
+    )
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    open_from_the_list(page, live_server, incident.process_instance_id, "Loan application")
+    expect(marked(page, "pay_out", "has-incident")).to_have_count(1)
+    page.get_by_role("navigation", name="Instance details").get_by_role("link", name="Incidents").click()
+    page.get_by_role("button", name=f"Retry incident {incident.id}").click()
+    expect(page.locator(".retry-outcome")).to_contain_text("the incident is resolved")
+
+    assert engine.get_historic_instance(incident.process_instance_id).state == "COMPLETED"
+    expect(page.locator("#instance-state")).to_have_text("completed")
+    expect(page.locator("#instance-facts .incident-flag")).to_have_count(0)
+    expect(marked(page, "pay_out", "taken")).to_have_count(1)
+    expect(marked(page, "pay_out", "has-incident")).to_have_count(0)
+    expect(page.locator("#diagram .badge-active")).to_have_count(0)
+    expect(page.locator(".diagram-failed")).to_be_hidden()
+    expect(page.locator("#activity-tree")).to_contain_text("The instance has ended")
+    assert page.policy_violations == []
+
+
+def test_the_incidents_tab_and_the_diagram_are_laid_out_readably(
+    page, live_server, log_in, make_user, engine
+):
+    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    open_from_the_list(page, live_server, incident.process_instance_id, "Loan application")
+    # The whole diagram is in view, its last event ("Done") too.
+    frame = page.locator("#diagram").bounding_box()
+    done = page.locator('#diagram .djs-element[data-element-id="end"] .djs-visual').bounding_box()
+    assert done["x"] + done["width"] <= frame["x"] + frame["width"] - 10
+    page.get_by_role("navigation", name="Instance details").get_by_role("link", name="Incidents").click()
+    save = page.locator(".annotation-form button").first
+    expect(save).to_be_visible()
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.annotation-form button')).lineHeight)"
+    )
+    assert save.bounding_box()["height"] < 2 * line + 12  # "Save" on one line, not "Sa/ve"
+    page.get_by_role("button", name="Show stack trace").first.click()
+    expect(page.get_by_label("Stack trace")).to_be_visible()
+    assert page.get_by_label("Stack trace").bounding_box()["width"] >= 400

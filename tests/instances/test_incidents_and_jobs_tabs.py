@@ -62,3 +62,16 @@ def test_a_timer_past_its_due_date_is_flagged_overdue(client_as):
     }
     assert "overdue</strong>" in rows["late"] and "<bdi>Ship goods</bdi>" in rows["late"]
     assert "overdue</strong>" not in rows["later"] and "overdue</strong>" not in rows["failed"]
+
+
+def test_a_viewer_gets_no_actions_column_and_an_operator_a_retry_that_shows_it_is_busy(
+    on_demo, engine, client_as
+):
+    [incident] = engine.list_incidents(activity_id="charge", limit=1)
+    url = f"/e/demo/instances/{incident.process_instance_id}/incidents/"
+    viewed = client_as("Viewer").get(url).content.decode()
+    assert ">Actions</th>" not in viewed and 'class="row-actions"' not in viewed
+    operated = client_as("Operator").get(url).content.decode()
+    assert ">Actions</th>" in operated
+    assert 'hx-disabled-elt="find button"' in operated and "Retrying…" in operated
+    assert "Retry all 1 incident" not in operated

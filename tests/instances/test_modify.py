@@ -317,3 +317,11 @@ def test_everything_matching_a_filter_by_version_gets_the_plan_as_a_query(on_dem
     operation = Operation.objects.get(kind="modify")
     assert "ids" not in operation.parameters
     assert operation.parameters["query"]["activity_ids"] == ["await_delivery"]
+
+
+def test_preview_without_instructions_says_to_add_one_first(on_demo, engine, taken, client_as):
+    instance_id, _ = failing_charge(engine, taken)
+    wizard = Wizard(client_as("Operator"), f"/e/demo/instances/{instance_id}/modify/")
+    wizard.post("preview")
+    assert "Add an instruction first." in wizard.page
+    assert "Submit the modification" not in wizard.page
