@@ -89,7 +89,9 @@ class InstanceFilterForm(forms.Form):
     )
     with_incident = forms.BooleanField(required=False, label="With incidents")
     incident_type = forms.CharField(required=False, label="Incident type")
-    incident_message_like = forms.CharField(required=False, label="Incident message like")
+    incident_message_like = forms.CharField(
+        required=False, label="Incident message like", help_text="% is the wildcard"
+    )
     activity_id = forms.CharField(required=False, label="Waiting in activity")
     tenant_id = forms.CharField(required=False, label="Tenant")
     root_only = forms.BooleanField(required=False, label="Root instances only")
