@@ -124,6 +124,12 @@ class InstanceFilterForm(forms.Form):
         """Names in the query string that are no filter here: left out, and the page says so."""
         return unknown_filters(self.data, [*self.fields, *VARIABLE_ROW])
 
+    @property
+    def refused_fields(self) -> list[str]:
+        """The fields a refused filter needs fixed, by their labels, to name in its summary."""
+        labels = [str(self.fields[name].label) for name in self.errors if name in self.fields]
+        return labels + [f"Variable {row.name or '(no name)'}" for row in self.variable_rows if row.error]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("version") and not data.get("definition_key"):

@@ -255,3 +255,33 @@ def test_a_version_in_several_tenants_asks_which_tenant(viewer_client, on_demo):
     [acme] = [d for d in engine.list_definitions(key="loan") if d.tenant_id == "acme"]
     query = query_for({"definition_key": "loan", "version": "1", "tenant_id": "acme"}, engine)
     assert query.process_definition_id == acme.id
+
+
+def var_row(name: str, operator: str, kind: str, value: str) -> dict[str, str]:
+    return {"var_name": name, "var_op": operator, "var_type": kind, "var_value": value}
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"version": "99"}, "Version", "A version belongs to a process: give its key too."),
+        (var_row("amount", "gt", "number", "abc"), "Variable amount",
+         "&#x27;abc&#x27; is not a number."),
+        (var_row("amount", "gt", "number", "1e400"), "Variable amount",
+         "&#x27;1e400&#x27; is not a number the engine can compare."),
+        ({"started_after": "31/12/2026"}, "Started after", "Enter a valid date/time."),
+        (var_row("express", "eq", "boolean", "maybe"), "Variable express",
+         "A boolean is true or false."),
+    ],
+)  # fmt: skip
+def test_a_refused_filter_names_its_fields_and_searching_again_shows_each_message_by_its_field(
+    on_demo, viewer_client, params, field, message
+):
+    # The form searches with htmx into the results: the form comes back with them, its messages in place.
+    response = viewer_client.get("/e/demo/instances/", params, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert f"The filter needs fixing ({field}: see the message by the field)" in page
+    form = page[page.index('<form method="get" class="filter-form" id="filters"') :]
+    assert 'hx-swap-oob="true"' in form[:300]
+    assert f'<small class="field-error" role="alert">{message}</small>' in form
+    assert 'id="count"' not in page  # nothing was asked of the engine
