@@ -33,3 +33,4 @@ class AuditTable(tables.Table):
         )
         template_name = "django_tables2/table.html"
         attrs = {"class": "striped"}
+        empty_text = "Nothing matches this filter."
