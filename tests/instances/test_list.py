@@ -203,6 +203,22 @@ def test_a_bad_option_is_explained_and_what_was_typed_is_kept(client_as, on_demo
     assert "Select instances in the list" in nothing.content.decode()
 
 
+def test_setting_a_variable_on_selected_instances_opens_clean_with_their_count(client_as, engine, on_demo):
+    ids = [i.id for i in engine.list_instances(ProcessInstanceQuery(), limit=2)]
+    operator = client_as("Operator")
+    opened = {"action": "set_variables", "scope": "selected", "ids": ids, "filter": ""}
+    response = operator.post("/e/demo/instances/bulk/", opened)  # the list's Continue…
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Set variables: 2 instances</h1>" in body and "Acts on the 2 selected instances." in body
+    assert "field-error" not in body and "Name the variable." not in body and "Check the action" not in body
+    refused = operator.post("/e/demo/instances/bulk/", {**opened, "step": "options", "confirm": "yes"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "Name the variable." in page
+    assert "<h1>Set variables: 2 instances</h1>" in page  # the count stays while the name is fixed
+    assert not Operation.objects.exists()
+
+
 def test_a_search_is_saved_under_a_name_for_its_user_only(client_as, make_user, on_demo):
     viewer = client_as("Viewer")
     response = viewer.post(
