@@ -336,6 +336,10 @@ def check_unchanged(engine: EngineClient, current: Variable, expected: str, load
     return content
 
 
+# A save over a value changed meanwhile, after the person was shown it: not an ordinary update.
+OVERWRITE, UPDATE = "variable.overwrite", "variable.update"
+
+
 def write_variable(
     engine: EngineClient,
     *,
@@ -345,8 +349,10 @@ def write_variable(
     name: str,
     form: VariableForm,
     old_content: bytes | None = None,
+    overwrites_a_change: bool = False,
 ) -> TypedValue | None:
-    """Set the variable from a valid form, in its own scope (new ones on the process instance); audited."""
+    """Set the variable from a valid form, in its own scope (new ones on the process instance); audited.
+    `overwrites_a_change`: saved with "Save over the current value", over someone else's change."""
     local = variable is not None and variable.is_local
     upload = form.cleaned_data.get("file")
     typed = form.cleaned_data.get("typed")
@@ -365,7 +371,7 @@ def write_variable(
     with audited(
         user=user,
         engine=engine.config.name,
-        action="variable.create" if variable is None else "variable.update",
+        action="variable.create" if variable is None else (OVERWRITE if overwrites_a_change else UPDATE),
         target_type="process_instance",
         target_id=instance_id,
         parameters={

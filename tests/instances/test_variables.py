@@ -379,6 +379,31 @@ def test_an_edit_of_a_value_that_changed_meanwhile_is_refused_with_the_current_v
     assert engine.get_variable(instance.id, "customer").value == "My Edit"
 
 
+def test_saving_over_a_change_made_meanwhile_is_logged_and_shown_as_an_overwrite(
+    on_demo, engine, fresh, client_as
+):
+    instance = fresh(process_definition_key="order")
+    found = variable(engine, instance.id, "customer")
+    client = client_as("Support")
+    loaded = open_form(client, instance.id, found)
+    engine.set_variable(instance.id, "customer", TypedValue(VariableType.STRING, "Changed By Someone Else"))
+    refusal = client.post(edit_url(instance.id, found), {**loaded, "type": "String", "value": "My Edit"})
+    page = refusal.content.decode()
+    again = {"fingerprint": hidden(page, "fingerprint"), "loaded": hidden(page, "loaded")}
+    again = client.post(
+        edit_url(instance.id, found),
+        {**again, "overwrite": hidden(page, "overwrite"), "type": "String", "value": "My Edit"},
+    )
+    assert again.status_code == 200 and engine.get_variable(instance.id, "customer").value == "My Edit"
+    entry = AuditEntry.objects.get(target_id=instance.id)
+    assert entry.action == "variable.overwrite" and entry.old_value["value"] == "Changed By Someone Else"
+
+    log = client_as("Operator").get("/audit/").content.decode()
+    assert "variable.overwrite<br><small>saved over a value changed meanwhile</small>" in log
+    assert f'<a href="/e/demo/instances/{instance.id}/">{instance.id}</a>' in log  # the target, a link
+    assert "<td >customer</td>" in log.replace('<td class="variable">', "<td >")  # the name in the row
+
+
 def test_a_file_replaced_meanwhile_is_not_overwritten(on_demo, engine, fresh, client_as):
     instance = fresh(process_definition_key="order")
     found = variable(engine, instance.id, "invoice")
