@@ -19,6 +19,9 @@ SAID = {"variable.overwrite": "saved over a value changed meanwhile"}
 
 class AuditTable(tables.Table):
     at = tables.DateTimeColumn(verbose_name="When", format="Y-m-d H:i:s")
+    business_key = tables.Column(
+        verbose_name="Business key", accessor="parameters__business_key", orderable=False
+    )
     variable = tables.Column(verbose_name="Variable", accessor="parameters__name", orderable=False)
     details = DetailsColumn(
         verbose_name="Parameters and values", orderable=False, empty_values=(), accessor="pk"
@@ -34,6 +37,7 @@ class AuditTable(tables.Table):
             "action",
             "target_type",
             "target_id",
+            "business_key",
             "variable",
             "outcome",
             "details",

@@ -23,6 +23,7 @@ from django import forms
 
 from audit.log import audited
 from engines.base import EngineClient
+from engines.errors import EngineError
 from engines.models import Variable
 from engines.variables import (
     BINARY_TYPES,
@@ -336,6 +337,16 @@ def check_unchanged(engine: EngineClient, current: Variable, expected: str, load
     return content
 
 
+def _business_key(engine: EngineClient, instance_id: str) -> dict[str, str]:
+    """The instance's business key, for whoever reads the audit log; a failed look-up costs only that."""
+    try:
+        # GET /process-instance/{id}
+        key = engine.get_instance(instance_id).business_key
+    except EngineError:
+        return {}
+    return {"business_key": key} if key else {}
+
+
 # A save over a value changed meanwhile, after the person was shown it: not an ordinary update.
 OVERWRITE, UPDATE = "variable.overwrite", "variable.update"
 
@@ -377,6 +388,7 @@ def write_variable(
         parameters={
             "name": name,
             "scope": (variable.activity_instance_id if local else instance_id),
+            **_business_key(engine, instance_id),
         },
         old_value=old,
         new_value=audit_value(new_typed, content),
@@ -409,7 +421,11 @@ def remove_variable(engine: EngineClient, *, user, instance_id: str, variable: V
         action="variable.delete",
         target_type="process_instance",
         target_id=instance_id,
-        parameters={"name": variable.name, "scope": variable.activity_instance_id or instance_id},
+        parameters={
+            "name": variable.name,
+            "scope": variable.activity_instance_id or instance_id,
+            **_business_key(engine, instance_id),
+        },
         old_value=audit_value(variable.value),
     ):
         if variable.is_local:
