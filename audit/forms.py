@@ -15,8 +15,13 @@ class AuditFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "Must be after 'since'.")
+            self.add_error("until", "This is before Since: no entry could match.")
         return data
+
+    @property
+    def refused_fields(self) -> list[str]:
+        """The fields a refused filter needs fixed, by their labels, to name in its summary."""
+        return [str(self.fields[name].label or name.title()) for name in self.errors if name in self.fields]
 
     def filter(self, entries):
         data = self.cleaned_data

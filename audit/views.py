@@ -13,9 +13,12 @@ from audit.tables import AuditTable
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.all()
-    if form.is_bound and form.is_valid():
+    refused = form.is_bound and not form.is_valid()
+    if refused:
+        entries = entries.none()  # a filter that cannot be read lists nothing rather than everything
+    elif form.is_bound:
         entries = form.filter(entries)
     table = AuditTable(entries)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     template = "audit/log.html#results" if request.htmx else "audit/log.html"
-    return render(request, template, {"form": form, "table": table})
+    return render(request, template, {"form": form, "table": table, "refused": refused})

@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from accounts.permissions import requires
 from accounts.roles import Perm
+from audit.display import shown
 from audit.log import audited
 from batches import operations
 from batches.kinds import KINDS, describe
@@ -62,6 +63,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     return _live(request, "batches/batches.html", context, running=running)
 
 
+SHOWN_IDS = 200
+
+
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
@@ -80,6 +84,14 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "targets": describe(operation.parameters, engine=request.engine),
         "failed_jobs": failed_jobs,
         "failed_items": operation.items.filter(state="failed")[:200],
+        # What a Set variables operation sets, as the audit log shows a value, and on which instances.
+        "sets": [(name, shown(typed)) for name, typed in operation.parameters.get("variables", {}).items()],
+        "instance_ids": (operation.parameters.get("ids") or [])[:SHOWN_IDS],
+        "items_are_instances": operation.kind in KINDS and KINDS[operation.kind].targets is None,
+        "failed_again": [
+            (job, message, ((operation.result or {}).get("instances") or {}).get(job))
+            for job, message in ((operation.result or {}).get("failed_again") or {}).items()
+        ],
         "can_retry": request.user.has_perm(KINDS[operation.kind].perm) if operation.kind in KINDS else False,
     }
     return _live(request, "batches/operation.html", context, running=not operation.finished)

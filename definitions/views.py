@@ -21,7 +21,7 @@ from definitions.statistics import Counts, counts_by_key
 from definitions.tables import DefinitionTable
 from engines.errors import EngineError
 from engines.models import ProcessDefinition
-from engines.queries import ProcessInstanceQuery, Sort
+from engines.queries import ProcessInstanceQuery, Sort, containing
 from instances.modify_views import model_of
 from instances.rows import with_details
 from instances.tables import InstanceTable
@@ -35,8 +35,8 @@ class DefinitionFilterForm(forms.Form):
     def engine_filters(self) -> dict:
         data = self.cleaned_data
         return {
-            "name_like": f"%{data['name']}%" if data.get("name") else None,
-            "key_like": f"%{data['key']}%" if data.get("key") else None,
+            "name_like": containing(data["name"]) if data.get("name") else None,
+            "key_like": containing(data["key"]) if data.get("key") else None,
             "tenant_ids": [data["tenant"]] if data.get("tenant") else (),
         }
 

@@ -12,6 +12,13 @@ VARIABLE_OPERATORS = ("eq", "neq", "gt", "gteq", "lt", "lteq", "like")
 MAX_PAGE_SIZE = 1000
 
 
+def containing(text: str) -> str:
+    """A *Like pattern matching `text` anywhere, taken literally: the engines' LIKE escapes with a backslash
+    (Camunda 7's mappings end in ESCAPE ${escapeChar}), so %, _ and the backslash itself are escaped."""
+    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
 def check_page(offset: int, limit: int) -> None:
     """Every list call is paged: no call may ask for an unbounded result."""
     if offset < 0:

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import math
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -311,12 +312,16 @@ def _parse_date(text: str, info: dict[str, Any]) -> datetime:
         return parse_engine_date(stripped)
     except ValueError:
         pass
+    year = re.match(r"[+-]?(\d+)-", stripped)
+    if year and len(year.group(1)) != 4:
+        # A picker lets a year of five or six digits through; the engine's dates have four.
+        raise VariableValueError(f"Date: the year must be from 1 to 9999, not {year.group(1)} (in {text!r})")
     try:
         # What a browser's date-time picker sends (no offset: taken as UTC).
         moment = datetime.fromisoformat(stripped)
     except ValueError:
         raise VariableValueError(
-            f"Date must look like 2026-11-22T09:30:00.000+0100 (the engine's format), not {text!r}"
+            f"Date: pick a day and time in the picker (in UTC), e.g. 2026-11-22T09:30; {text!r} is not a date"
         ) from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)

@@ -32,6 +32,7 @@ class JobOutcomes:
     sent: int = 0
     recovered: list[str] = field(default_factory=list)  # the job is gone: it ran through
     failed_again: dict[str, str] = field(default_factory=dict)  # job id -> its new error
+    instances: dict[str, str] = field(default_factory=dict)  # failed-again job id -> its process instance
     not_run: list[str] = field(default_factory=list)  # it still has retries: the engine has not run it yet
     # Its instance is suspended: the incident is resolved, the job runs only once the instance is activated.
     waiting_suspended: list[str] = field(default_factory=list)
@@ -57,6 +58,8 @@ def job_outcomes(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
                     outcome.not_run.append(job_id)
             elif isinstance(job, Job) and job.retries == 0:
                 outcome.failed_again[job_id] = job.exception_message or "failed again"
+                if job.process_instance_id:
+                    outcome.instances[job_id] = job.process_instance_id
             elif isinstance(job, Job) and job.suspended:
                 outcome.waiting_suspended.append(job_id)
             else:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from cockpit.paging import unknown_filters
+from engines.queries import containing
 
 ANNOTATED = (("", "either"), ("yes", "annotated"), ("no", "not annotated"))
 
@@ -40,8 +41,8 @@ class IncidentFilterForm(forms.Form):
         if data.get("exact_message"):
             filters["incident_message"] = data["exact_message"]
         elif data.get("message"):
-            # The engine's LIKE knows % and _; a person typing them means them literally only rarely.
-            filters["incident_message_like"] = f"%{data['message']}%"
+            # "Contains" means contains: a % or _ typed is looked for, not a wildcard.
+            filters["incident_message_like"] = containing(data["message"])
         if data.get("definition_id"):
             filters["process_definition_id"] = data["definition_id"]
         elif data.get("process"):

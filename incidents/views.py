@@ -61,7 +61,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             exclude=() if can_operate else ("select",),
         )
     context["scan"] = groups.SCAN
-    template = "incidents/list.html#results" if request.htmx else "incidents/list.html"
+    # Back (a history restore) wants the whole page: the form must show the filter the list is for.
+    results_only = request.htmx and not request.htmx.history_restore_request
+    template = "incidents/list.html#results" if results_only else "incidents/list.html"
     return render(request, template, context)
 
 

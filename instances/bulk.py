@@ -33,6 +33,18 @@ class BulkActionForm(forms.Form):
     )
     variable_value = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Value")
 
+    OPTION_FIELDS = frozenset({"retries", "variable_name", "variable_type", "variable_value"})
+
+    @property
+    def options_given(self) -> bool:
+        """Whether the action's options were submitted (from the confirmation page), not just opened."""
+        return "confirm" in self.data or self.data.get("step") == "options"
+
+    @property
+    def only_options_refused(self) -> bool:
+        """Refused for what was typed in the options alone: the action and its instances still stand."""
+        return bool(self.errors) and set(self.errors) <= self.OPTION_FIELDS
+
     @property
     def kind(self) -> str:
         return self.cleaned_data["action"]
@@ -41,6 +53,8 @@ class BulkActionForm(forms.Form):
         data = super().clean()
         if data.get("scope") == "selected" and not self.data.getlist("ids"):
             self.add_error("scope", "Select instances in the list, or act on everything matching.")
+        if not self.options_given:  # the list's Continue… opens the options: nothing typed yet to refuse
+            return data
         if data.get("action") == "job_retries" and data.get("retries") is None:
             self.add_error("retries", "How many retries should the jobs get?")
         if data.get("action") == "set_variables":

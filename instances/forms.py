@@ -89,7 +89,9 @@ class InstanceFilterForm(forms.Form):
     )
     with_incident = forms.BooleanField(required=False, label="With incidents")
     incident_type = forms.CharField(required=False, label="Incident type")
-    incident_message_like = forms.CharField(required=False, label="Incident message like")
+    incident_message_like = forms.CharField(
+        required=False, label="Incident message like", help_text="% is the wildcard"
+    )
     activity_id = forms.CharField(required=False, label="Waiting in activity")
     tenant_id = forms.CharField(required=False, label="Tenant")
     root_only = forms.BooleanField(required=False, label="Root instances only")
@@ -121,6 +123,12 @@ class InstanceFilterForm(forms.Form):
     def unknown(self) -> list[str]:
         """Names in the query string that are no filter here: left out, and the page says so."""
         return unknown_filters(self.data, [*self.fields, *VARIABLE_ROW])
+
+    @property
+    def refused_fields(self) -> list[str]:
+        """The fields a refused filter needs fixed, by their labels, to name in its summary."""
+        labels = [str(self.fields[name].label) for name in self.errors if name in self.fields]
+        return labels + [f"Variable {row.name or '(no name)'}" for row in self.variable_rows if row.error]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

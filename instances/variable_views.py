@@ -102,6 +102,7 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
         service.write_variable(
             request.engine, user=request.user, instance_id=instance_id, variable=variable,
             name=variable.name, form=form, old_content=old_content,
+            overwrites_a_change=request.POST.get("overwrite") == "yes",
         )  # fmt: skip
     except EngineError as error:  # said in the form, by the Save button, with the input kept
         return _form(request, instance_id, variable, form, status=422, engine_error=error)

@@ -23,6 +23,7 @@ from django import forms
 
 from audit.log import audited
 from engines.base import EngineClient
+from engines.errors import EngineError
 from engines.models import Variable
 from engines.variables import (
     BINARY_TYPES,
@@ -336,6 +337,20 @@ def check_unchanged(engine: EngineClient, current: Variable, expected: str, load
     return content
 
 
+def _business_key(engine: EngineClient, instance_id: str) -> dict[str, str]:
+    """The instance's business key, for whoever reads the audit log; a failed look-up costs only that."""
+    try:
+        # GET /process-instance/{id}
+        key = engine.get_instance(instance_id).business_key
+    except EngineError:
+        return {}
+    return {"business_key": key} if key else {}
+
+
+# A save over a value changed meanwhile, after the person was shown it: not an ordinary update.
+OVERWRITE, UPDATE = "variable.overwrite", "variable.update"
+
+
 def write_variable(
     engine: EngineClient,
     *,
@@ -345,8 +360,10 @@ def write_variable(
     name: str,
     form: VariableForm,
     old_content: bytes | None = None,
+    overwrites_a_change: bool = False,
 ) -> TypedValue | None:
-    """Set the variable from a valid form, in its own scope (new ones on the process instance); audited."""
+    """Set the variable from a valid form, in its own scope (new ones on the process instance); audited.
+    `overwrites_a_change`: saved with "Save over the current value", over someone else's change."""
     local = variable is not None and variable.is_local
     upload = form.cleaned_data.get("file")
     typed = form.cleaned_data.get("typed")
@@ -365,12 +382,13 @@ def write_variable(
     with audited(
         user=user,
         engine=engine.config.name,
-        action="variable.create" if variable is None else "variable.update",
+        action="variable.create" if variable is None else (OVERWRITE if overwrites_a_change else UPDATE),
         target_type="process_instance",
         target_id=instance_id,
         parameters={
             "name": name,
             "scope": (variable.activity_instance_id if local else instance_id),
+            **_business_key(engine, instance_id),
         },
         old_value=old,
         new_value=audit_value(new_typed, content),
@@ -403,7 +421,11 @@ def remove_variable(engine: EngineClient, *, user, instance_id: str, variable: V
         action="variable.delete",
         target_type="process_instance",
         target_id=instance_id,
-        parameters={"name": variable.name, "scope": variable.activity_instance_id or instance_id},
+        parameters={
+            "name": variable.name,
+            "scope": variable.activity_instance_id or instance_id,
+            **_business_key(engine, instance_id),
+        },
         old_value=audit_value(variable.value),
     ):
         if variable.is_local:

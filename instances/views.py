@@ -216,7 +216,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
         "filter_string": request.POST.get("filter", ""),
         "selected": request.POST.getlist("ids"),
     }
-    if not bulk.is_valid() or not valid:
+    options_refused = not bulk.is_valid() and bulk.only_options_refused
+    if (not bulk.is_valid() and not options_refused) or not valid:
         return render(request, "instances/bulk_confirm.html", context, status=400)
     if bulk.kind == "modify":  # a plan to build first: the wizard, for the same instances
         targets = QueryDict(mutable=True)
@@ -239,6 +240,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     started = None if ids else form.started_window
     if not ids:
         context["filter_words"] = instance_filter_words(query, engine=request.engine, started=started)
+    if options_refused:
+        return render(request, "instances/bulk_confirm.html", context, status=400)
     if "confirm" not in request.POST or not count:
         return render(request, "instances/bulk_confirm.html", context)
     parameters = {"ids": context["selected"]} if ids else {"query": query.to_dict()}

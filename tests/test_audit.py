@@ -74,9 +74,30 @@ def test_the_audit_page_filters_by_user_engine_action_and_target(viewer_client):
         assert {row.record.target_id for row in table.page.object_list} == expected, query
 
 
-def test_an_impossible_date_range_is_explained_next_to_the_field(viewer_client):
-    response = viewer_client.get("/audit/", {"since": "2026-02-01T00:00", "until": "2026-01-01T00:00"})
-    assert "Must be after" in response.content.decode()
+def test_an_impossible_date_range_is_explained_next_to_the_field_and_lists_nothing(viewer_client):
+    _entry(target_id="pi-1")
+    dates = {"since": "2026-12-31T00:00", "until": "2026-01-01T00:00"}
+    response = viewer_client.get("/audit/", dates, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "The filter needs fixing (Until: see the message by the field); nothing is listed." in body
+    form = body[body.index('id="audit-filters"') :]
+    assert 'hx-swap-oob="true"' in form[:100]
+    assert 'role="alert">This is before Since: no entry could match.</small>' in form
+    assert "pi-1" not in body
+
+
+def test_an_unreadable_date_is_refused_by_its_field(viewer_client):
+    _entry(target_id="pi-1")
+    body = viewer_client.get("/audit/", {"since": "31/12/2026"}).content.decode()
+    assert "The filter needs fixing (Since: see the message by the field)" in body
+    assert '<small class="field-error" role="alert">Enter a valid date/time.</small>' in body
+    assert "pi-1" not in body
+
+
+def test_a_filter_nothing_matches_says_so(viewer_client):
+    _entry(target_id="pi-1")
+    body = viewer_client.get("/audit/", {"since": "2999-01-01T00:00"}).content.decode()
+    assert "Nothing matches this filter." in body and "pi-1" not in body
 
 
 def test_filtering_with_htmx_answers_only_the_results_fragment(viewer_client):

@@ -84,6 +84,11 @@ def sorting_from_params(params: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"sortBy": by, "sortOrder": direction}]
 
 
+# Camunda 7's mappings end every LIKE with ESCAPE ${escapeChar}, a backslash on its databases:
+# "\\%" and "\\_" in a *Like parameter match a literal percent sign and underscore.
+LIKE = "LIKE ? ESCAPE '\\'"
+
+
 class Filters:
     """SQL conditions and their arguments, built up one filter at a time."""
 
@@ -102,7 +107,7 @@ class Filters:
 
     def like(self, name: str, column: str) -> None:
         if self.source.get(name) is not None:
-            self.add(f"{column} LIKE ?", self.source[name])
+            self.add(f"{column} {LIKE}", self.source[name])
 
     def among(self, name: str, column: str, *, negate: bool = False) -> None:
         values = listing(self.source.get(name))

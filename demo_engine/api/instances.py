@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from demo_engine.api.common import (
+    LIKE,
     Filters,
     Request,
     body_of,
@@ -143,6 +144,8 @@ def variable_predicate(condition: Any, names_ignore_case: bool | None, values_ig
         return f"{name_clause} AND v.type {'=' if operator == 'eq' else '!='} 'Null'", [name]
     if values_ignore_case and column == "v.text":
         column, value = f"lower({column})", str(value).lower()
+    if operator == "like":
+        return f"{name_clause} AND {column} {LIKE}", [name, value]
     return f"{name_clause} AND {column} {OPERATORS[operator]} ?", [name, value]
 
 

@@ -65,6 +65,7 @@ def test_an_operations_page_lists_failed_items_with_their_errors_escaped(client_
     )
     page = client_as("Viewer").get(f"/e/demo/batches/operations/{op.pk}/").content.decode()
     assert "pi-2" in page and "&lt;script&gt;x&lt;/script&gt;" in page and "&lt;b&gt;bold" in page
+    assert '<a href="/e/demo/instances/pi-2/"><bdi>pi-2</bdi></a>' in page  # a failed item leads to it
     assert "<script>x" not in page and "Retry the 1 failed" not in page
     page = client_as("Operator").get(f"/e/demo/batches/operations/{op.pk}/").content.decode()
     assert "Retry the 1 failed" in page
@@ -187,3 +188,17 @@ def test_an_operations_progress_agrees_with_its_engine_batchs_row(client_as, mak
     assert f'aria-label="{percent} % done"' in started_here, "the two rows of one batch disagree"
     assert f"{percent} %" in page.split("<h2>Running on the engine</h2>")[1]
     assert op.pk
+
+
+def test_a_set_variables_operation_says_what_it_sets_and_on_which_instances(client_as, on_demo):
+    engine = engine_client("demo")
+    ids = [i.id for i in engine.list_instances(ProcessInstanceQuery(), limit=2)]
+    data = {"action": "set_variables", "scope": "selected", "ids": ids, "filter": "", "confirm": "yes",
+            "variable_name": "priority", "variable_type": "Integer", "variable_value": "7"}  # fmt: skip
+    support = client_as("Support")
+    assert support.post("/e/demo/instances/bulk/", data).status_code == 302
+    op = Operation.objects.get(kind="set_variables")
+    page = support.get(f"/e/demo/batches/operations/{op.pk}/").content.decode()
+    assert "<dt>Sets</dt><dd><code><bdi>priority</bdi></code> = <bdi>7 (Integer)</bdi></dd>" in page
+    for instance_id in ids:
+        assert f'<a href="/e/demo/instances/{instance_id}/"><bdi>{instance_id}</bdi></a>' in page

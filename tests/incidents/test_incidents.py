@@ -6,6 +6,8 @@ import pytest
 
 from batches import operations
 from batches.models import Operation
+from engines.queries import ProcessInstanceQuery, VariableFilter, containing
+from engines.variables import TypedValue, VariableType
 from incidents import groups
 from tests.demo_engine.conftest import eventually
 
@@ -145,3 +147,30 @@ def test_the_groups_total_says_at_least_when_the_scan_is_cut(on_demo, engine, vi
     body = viewer_client.get("/e/demo/incidents/", {"group": "on"}).content.decode()
     shown = int(re.search(r'<span id="count">At least ([\d,]+) matching', body).group(1).replace(",", ""))
     assert shown <= engine.count_incidents()
+
+
+def test_message_contains_takes_percent_and_underscore_literally(on_demo, engine, operator_client):
+    message = next(
+        i.incident_message for i in engine.list_incidents(limit=50) if " " in (i.incident_message or "")
+    )
+    assert engine.count_incidents(incident_message_like="%") > 0
+    for typed in ("%", message.replace(" ", "_", 1)):
+        body = operator_client.get("/e/demo/incidents/", {"message": typed, "limit": 200}).content.decode()
+        assert shown_ids(body) == set(), f"{typed!r} matched as a wildcard"
+    body = operator_client.get("/e/demo/incidents/", {"message": message, "limit": 200}).content.decode()
+    assert shown_ids(body)
+
+
+def test_the_demo_engine_escapes_like_with_a_backslash_as_camunda_does(on_demo, engine, fresh):
+    instance = fresh(process_definition_key="order")
+    engine.set_variable(instance.id, "coupon", TypedValue(VariableType.STRING, "50%_off"))
+
+    def matches(pattern: str) -> bool:
+        like = VariableFilter("coupon", "like", pattern)
+        query = ProcessInstanceQuery(process_instance_ids=(instance.id,), variables=(like,))
+        return engine.count_instances(query) == 1
+
+    assert matches(containing("50%_off")) and matches("50%")
+    assert not matches(containing("50%_of_")) and not matches(containing("0%_off\\"))
+    engine.set_variable(instance.id, "coupon", TypedValue(VariableType.STRING, "50 percent off"))
+    assert not matches(containing("50%")) and matches("50%")

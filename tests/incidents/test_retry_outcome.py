@@ -71,6 +71,9 @@ def test_a_bulk_retry_says_how_many_recovered_and_how_many_failed_again(on_demo,
     assert sorted(operation.result["failed_again"]) == sorted(i.job_id for i in declined)
     page = operator_client.get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
     assert "5 job(s) sent to run again, 2 recovered, 3 failed again" in page and "Card declined" in page
+    for incident in declined:  # each job that failed again leads to its instance
+        instance_id = incident.process_instance_id
+        assert f'<a href="/e/demo/instances/{instance_id}/"><bdi>{instance_id}</bdi></a>' in page
     ended = AuditEntry.objects.get(action="operation.incident_retry.ended", target_id=str(operation.pk))
     assert ended.outcome == "failed" and len(ended.engine_response["failed_again"]) == 3
 

@@ -69,3 +69,26 @@ def test_other_instances_of_the_version_are_the_versions_instances(
     )  # a viewer has no selection column
     assert processes == {f"{definition.title} v{definition.version}"}
     expect(page.locator(".banner")).to_have_count(0)
+
+
+def test_a_refused_filter_marks_each_field_it_needs_fixed(page, live_server, log_in, make_user, engine):
+    make_user("Support", username="sam")
+    log_in("sam", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/instances/")
+    page.get_by_text("Filters").click()
+    page.get_by_label("Version").fill("99")
+    page.get_by_label("Variable name", exact=True).last.fill("amount")
+    page.get_by_label("Comparison").last.select_option("gt")
+    page.get_by_label("Value type").last.select_option("number")
+    page.get_by_label("Variable value", exact=True).last.fill("abc")
+    page.get_by_role("button", name="Search").click()
+
+    summary = page.locator("#results .banner-error")
+    expect(summary).to_contain_text("needs fixing (Version, Variable amount: see the message by each field)")
+    version = page.locator("label", has=page.get_by_label("Version"))
+    expect(version.locator(".field-error")).to_have_text("A version belongs to a process: give its key too.")
+    expect(page.get_by_label("Version")).to_have_attribute("aria-invalid", "true")
+    row = page.locator(".variable-row", has=page.locator("input[name=var_value][value=abc]"))
+    expect(row.locator(".field-error")).to_have_text("'abc' is not a number.")
+    expect(page.get_by_label("Variable value", exact=True).first).to_have_value("abc")  # kept to fix
+    expect(page.locator("#count")).to_have_count(0)

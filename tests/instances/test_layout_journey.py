@@ -105,3 +105,23 @@ def test_lists_with_unbroken_long_values_stay_as_wide_as_the_window(page, live_s
         expect(page.get_by_text("Payment provider timed out")).to_be_visible()
         page.screenshot(path=f"{SHOTS}-incidents.png", full_page=True)
         assert overflow(page) <= 0
+
+
+def test_adding_a_variable_with_a_very_long_name_keeps_the_page_as_wide_as_the_window(
+    page, live_server, log_in, make_user, engine
+):
+    name = "longName" + "x" * 314
+    assert len(name) == 322
+    make_user("Support", username="sam")
+    log_in("sam", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/instances/")
+    page.locator("table.engine-table tbody tr a").first.click()
+    page.get_by_role("button", name="Add a variable").click()
+    adding = page.locator("#variable-add-slot")
+    adding.get_by_label("Name", exact=True).fill(name)
+    adding.get_by_label("Value", exact=True).fill("v")
+    page.get_by_role("button", name="Add", exact=True).click()
+    added = page.get_by_role("status").filter(has_text="added.")
+    expect(added).to_contain_text(name[:40])
+    page.screenshot(path=f"{SHOTS}-long-name-added.png", full_page=True)
+    assert overflow(page) <= 0

@@ -203,6 +203,22 @@ def test_a_bad_option_is_explained_and_what_was_typed_is_kept(client_as, on_demo
     assert "Select instances in the list" in nothing.content.decode()
 
 
+def test_setting_a_variable_on_selected_instances_opens_clean_with_their_count(client_as, engine, on_demo):
+    ids = [i.id for i in engine.list_instances(ProcessInstanceQuery(), limit=2)]
+    operator = client_as("Operator")
+    opened = {"action": "set_variables", "scope": "selected", "ids": ids, "filter": ""}
+    response = operator.post("/e/demo/instances/bulk/", opened)  # the list's Continue…
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Set variables: 2 instances</h1>" in body and "Acts on the 2 selected instances." in body
+    assert "field-error" not in body and "Name the variable." not in body and "Check the action" not in body
+    refused = operator.post("/e/demo/instances/bulk/", {**opened, "step": "options", "confirm": "yes"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "Name the variable." in page
+    assert "<h1>Set variables: 2 instances</h1>" in page  # the count stays while the name is fixed
+    assert not Operation.objects.exists()
+
+
 def test_a_search_is_saved_under_a_name_for_its_user_only(client_as, make_user, on_demo):
     viewer = client_as("Viewer")
     response = viewer.post(
@@ -255,3 +271,33 @@ def test_a_version_in_several_tenants_asks_which_tenant(viewer_client, on_demo):
     [acme] = [d for d in engine.list_definitions(key="loan") if d.tenant_id == "acme"]
     query = query_for({"definition_key": "loan", "version": "1", "tenant_id": "acme"}, engine)
     assert query.process_definition_id == acme.id
+
+
+def var_row(name: str, operator: str, kind: str, value: str) -> dict[str, str]:
+    return {"var_name": name, "var_op": operator, "var_type": kind, "var_value": value}
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"version": "99"}, "Version", "A version belongs to a process: give its key too."),
+        (var_row("amount", "gt", "number", "abc"), "Variable amount",
+         "&#x27;abc&#x27; is not a number."),
+        (var_row("amount", "gt", "number", "1e400"), "Variable amount",
+         "&#x27;1e400&#x27; is not a number the engine can compare."),
+        ({"started_after": "31/12/2026"}, "Started after", "Enter a valid date/time."),
+        (var_row("express", "eq", "boolean", "maybe"), "Variable express",
+         "A boolean is true or false."),
+    ],
+)  # fmt: skip
+def test_a_refused_filter_names_its_fields_and_searching_again_shows_each_message_by_its_field(
+    on_demo, viewer_client, params, field, message
+):
+    # The form searches with htmx into the results: the form comes back with them, its messages in place.
+    response = viewer_client.get("/e/demo/instances/", params, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert f"The filter needs fixing ({field}: see the message by the field)" in page
+    form = page[page.index('<form method="get" class="filter-form" id="filters"') :]
+    assert 'hx-swap-oob="true"' in form[:300]
+    assert f'<small class="field-error" role="alert">{message}</small>' in form
+    assert 'id="count"' not in page  # nothing was asked of the engine

@@ -121,7 +121,7 @@ def test_bulk_set_variable_with_json_nested_too_deep_is_refused_by_the_field(on_
     response = client_as("Operator").post(
         "/e/demo/instances/bulk/",
         {"action": "set_variables", "scope": "all", "filter": "", "variable_name": "deep",
-         "variable_type": "Json", "variable_value": deep_json(1000)},
+         "variable_type": "Json", "variable_value": deep_json(1000), "step": "options"},
     )  # fmt: skip
     assert (
         response.status_code == 400 and "Json nested 1000 levels deep is refused" in response.content.decode()

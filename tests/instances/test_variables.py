@@ -155,7 +155,15 @@ INVALID = [
     (VariableType.DOUBLE, 1.5, "NaN", "Double must be a finite number"),
     (VariableType.DOUBLE, 1.5, "one and a half", "Double must be a number"),
     (VariableType.BOOLEAN, True, "yes", "Boolean must be true or false"),
-    (VariableType.DATE, datetime(2026, 1, 1, tzinfo=UTC), "22.11.2026", "Date must look like"),
+    (VariableType.DATE, datetime(2026, 1, 1, tzinfo=UTC), "22.11.2026", "pick a day and time in the picker"),
+    (
+        VariableType.DATE,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        "202609-12-24T03:00",
+        "year must be from 1 to 9999",
+    ),
+    (VariableType.INTEGER, 1, "12abc", "Integer must be a whole number, not '12abc'"),
+    (VariableType.SHORT, 1, "abc", "Short must be a whole number, not 'abc'"),
     (VariableType.JSON, '{"a": 1}', '{"a": ', "Json does not parse"),
     (VariableType.XML, "<a/>", "<order><id>7</order>", "Xml is not well-formed"),
     (
@@ -200,6 +208,45 @@ def test_an_invalid_edit_is_explained_next_to_the_field_and_nothing_is_sent(
     assert html.escape(typed) in page  # what was typed is still there to fix
     assert variable(engine, instance.id, "subject").value == found.value
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [VariableType.INTEGER, VariableType.SHORT, VariableType.LONG])
+def test_a_whole_number_is_typed_as_text_so_letters_reach_the_server(on_demo, engine, fresh, client_as, kind):
+    # A number input drops "abc" and sends "12" for "12abc": the server cannot refuse what it never sees.
+    instance = fresh(process_definition_key="order")
+    engine.set_variable(instance.id, "subject", TypedValue(kind, 1))
+    page = (
+        client_as("Support")
+        .get(edit_url(instance.id, variable(engine, instance.id, "subject")))
+        .content.decode()
+    )
+    [field] = re.findall(r'<input[^>]*name="value"[^>]*>', page)
+    assert 'type="text"' in field and 'inputmode="numeric"' in field
+
+
+def test_the_date_hint_says_what_the_picker_takes_like_the_error_does(on_demo, engine, fresh, client_as):
+    instance = fresh(process_definition_key="order")
+    engine.set_variable(
+        instance.id, "subject", TypedValue(VariableType.DATE, datetime(2026, 1, 1, tzinfo=UTC))
+    )
+    found = variable(engine, instance.id, "subject")
+    page = html.unescape(
+        save(client_as("Support"), instance.id, found, type="Date", value="soon").content.decode()
+    )
+    assert "Pick the day and time in UTC (year 1 to 9999); the picker fills in e.g. 2026-11-22T09:30." in page
+    assert "pick a day and time in the picker (in UTC), e.g. 2026-11-22T09:30; 'soon' is not a date" in page
+    assert "+0100" not in page and "engine's format" not in page
+
+
+def test_the_file_hint_says_the_upload_brings_its_own_name_and_type(on_demo, engine, fresh, client_as):
+    instance = fresh(process_definition_key="order")
+    page = (
+        client_as("Support")
+        .get(edit_url(instance.id, variable(engine, instance.id, "invoice")))
+        .content.decode()
+    )
+    assert "The upload replaces the file: its content, name and type are the upload's." in page
+    assert "name and type are kept" not in page
 
 
 def test_an_object_edit_needs_its_type_name_and_format_and_keeps_them(on_demo, engine, fresh, client_as):
@@ -330,6 +377,32 @@ def test_an_edit_of_a_value_that_changed_meanwhile_is_refused_with_the_current_v
     )
     assert again.status_code == 200
     assert engine.get_variable(instance.id, "customer").value == "My Edit"
+
+
+def test_saving_over_a_change_made_meanwhile_is_logged_and_shown_as_an_overwrite(
+    on_demo, engine, fresh, client_as
+):
+    instance = fresh(process_definition_key="order")
+    found = variable(engine, instance.id, "customer")
+    client = client_as("Support")
+    loaded = open_form(client, instance.id, found)
+    engine.set_variable(instance.id, "customer", TypedValue(VariableType.STRING, "Changed By Someone Else"))
+    refusal = client.post(edit_url(instance.id, found), {**loaded, "type": "String", "value": "My Edit"})
+    page = refusal.content.decode()
+    again = {"fingerprint": hidden(page, "fingerprint"), "loaded": hidden(page, "loaded")}
+    again = client.post(
+        edit_url(instance.id, found),
+        {**again, "overwrite": hidden(page, "overwrite"), "type": "String", "value": "My Edit"},
+    )
+    assert again.status_code == 200 and engine.get_variable(instance.id, "customer").value == "My Edit"
+    entry = AuditEntry.objects.get(target_id=instance.id)
+    assert entry.action == "variable.overwrite" and entry.old_value["value"] == "Changed By Someone Else"
+
+    log = client_as("Operator").get("/audit/").content.decode()
+    assert "variable.overwrite<br><small>saved over a value changed meanwhile</small>" in log
+    assert f'<a href="/e/demo/instances/{instance.id}/">{instance.id}</a>' in log  # the target, a link
+    assert "<td >customer</td>" in log.replace('<td class="variable">', "<td >")  # the name in the row
+    assert instance.business_key and f"<td >{instance.business_key}</td>" in log  # and whose it is
 
 
 def test_a_file_replaced_meanwhile_is_not_overwritten(on_demo, engine, fresh, client_as):
