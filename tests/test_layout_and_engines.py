@@ -114,3 +114,17 @@ def test_the_favicon_is_a_static_file_linked_from_every_page(client, viewer_clie
     assert response.status_code == 302 and response["Location"] == "/static/img/favicon.svg"
     assert finders.find("img/favicon.svg")
     assert '<link rel="icon" href="/static/img/favicon.svg"' in viewer_client.get("/e/demo/").content.decode()
+
+
+def test_no_template_comment_spans_lines_where_django_would_print_it():
+    """Django's {# #} comments are single-line: one spread over lines is shown to the user as text."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    spread = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert spread == []
