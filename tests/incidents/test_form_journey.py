@@ -25,7 +25,8 @@ def test_a_groups_filters_show_in_the_form_and_a_search_keeps_only_what_it_shows
     open_incidents(page, live_server, log_in, make_user)
     page.get_by_label("Group by message").check()
     page.get_by_role("button", name="Search").click()
-    page.locator("table.incident-groups tbody td a").first.click()
+    # A group with a message (a call activity's copies of incidents have none, as on Camunda).
+    page.locator("table.incident-groups tbody td a").filter(has_not_text="(no message)").first.click()
 
     exact = page.get_by_label(re.compile("Message is exactly"))
     version = page.get_by_label(re.compile("Process version"))
