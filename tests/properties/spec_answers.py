@@ -13,7 +13,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-SPEC = Path("/work/shared/reference/camunda-engine-rest-7.22-openapi.json")
+# Beside the checkout (../shared/reference), as CI lays it; a worktree may sit deeper.
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "camunda-engine-rest-7.22-openapi.json"
 for parent in Path(__file__).resolve().parents:  # the shared reference beside the checkout, if there is one
     if (parent / "shared" / "reference" / SPEC.name).exists():
         SPEC = parent / "shared" / "reference" / SPEC.name
