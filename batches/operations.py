@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from audit.log import audited
@@ -353,7 +353,7 @@ def _settle_seconds(operation_id: int, client) -> float:
     )
     if latest is None:
         return 0
-    due = latest + timedelta(seconds=client.config.read_timeout)
+    due = latest + timedelta(seconds=client.config.longest_request)
     return max(0.5, (due - timezone.now()).total_seconds())
 
 
@@ -371,9 +371,11 @@ def work_chunk(operation_id: int, owner: str) -> str:
     if operation.status == Operation.Status.QUEUED and not _collect(operation, client):
         return DONE
     # Items a worker started and died on: done if the engine shows them applied, else again. Not
-    # before the dead worker's last requests have had the time to land (its read timeout): asked
-    # earlier, the engine could say "not applied" about a change still on its way, done twice then.
-    settled = timezone.now() - timedelta(seconds=client.config.read_timeout)
+    # before the dead worker's last requests have had the time to land (the longest a request may
+    # take by its timeouts, not only the read timeout: a request can wait for a connection, connect
+    # and send first): asked earlier, the engine could say "not applied" about a change still on
+    # its way, done twice then.
+    settled = timezone.now() - timedelta(seconds=client.config.longest_request)
     if operation.items.filter(state=Item.STARTED, updated_at__gt=settled).exists():
         return WAIT
     for item in operation.items.filter(state=Item.STARTED):
@@ -404,10 +406,14 @@ def work_chunk(operation_id: int, owner: str) -> str:
             for item in group:
                 result = results[str(item.pk)]
                 failed = isinstance(result, Failed)
-                item.state = Item.FAILED if failed else Item.DONE
-                item.result = _error_text(result.error) if failed else str(result)
-                item.attempts += 1
-            OperationItem.objects.bulk_update(group, ["state", "result", "attempts", "updated_at"])
+                # Only over an item still started: if this chain stalled past its lease, the worker
+                # that took over has decided about the item meanwhile, and its record stands.
+                OperationItem.objects.filter(pk=item.pk, state=Item.STARTED).update(
+                    state=Item.FAILED if failed else Item.DONE,
+                    result=_error_text(result.error) if failed else str(result),
+                    attempts=F("attempts") + 1,
+                    updated_at=timezone.now(),
+                )
     counts = dict(operation.items.values_list("state").annotate(n=Count("id")))
     operation.done, operation.failed = counts.get(Item.DONE, 0), counts.get(Item.FAILED, 0)
     if not counts.get(Item.PENDING) and not counts.get(Item.STARTED):

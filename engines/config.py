@@ -27,5 +27,11 @@ class EngineConfig:
             raise ValueError(f"engine {self.name!r}: base URL must start with http:// or https://")
 
     @property
+    def longest_request(self) -> float:
+        """The longest one request stays in flight by these timeouts: waiting for a pooled connection
+        and connecting (connect_timeout each), then sending and reading the answer (read_timeout each)."""
+        return 2 * (self.connect_timeout + self.read_timeout)
+
+    @property
     def title(self) -> str:
         return self.label or self.name

@@ -1,5 +1,6 @@
 """Long operations worked through by the service functions the tasks call, against the demo engine."""
 
+import dataclasses
 import time
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from batches import operations
+from batches.kinds import KINDS
 from batches.models import Operation, OperationItem
 from cockpit.engines import client as engine_client
 from engines.queries import ProcessInstanceQuery
@@ -115,6 +117,51 @@ def test_items_of_a_worker_that_died_just_now_wait_until_its_requests_could_have
     operation.refresh_from_db()
     assert later and later > 0, "the rescuer looks again once the dead worker's requests have landed"
     assert operation.lease_owner == "second" and operation.items.filter(state="started").count() == 3
+
+
+def test_a_rescuer_waits_out_the_whole_request_not_only_its_read_timeout(make_user, on_demo):
+    operation = operations.start(
+        user=make_user("Support"),
+        engine="demo",
+        kind="set_variable_each",
+        parameters={**orders(), **note("y")},
+    )
+    assert operations.work_chunk(operation.pk, "first") == operations.MORE
+    config = engine_client("demo").config
+    # Sent longer ago than the read timeout, yet a request may have waited for a connection first.
+    sent = timezone.now() - timedelta(seconds=config.read_timeout + 1)
+    assert config.read_timeout + 1 < config.longest_request
+    claimed = [item.pk for item in operation.items.filter(state="pending")[:3]]
+    OperationItem.objects.filter(pk__in=claimed).update(state="started", updated_at=sent)
+    Operation.objects.filter(pk=operation.pk).update(lease_owner="dead", lease_until=None)
+    assert operations.work_chunk(operation.pk, "second") == operations.WAIT
+    assert operation.items.filter(pk__in=claimed, state="started").count() == 3
+
+
+def test_a_chain_that_stalled_past_its_lease_leaves_the_rescuers_record_alone(
+    make_user, on_demo, monkeypatch, settings
+):
+    settings.COCKPIT_CHUNK_SIZE = 5
+    settings.COCKPIT_CHUNK_CONCURRENCY = 1  # one item at a time, in this thread and its transaction
+    operation = operations.start(
+        user=make_user("Support"),
+        engine="demo",
+        kind="set_variable_each",
+        parameters={**orders(), **note("z")},
+    )
+    assert operations.work_chunk(operation.pk, "first") == operations.MORE
+    kind = KINDS["set_variable_each"]
+
+    def slow_apply(client, target, parameters):
+        # While this chain's request is on its way, a rescuer found the item not applied yet.
+        OperationItem.objects.filter(operation=operation, target=target).update(state="pending", result="")
+        return kind.apply(client, target, parameters)
+
+    monkeypatch.setitem(KINDS, "set_variable_each", dataclasses.replace(kind, apply=slow_apply))
+    assert operations.work_chunk(operation.pk, "first") == operations.MORE
+    operation.refresh_from_db()
+    assert operation.items.filter(state="done").count() == operation.done == 5, "only the first chunk's"
+    assert operation.items.filter(state="pending").count() == operation.total - 5
 
 
 def test_a_live_lease_keeps_a_second_worker_out(make_user, on_demo):
