@@ -88,14 +88,6 @@ def batch_dto(row, *, counts: dict[str, int] | None = None, historic: bool = Fal
     return dto
 
 
-def item_counts(store: Store, batch_id: str) -> dict[str, int]:
-    return dict(
-        store.db().execute(
-            "SELECT state, COUNT(*) FROM batch_item WHERE batch_id = ? GROUP BY state", (batch_id,)
-        )
-    )
-
-
 def apply(runtime: Runtime, batch_type: str, target: str, payload: dict) -> None:
     """One batch job: the operation on one instance (or job)."""
     if batch_type == "instance-deletion":

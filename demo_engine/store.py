@@ -8,7 +8,6 @@ lock, so a failed operation changes nothing.
 
 from __future__ import annotations
 
-import random
 import sqlite3
 import threading
 import uuid
@@ -162,10 +161,6 @@ def parse_engine_date(text: str) -> datetime:
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def seeded_id(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 class Store:
