@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.roles import Perm
+from batches.retries import job_outcomes
 from cockpit.filter_words import incident_filter_words, instance_filter_words
 from engines.base import EngineClient
 from engines.errors import InvalidRequest, NotFound
@@ -39,7 +40,7 @@ class Kind:
     # Item by item: the items (instance ids unless the kind works on something else).
     targets: Callable[[EngineClient, dict], Iterator[str]] | None = None
     # Engine batch: what the work did once the engine had run it, beyond the batch's own counts (a
-    # retried job recovered or failed again); see incidents.actions.job_outcomes. The hand-over
+    # retried job recovered or failed again); see batches.retries.job_outcomes. The hand-over
     # records what it sent in the parameters for this.
     outcome: Callable[[EngineClient, dict], dict] | None = None
 
@@ -130,8 +131,6 @@ def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> 
 
 
 def _retried_jobs_outcome(client: EngineClient, parameters: dict) -> dict:
-    from incidents.actions import job_outcomes
-
     return job_outcomes(client, parameters.get("job_ids") or []).as_dict()
 
 

@@ -23,6 +23,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from demo_engine import seeding  # noqa: E402
 from demo_engine.store import Store  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="cockpit-bench-"))
@@ -85,7 +86,7 @@ def start_engine(instances: int, *, latencies: tuple[float, ...]) -> Engine:
     database = WORK / f"engine-{instances}.sqlite3"
     store = Store(database)
     started = time.perf_counter()
-    store.seed(instances=instances, seed=7)
+    seeding.seed(store, instances=instances, seed=7)
     seeded = time.perf_counter() - started
     store.db().close()
     urls, processes = {}, []

@@ -22,6 +22,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from demo_engine import seeding
 from demo_engine.server import DemoEngineServer
 from demo_engine.store import Store
 
@@ -63,7 +64,7 @@ def main() -> None:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # a million instances are gigabytes
     store = Store(folder / "engine.sqlite3")
     started = time.perf_counter()
-    store.seed(instances=args.instances, seed=1)
+    seeding.seed(store, instances=args.instances, seed=1)
     seeded = time.perf_counter() - started
     server = DemoEngineServer(("127.0.0.1", 0), store)
     threading.Thread(target=server.serve_forever, daemon=True).start()

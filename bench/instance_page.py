@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from demo_engine import seeding
 from demo_engine.server import DemoEngineServer, Faults
 from demo_engine.store import Store
 from engines import EngineConfig, build_client
@@ -46,7 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "engine.sqlite3")
         started = time.perf_counter()
-        store.seed(instances=args.instances, seed=7)
+        seeding.seed(store, instances=args.instances, seed=7)
         print(f"seeded {args.instances:,} instances in {time.perf_counter() - started:.1f} s")
         server = DemoEngineServer(("127.0.0.1", 0), store, faults=Faults(latency_ms=args.latency_ms))
         threading.Thread(target=server.serve_forever, daemon=True).start()

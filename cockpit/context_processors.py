@@ -33,18 +33,7 @@ def cockpit(request: HttpRequest) -> dict[str, object]:
             for name, config in configured.items()
         ],
         "current_engine": configured[current],
-        # Whether the header shows the running-work indicator (it then polls until all is done).
-        "has_operations": _has_operations(user),
         "user_roles": (
             [g.name for g in user.groups.all()] if user is not None and user.is_authenticated else []
         ),
     }
-
-
-def _has_operations(user) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    from batches.models import Operation
-
-    mine = Operation.objects.filter(user=user)
-    return mine.exclude(status__in=Operation.FINISHED).exists() or mine.filter(notified=False).exists()

@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from demo_engine import seeding
 from demo_engine.server import DemoEngineServer, Faults
 from demo_engine.store import Store
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     store = Store(database)
     started = time.perf_counter()
     if not args.reuse:
-        store.seed(instances=args.instances, seed=args.seed)
+        seeding.seed(store, instances=args.instances, seed=args.seed)
     faults = Faults(args.latency_ms, args.jitter_ms, args.fail_rate, args.stall_rate, args.stall_seconds)
     server = DemoEngineServer(
         (args.host, args.port),

@@ -12,14 +12,11 @@ import json
 import logging
 import math
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from demo_engine.errors import RestError, invalid
 from demo_engine.runtime import Runtime
 from demo_engine.store import Store, new_id
-
-if TYPE_CHECKING:
-    from demo_engine.api.common import Request
 
 log = logging.getLogger("demo_engine")
 TICK_SECONDS = 0.1
@@ -36,13 +33,14 @@ OPERATIONS = {
 }
 
 
-def create_batch(store: Store, request: Request, batch_type: str, targets: list[str], payload: dict) -> dict:
+def create_batch(store: Store, user: str | None, batch_type: str, targets: list[str], payload: dict) -> dict:
+    """A batch of one job per target, created by `user` (the authenticated one, if any)."""
     batch_id = new_id()
     with store.transaction() as db:
-        runtime = Runtime(db, user=request.user)
+        runtime = Runtime(db, user=user)
         db.execute(
             "INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL, NULL, 1, ?)",
-            (batch_id, batch_type, len(targets), new_id(), new_id(), new_id(), request.user, runtime.stamp,
+            (batch_id, batch_type, len(targets), new_id(), new_id(), new_id(), user, runtime.stamp,
              json.dumps(payload)),
         )  # fmt: skip
         db.executemany(
@@ -88,14 +86,6 @@ def batch_dto(row, *, counts: dict[str, int] | None = None, historic: bool = Fal
             failedJobs=counts.get("failed", 0),
         )
     return dto
-
-
-def item_counts(store: Store, batch_id: str) -> dict[str, int]:
-    return dict(
-        store.db().execute(
-            "SELECT state, COUNT(*) FROM batch_item WHERE batch_id = ? GROUP BY state", (batch_id,)
-        )
-    )
 
 
 def apply(runtime: Runtime, batch_type: str, target: str, payload: dict) -> None:

@@ -15,7 +15,7 @@ import random
 import sqlite3
 
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
-from demo_engine.store import VARIABLE_SLOTS
+from demo_engine.store import VARIABLE_SLOTS, Store
 
 EPOCH_DAY, EPOCH_MINUTE = "2026-11-01", 8 * 60  # seeded time starts on this day at 08:00
 # How each failing service task fails, two ways each: one the job recovers from when retried (a
@@ -169,7 +169,13 @@ VARIABLES = [
 ]  # fmt: skip
 
 
-def seed(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
+def seed(store: Store, *, instances: int, seed: int) -> None:
+    """A new database of `instances` running instances with their history, the same for the same seed."""
+    with store.bulk_load() as db:
+        _rows(db, instances=instances, seed=seed)
+
+
+def _rows(db: sqlite3.Connection, *, instances: int, seed: int) -> None:
     rng = random.Random(seed)
     n = instances
     args = {"seed": seed % 100_000, "n": n}

@@ -8,7 +8,6 @@ lock, so a failed operation changes nothing.
 
 from __future__ import annotations
 
-import random
 import sqlite3
 import threading
 import uuid
@@ -164,10 +163,6 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def seeded_id(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
 class Store:
     """Thread-safe: one connection per thread, writes serialised by one lock."""
 
@@ -205,9 +200,9 @@ class Store:
                 raise
             db.execute("COMMIT")
 
-    def seed(self, *, instances: int, seed: int) -> None:
-        from demo_engine.seeding import seed as seed_data
-
+    @contextmanager
+    def bulk_load(self) -> Iterator[sqlite3.Connection]:
+        """A new database filled in one go: the tables, then the rows (one transaction), then the indexes."""
         db = self.db()
         # A bulk load needs no journal (a failed one is thrown away whole), and memory to sort indexes in.
         db.execute("PRAGMA journal_mode=OFF")
@@ -216,7 +211,7 @@ class Store:
         db.execute("PRAGMA threads=4")
         db.executescript(SCHEMA)
         with self.transaction():
-            seed_data(db, instances=instances, seed=seed)
+            yield db
         db.executescript(INDEXES)
         db.execute("PRAGMA analysis_limit=1000")
         db.execute("ANALYZE")

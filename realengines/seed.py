@@ -370,11 +370,6 @@ def start_instance(
     return answer["id"], business_key
 
 
-def _start(http, seq, key, definition_id, tenant, shape, extra, steps, *, without) -> SeededInstance:
-    instance_id, business_key = start_instance(http, definition_id, seq=seq, extra=extra, without=without)
-    return SeededInstance(instance_id, business_key, definition_id, key, shape, tenant, steps)
-
-
 def apply_step(http: httpx.Client, instance: SeededInstance, step: Step) -> None:
     if step.action == "complete":
         # GET /task (the called credit check carries its caller's business key), POST /task/{id}/complete

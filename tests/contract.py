@@ -11,12 +11,7 @@ import httpx
 import pytest
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC_PATH = (
-    Path(__file__).resolve().parent.parent.parent
-    / "shared"
-    / "reference"
-    / "camunda-engine-rest-7.22-openapi.json"
-)
+SPEC_PATH = Path(__file__).resolve().parent / "reference" / "camunda-engine-rest-7.22-openapi.json"
 
 
 @cache

@@ -1,4 +1,4 @@
-"""What every endpoint shares: the request, raw answers, parameter parsing, paging and sorting."""
+"""What every endpoint shares: the request, raw answers, parameter parsing, paging, sorting and filters."""
 
 from __future__ import annotations
 
@@ -155,3 +155,58 @@ def body_of(request: Request) -> dict:
     if not isinstance(request.body, dict):
         raise invalid("The request body must be a JSON object")
     return request.body
+
+
+# --- variable filters, of runtime and historic instance queries alike ------------------------------
+
+OPERATORS = {"eq": "=", "neq": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=", "like": "LIKE"}
+
+
+def variable_predicates(query: dict[str, Any]) -> list[tuple[str, list]]:
+    names_ignore_case = boolean(query.get("variableNamesIgnoreCase"), "variableNamesIgnoreCase")
+    values_ignore_case = boolean(query.get("variableValuesIgnoreCase"), "variableValuesIgnoreCase")
+    conditions = query.get("variables") or []
+    if not isinstance(conditions, list):
+        raise invalid("'variables' must be a list of name, operator and value")
+    return [variable_predicate(c, names_ignore_case, values_ignore_case) for c in conditions]
+
+
+def variable_predicate(condition: Any, names_ignore_case: bool | None, values_ignore_case: bool | None):
+    """One `name operator value` filter as a condition on a variable row `v`, with its arguments.
+
+    Like the engine's, it matches global variables (of the process instance itself), so each
+    instance has at most one row per name.
+    """
+    if not isinstance(condition, dict):
+        raise invalid("A variable filter is an object with name, operator and value")
+    name, operator, value = condition.get("name"), condition.get("operator"), condition.get("value")
+    if not name or operator not in OPERATORS:
+        raise invalid(f"Invalid variable comparator specified: {operator}")
+    name_clause = "lower(v.name) = lower(?)" if names_ignore_case else "v.name = ?"
+    if isinstance(value, bool):
+        column, value = "v.text", "true" if value else "false"
+    elif isinstance(value, int | float):
+        column = "v.number"
+    elif operator in ("gt", "gteq", "lt", "lteq") and _is_number(value):
+        column, value = "v.number", float(value)
+    else:
+        column, value = "v.text", None if value is None else str(value)
+    if column == "v.number" and operator == "like":
+        raise invalid("Booleans and numbers cannot be used in a like comparison")
+    if value is None:
+        if operator not in ("eq", "neq"):
+            raise invalid(f"Invalid variable comparator specified: {operator} with null")
+        return f"{name_clause} AND v.type {'=' if operator == 'eq' else '!='} 'Null'", [name]
+    if values_ignore_case and column == "v.text":
+        column, value = f"lower({column})", str(value).lower()
+    if operator == "like":
+        return f"{name_clause} AND {column} {LIKE}", [name, value]
+    return f"{name_clause} AND {column} {OPERATORS[operator]} ?", [name, value]
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False

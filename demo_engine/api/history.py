@@ -18,8 +18,8 @@ from demo_engine.api.common import (
     sorting_from_params,
     table_count,
     table_page,
+    variable_predicates,
 )
-from demo_engine.api.instances import variable_predicates
 from demo_engine.batches import batch_dto
 from demo_engine.errors import RestError, invalid
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY

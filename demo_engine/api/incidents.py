@@ -253,4 +253,4 @@ def set_jobs_retries_async(store: Store, request: Request, **_: Any) -> dict:
     if not job_ids:
         raise invalid("jobIds is empty")
     payload = {"retries": retries, "dueDate": body.get("dueDate")}
-    return create_batch(store, request, "set-job-retries", list(dict.fromkeys(job_ids)), payload)
+    return create_batch(store, request.user, "set-job-retries", list(dict.fromkeys(job_ids)), payload)

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from demo_engine.api.common import (
-    LIKE,
     Filters,
     Request,
     body_of,
@@ -17,12 +16,15 @@ from demo_engine.api.common import (
     order,
     paging,
     sorting_from_params,
+    variable_predicates,
 )
 from demo_engine.api.definitions import definition_row
+from demo_engine.api.history import historic_instance_ids
 from demo_engine.batches import create_batch
 from demo_engine.errors import RestError, invalid
 from demo_engine.models import MODELS, MULTI_INSTANCE_BODY
 from demo_engine.store import Store, variables_of
+from demo_engine.variables import variable_columns
 
 SORTS = {
     "instanceId": "i.id",
@@ -31,7 +33,6 @@ SORTS = {
     "businessKey": "i.business_key",
     "tenantId": "i.tenant_id",
 }
-OPERATORS = {"eq": "=", "neq": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=", "like": "LIKE"}
 # Filters of the seed's POST query this engine answers; any other is refused, not ignored.
 FILTERS = {
     "processInstanceIds", "businessKey", "businessKeyLike", "caseInstanceId", "processDefinitionId",
@@ -96,15 +97,6 @@ def instance_filters(query: dict[str, Any]) -> Filters:
     return f
 
 
-def variable_predicates(query: dict[str, Any]) -> list[tuple[str, list]]:
-    names_ignore_case = boolean(query.get("variableNamesIgnoreCase"), "variableNamesIgnoreCase")
-    values_ignore_case = boolean(query.get("variableValuesIgnoreCase"), "variableValuesIgnoreCase")
-    conditions = query.get("variables") or []
-    if not isinstance(conditions, list):
-        raise invalid("'variables' must be a list of name, operator and value")
-    return [variable_predicate(c, names_ignore_case, values_ignore_case) for c in conditions]
-
-
 def _probe(predicate: str) -> str:
     """Per instance, through its rowid range (NOT INDEXED: else SQLite prefers the value index and
     walks it for every instance): cheap when many instances match."""
@@ -116,49 +108,8 @@ def _member(predicate: str) -> str:
     return f"i.seq IN (SELECT v.instance_seq FROM variable v WHERE {GLOBAL} AND {predicate})"
 
 
-def variable_predicate(condition: Any, names_ignore_case: bool | None, values_ignore_case: bool | None):
-    """One `name operator value` filter as a condition on a variable row `v`, with its arguments.
-
-    Like the engine's, it matches global variables (of the process instance itself), so each
-    instance has at most one row per name.
-    """
-    if not isinstance(condition, dict):
-        raise invalid("A variable filter is an object with name, operator and value")
-    name, operator, value = condition.get("name"), condition.get("operator"), condition.get("value")
-    if not name or operator not in OPERATORS:
-        raise invalid(f"Invalid variable comparator specified: {operator}")
-    name_clause = "lower(v.name) = lower(?)" if names_ignore_case else "v.name = ?"
-    if isinstance(value, bool):
-        column, value = "v.text", "true" if value else "false"
-    elif isinstance(value, int | float):
-        column = "v.number"
-    elif operator in ("gt", "gteq", "lt", "lteq") and _is_number(value):
-        column, value = "v.number", float(value)
-    else:
-        column, value = "v.text", None if value is None else str(value)
-    if column == "v.number" and operator == "like":
-        raise invalid("Booleans and numbers cannot be used in a like comparison")
-    if value is None:
-        if operator not in ("eq", "neq"):
-            raise invalid(f"Invalid variable comparator specified: {operator} with null")
-        return f"{name_clause} AND v.type {'=' if operator == 'eq' else '!='} 'Null'", [name]
-    if values_ignore_case and column == "v.text":
-        column, value = f"lower({column})", str(value).lower()
-    if operator == "like":
-        return f"{name_clause} AND {column} {LIKE}", [name, value]
-    return f"{name_clause} AND {column} {OPERATORS[operator]} ?", [name, value]
-
-
 GLOBAL = "v.scope_id IS NULL"
 SELECTIVE = 2000  # matches below which a variable filter drives a page rather than being probed per row
-
-
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def query_from_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -385,7 +336,7 @@ def modify_instance_async(store: Store, request: Request, id: str, **_: Any) -> 
     instance_row(store, id)
     _instructions(body)
     payload = {"instructions": body["instructions"], "annotation": body.get("annotation")}
-    return create_batch(store, request, "instance-modification", [id], payload)
+    return create_batch(store, request.user, "instance-modification", [id], payload)
 
 
 # --- actions on many instances --------------------------------------------------------------------------
@@ -399,8 +350,6 @@ def targets(store: Store, body: dict, *, ids_key: str = "processInstanceIds") ->
     if body.get("processInstanceQuery") is not None:
         ids += matching_ids(store, body["processInstanceQuery"])
     if body.get("historicProcessInstanceQuery") is not None:
-        from demo_engine.api.history import historic_instance_ids
-
         ids += historic_instance_ids(store, body["historicProcessInstanceQuery"])
     unique = list(dict.fromkeys(ids))
     if not unique:
@@ -429,7 +378,7 @@ def _delete_batch(store: Store, request: Request, body: dict) -> dict:
         "deleteReason": body.get("deleteReason"),
         "skipSubprocesses": bool(body.get("skipSubprocesses")),
     }
-    return create_batch(store, request, "instance-deletion", targets(store, body), payload)
+    return create_batch(store, request.user, "instance-deletion", targets(store, body), payload)
 
 
 def suspend_instances(store: Store, request: Request, **_: Any) -> None:
@@ -456,7 +405,11 @@ def suspend_instances_async(store: Store, request: Request, **_: Any) -> dict:
     body = body_of(request)
     suspended = _suspended_flag(body)
     return create_batch(
-        store, request, "instance-update-suspension-state", targets(store, body), {"suspended": suspended}
+        store,
+        request.user,
+        "instance-update-suspension-state",
+        targets(store, body),
+        {"suspended": suspended},
     )
 
 
@@ -480,7 +433,7 @@ def job_retries_async(store: Store, request: Request, **_: Any) -> dict:
     if not job_ids:
         raise invalid("jobIds is empty")
     return create_batch(
-        store, request, "set-job-retries", job_ids, {"retries": retries, "dueDate": body.get("dueDate")}
+        store, request.user, "set-job-retries", job_ids, {"retries": retries, "dueDate": body.get("dueDate")}
     )
 
 
@@ -489,14 +442,12 @@ def variables_async(store: Store, request: Request, **_: Any) -> dict:
     variables = body.get("variables")
     if not isinstance(variables, dict) or not variables:
         raise invalid("variables is empty")
-    from demo_engine.variables import variable_columns
-
     for name, dto in variables.items():
         try:
             variable_columns(dto if isinstance(dto, dict) else {})
         except ValueError as error:
             raise invalid(f"Cannot set variable '{name}': {error}") from None
-    return create_batch(store, request, "set-variables", targets(store, body), {"variables": variables})
+    return create_batch(store, request.user, "set-variables", targets(store, body), {"variables": variables})
 
 
 def execute_modification(store: Store, request: Request, **_: Any) -> None:
@@ -521,7 +472,7 @@ def execute_modification_async(store: Store, request: Request, **_: Any) -> dict
         "annotation": body.get("annotation"),
         "processDefinitionId": definition_id,
     }
-    return create_batch(store, request, "instance-modification", targets(store, body), payload)
+    return create_batch(store, request.user, "instance-modification", targets(store, body), payload)
 
 
 def _many_modification(store: Store, body: dict) -> tuple[str, list[dict]]:

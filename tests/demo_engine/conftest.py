@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from demo_engine import seeding
 from demo_engine.server import DemoEngineServer
 from demo_engine.store import Store
 from engines import EngineConfig, build_client
@@ -17,7 +18,7 @@ INSTANCES = 300
 
 def start_server(instances: int, seed: int, **options) -> DemoEngineServer:
     store = Store(Path(tempfile.mkdtemp(prefix="demo-engine-test-")) / "engine.sqlite3")
-    store.seed(instances=instances, seed=seed)
+    seeding.seed(store, instances=instances, seed=seed)
     server = DemoEngineServer(("127.0.0.1", 0), store, credentials=("demo", "demo-pw"), **options)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from demo_engine import seeding
 from demo_engine.server import DemoEngineServer, Faults
 from demo_engine.store import Store
 from engines import EngineConfig, build_client, fan_out
@@ -20,7 +21,7 @@ def start_engine():
 
     def start(faults: Faults, *, read_timeout: float = 10):
         store = Store(Path(tempfile.mkdtemp(prefix="demo-engine-faults-")) / "engine.sqlite3")
-        store.seed(instances=50, seed=3)
+        seeding.seed(store, instances=50, seed=3)
         server = DemoEngineServer(("127.0.0.1", 0), store, faults=faults)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from demo_engine import seeding
 from demo_engine.models import MODELS
 from demo_engine.store import Store
 
@@ -45,7 +46,7 @@ def test_the_models_have_what_the_demo_promises():
 def _snapshot(seed: int) -> list:
     with tempfile.TemporaryDirectory(prefix="demo-engine-seed-") as folder:
         store = Store(Path(folder) / "engine.sqlite3")
-        store.seed(instances=200, seed=seed)
+        seeding.seed(store, instances=200, seed=seed)
         db = store.db()
         snapshot = [
             [tuple(row) for row in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]

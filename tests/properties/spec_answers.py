@@ -9,16 +9,12 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 
 from hypothesis import strategies as st
 
-# Beside the checkout (../shared/reference), as CI lays it; a worktree may sit deeper.
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "camunda-engine-rest-7.22-openapi.json"
-for parent in Path(__file__).resolve().parents:  # the shared reference beside the checkout, if there is one
-    if (parent / "shared" / "reference" / SPEC.name).exists():
-        SPEC = parent / "shared" / "reference" / SPEC.name
-        break
+from tests.contract import SPEC_PATH
+
+SPEC = SPEC_PATH
 
 MAX_DEPTH = 3  # nested objects (an activity instance tree) and arrays stop here
 WIDE_INTEGERS = [-1, 0, 2**31, -(2**31) - 1, 2**63, -(2**63) - 1, 10**30]
