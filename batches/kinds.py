@@ -20,6 +20,7 @@ from engines.fanout import fan_out
 from engines.models import Batch, Incident
 from engines.queries import Modification, ProcessInstanceQuery
 from engines.variables import decode
+from incidents.actions import FailedAgain, failed_jobs_behind, job_outcomes, retry_jobs
 
 PAGE = 500
 
@@ -112,26 +113,14 @@ def incident_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
 
 def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> Batch:
     """One engine batch setting retries on the failed jobs behind the incidents (their root causes')."""
-    jobs: set[str] = set()
-    elsewhere: set[str] = set()
-    for incident in named_incidents(client, parameters):
-        if incident.root_cause_incident_id in (None, incident.id):
-            jobs.update([incident.job_id] if incident.job_id else [])
-        else:
-            elsewhere.add(incident.root_cause_incident_id)
-    # GET /incident/{id} of root causes in called instances, at once
-    roots = fan_out({i: (lambda i=i: client.get_incident(i)) for i in elsewhere}, keep_failures=True)
-    jobs.update(root.job_id for root in roots.values() if isinstance(root, Incident) and root.job_id)
+    jobs, _ = failed_jobs_behind(client, named_incidents(client, parameters))
     if not jobs:
         raise InvalidRequest("No failed job stands behind these incidents (any more): nothing to retry.")
     parameters["job_ids"] = sorted(jobs)  # kept with the operation, to tell later what became of them
-    # POST /job/retries
-    return client.set_jobs_retries_async(sorted(jobs), parameters.get("retries", 1))
+    return retry_jobs(client, sorted(jobs), retries=parameters.get("retries", 1), in_engine_batch=True).batch
 
 
 def _retried_jobs_outcome(client: EngineClient, parameters: dict) -> dict:
-    from incidents.actions import job_outcomes
-
     return job_outcomes(client, parameters.get("job_ids") or []).as_dict()
 
 
@@ -151,9 +140,15 @@ def _is_annotated(client: EngineClient, incident_id: str, parameters: dict) -> b
 
 def _retry_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> str:
     jobs = client.list_jobs(process_instance_id=instance_id, no_retries_left=True, limit=100)
-    for job in jobs:
-        client.set_job_retries(job.id, parameters.get("retries", 1))
-    return f"{len(jobs)} failed job(s) retried" if jobs else "no failed jobs"
+    if not jobs:
+        return "no failed jobs"
+    retried = retry_jobs(client, [job.id for job in jobs], retries=parameters.get("retries", 1))
+    if retried.refusal() is not None:
+        raise retried.refusal()
+    # A job that failed again fails its item: retrying the operation's failed items tries it again.
+    if retried.ran.failed_again or retried.failed:
+        raise FailedAgain(retried.summary())
+    return retried.summary()
 
 
 def _no_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> bool:

@@ -35,6 +35,7 @@ from cockpit.engines import client as engine_client
 from engines import fan_out
 from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound
 from engines.fanout import Failed
+from incidents.actions import retry_jobs
 
 log = logging.getLogger(__name__)
 Item = OperationItem.State
@@ -157,7 +158,7 @@ def hand_over(operation: Operation) -> float | None:
         finish(operation, Operation.Status.FAILED, f"Handing over to the engine failed: {_error_text(error)}")
         return None
     operation.engine_batch_id = batch.id
-    operation.parameters = {**parameters, "batch_job_definition_id": batch.batch_job_definition_id}
+    operation.parameters = parameters
     operation.total = max(0, batch.total_jobs or 0)  # the spec allows any integer here
     operation.status = Operation.Status.RUNNING
     operation.started_at = timezone.now()
@@ -236,14 +237,16 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
     ) as outcome:  # fmt: skip
         if operation.mode == Operation.Mode.CHUNKED:
             count = operation.items.filter(state=Item.FAILED).update(state=Item.PENDING, result="")
+            outcome.engine_response = {"retried": count}
         else:
             client = engine_client(operation.engine)
-            definition = operation.parameters.get("batch_job_definition_id")
-            jobs = client.list_jobs(job_definition_id=definition, no_retries_left=True, limit=1000)
-            for job in jobs:
-                client.set_job_retries(job.id, 1)
-            count = len(jobs)
-        outcome.engine_response = {"retried": count}
+            jobs = client.failed_batch_jobs(operation.engine_batch_id, limit=1000)
+            # Followed again from here: the batch's own counts say whether its jobs failed again.
+            retried = retry_jobs(client, [job.id for job in jobs], check=False)
+            if retried.refusal() is not None:
+                raise retried.refusal()
+            count = len(retried.jobs)
+            outcome.engine_response = {"retried": count, "failed": retried.failed}
     if count:
         Operation.objects.filter(pk=operation.pk).update(
             status=Operation.Status.RUNNING, finished_at=None, notified=False, result={}

@@ -73,12 +73,8 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
     failed_jobs = []
     if operation.mode == Operation.Mode.ENGINE_BATCH and operation.failed:
-        # GET /job?jobDefinitionId=: the engine keeps a failed batch job, with its error, until retried
-        failed_jobs = request.engine.list_jobs(
-            job_definition_id=operation.parameters.get("batch_job_definition_id"),
-            no_retries_left=True,
-            limit=200,
-        )
+        # The engine keeps a failed batch job, with its error, until it is retried
+        failed_jobs = request.engine.failed_batch_jobs(operation.engine_batch_id, limit=200)
     context = {
         "operation": operation,
         "targets": describe(operation.parameters, engine=request.engine),

@@ -11,9 +11,9 @@ from django.conf import settings
 
 from audit.log import audited
 from engines.base import EngineClient
-from engines.errors import NotFound
+from engines.errors import EngineError, NotFound
 from engines.fanout import Failed, fan_out
-from engines.models import Incident, Job
+from engines.models import Batch, Incident, Job
 from engines.queries import ProcessInstanceQuery
 
 PAGE = 500
@@ -102,6 +102,10 @@ def _ran(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
         time.sleep(0.25)
 
 
+class FailedAgain(EngineError):
+    """The engine ran a retried job and it failed again: its own message, as any engine error."""
+
+
 @dataclass
 class Retried:
     """What a retry did: the jobs given retries, what became of them when the engine ran them, and
@@ -111,13 +115,66 @@ class Retried:
     not_retryable: list[Incident] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # job id -> the engine's message
     ran: JobOutcomes = field(default_factory=JobOutcomes)
+    # Handed to an engine batch: nothing has run yet, job_outcomes tells once the batch has.
+    batch: Batch | None = None
+    errors: dict[str, Exception] = field(default_factory=dict, repr=False)  # job id -> the refusal
+
+    def refusal(self) -> Exception | None:
+        """The engine's error when it refused every job: then nothing was retried at all."""
+        return next(iter(self.errors.values())) if self.errors and not self.jobs else None
+
+    def summary(self) -> str:
+        """In words, as an item's result: how many were retried and what became of them."""
+        ran = self.ran
+        words = [f"{len(self.jobs)} failed job(s) retried: {len(ran.recovered)} recovered"]
+        if ran.failed_again:
+            words.append(f"{len(ran.failed_again)} failed again: " + "; ".join(ran.failed_again.values()))
+        if ran.waiting_suspended:
+            words.append(f"{len(ran.waiting_suspended)} waiting on a suspended instance")
+        if ran.not_run:
+            words.append(f"{len(ran.not_run)} not run by the engine yet")
+        if self.failed:
+            words.append(f"{len(self.failed)} refused: " + "; ".join(self.failed.values()))
+        return ", ".join(words)
 
 
-def root_causes(engine: EngineClient, incidents: list[Incident]) -> list[Incident]:
+def retry_jobs(
+    engine: EngineClient,
+    job_ids: list[str],
+    *,
+    retries: int = RETRIES,
+    in_engine_batch: bool = False,
+    check: bool = True,
+) -> Retried:
+    """The one way jobs get another attempt, whoever asks (an incident, an instance, a bulk operation,
+    an engine batch's failed jobs): their retries set, each at once, then what became of each when the
+    engine ran it (job_outcomes). With in_engine_batch the engine does the setting as a batch of its
+    own, for many jobs; the caller follows that batch and asks job_outcomes once it has run. Without
+    check, something else tells what became of them (a batch's own jobs: the batch's counts)."""
+    if in_engine_batch:
+        return Retried(jobs=list(job_ids), batch=engine.set_jobs_retries_async(job_ids, retries))
+    outcome = Retried()
+    results = fan_out(
+        {job: (lambda job=job: engine.set_job_retries(job, retries)) for job in job_ids}, keep_failures=True
+    )
+    for job, result in results.items():
+        if isinstance(result, Failed):
+            outcome.failed[job] = str(result.error)
+            outcome.errors[job] = result.error
+        else:
+            outcome.jobs.append(job)
+    if outcome.jobs and check:
+        # Accepted is not recovered: what the job did when it ran again is what the caller is told.
+        outcome.ran = _ran(engine, outcome.jobs)
+    return outcome
+
+
+def root_causes(engine: EngineClient, incidents: Iterable[Incident]) -> list[Incident]:
     """The incidents that actually failed: an incident raised on a call activity points at the
     incident in the called instance, whose job is the one to retry."""
+    incidents = list(incidents)
     wanted = {i.root_cause_incident_id for i in incidents if i.root_cause_incident_id not in (None, i.id)}
-    # GET /incident/{id}, at once for every root cause elsewhere
+    # Every root cause elsewhere at once
     found = fan_out({rid: (lambda rid=rid: engine.get_incident(rid)) for rid in wanted}, keep_failures=True)
     causes: dict[str, Incident] = {}
     for incident in incidents:
@@ -128,15 +185,24 @@ def root_causes(engine: EngineClient, incidents: list[Incident]) -> list[Inciden
     return list(causes.values())
 
 
-def retry(engine: EngineClient, *, user, incidents: list[Incident], target_id: str) -> Retried:
-    """Give the failing jobs behind the incidents another attempt (set job retries), audited as one action."""
-    outcome = Retried()
-    jobs = []
+def failed_jobs_behind(
+    engine: EngineClient, incidents: Iterable[Incident]
+) -> tuple[list[str], list[Incident]]:
+    """The failed jobs to retry for the incidents (their root causes' jobs), and the root causes that
+    have no job (nothing to retry there)."""
+    jobs: list[str] = []
+    jobless: list[Incident] = []
     for cause in root_causes(engine, incidents):
         if cause.job_id:
             jobs.append(cause.job_id)
         else:
-            outcome.not_retryable.append(cause)
+            jobless.append(cause)
+    return list(dict.fromkeys(jobs)), jobless
+
+
+def retry(engine: EngineClient, *, user, incidents: list[Incident], target_id: str) -> Retried:
+    """Give the failing jobs behind the incidents another attempt (set job retries), audited as one action."""
+    jobs, jobless = failed_jobs_behind(engine, incidents)
     with audited(
         user=user,
         engine=engine.config.name,
@@ -145,20 +211,11 @@ def retry(engine: EngineClient, *, user, incidents: list[Incident], target_id: s
         target_id=target_id,
         parameters={"incidents": [i.id for i in incidents], "jobs": jobs, "retries": RETRIES},
     ) as log:
-        # PUT /job/{id}/retries, for every job at once
-        results = fan_out(
-            {job: (lambda job=job: engine.set_job_retries(job, RETRIES)) for job in jobs}, keep_failures=True
-        )
-        for job, result in results.items():
-            if isinstance(result, Failed):
-                outcome.failed[job] = str(result.error)
-            else:
-                outcome.jobs.append(job)
-        if jobs and not outcome.jobs:
+        outcome = retry_jobs(engine, jobs)
+        outcome.not_retryable = jobless
+        if outcome.refusal() is not None:
             log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed}
-            raise next(r.error for r in results.values() if isinstance(r, Failed))
-        # Accepted is not recovered: the log says what the job did when it ran again.
-        outcome.ran = _ran(engine, outcome.jobs)
+            raise outcome.refusal()
         log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed, **outcome.ran.as_dict()}
         if outcome.ran.waiting_suspended:
             log.engine_response["outcome"] = WAITING_SUSPENDED
