@@ -6,7 +6,7 @@ or for the page's header and diagram; none of them renders anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,16 +22,8 @@ from engines.models import (
     ProcessInstance,
     Variable,
 )
-from engines.queries import HistoricProcessInstanceQuery
 from engines.variables import decode
 
-TABS = {
-    "variables": "Variables",
-    "incidents": "Incidents",
-    "called": "Called instances",
-    "jobs": "Jobs",
-    "history": "History",
-}
 PER_TAB = 500  # one instance rarely has more; the tab says so when it does
 
 
@@ -255,35 +247,6 @@ def activity_scopes(root: ActivityInstance, activity_id: str) -> tuple[set[str],
 # --- the page and its tabs -------------------------------------------------------------------------------
 
 
-def tab_calls(engine: EngineClient, instance_id: str, tab: str) -> dict[str, Callable[[], Any]]:
-    """The engine calls one tab needs, to be run together with whatever else the page loads."""
-    if tab == "variables":
-        # GET /variable-instance
-        return {"variables": lambda: engine.variable_instances(instance_id, limit=PER_TAB)}
-    if tab == "incidents":
-        # GET /incident
-        return {
-            "incidents": lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB),
-            # GET /process-instance/{id}: a suspended instance's retried job waits, the tab says so
-            "instance": lambda: engine.get_instance(instance_id),
-        }
-    if tab == "called":
-        # POST /history/process-instance: instances its call activities started, running and ended
-        query = HistoricProcessInstanceQuery(super_process_instance_id=instance_id)
-        return {"called": lambda: engine.list_historic_instances(query, limit=PER_TAB)}
-    if tab == "jobs":
-        # GET /job
-        return {"jobs": lambda: engine.list_jobs(process_instance_id=instance_id, limit=PER_TAB)}
-    if tab == "history":
-        return {
-            # GET /history/activity-instance
-            "activities": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB),
-            # GET /history/user-operation
-            "operations": lambda: engine.user_operations(process_instance_id=instance_id, limit=PER_TAB),
-        }
-    raise ValueError(f"no tab named {tab!r}")
-
-
 def overview_calls(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
     return {
         # GET /process-instance/{id}
@@ -348,10 +311,16 @@ def _as_engine_error(error: Exception) -> EngineError:
     raise error  # not the engine's doing: a bug, to be seen as one
 
 
-def load(engine: EngineClient, instance_id: str, *, tab: str | None, with_overview: bool) -> Loaded:
-    """One concurrent round for the tab and the tree (unless tab is None: the header alone) and, for a
-    whole page, the header; then the definition."""
-    calls = {**tab_calls(engine, instance_id, tab), **tree_call(engine, instance_id)} if tab else {}
+def load(
+    engine: EngineClient,
+    instance_id: str,
+    *,
+    tab_calls: Mapping[str, Callable[[], Any]] | None,
+    with_overview: bool,
+) -> Loaded:
+    """One concurrent round for a tab's calls and the tree (unless tab_calls is None: the header alone)
+    and, for a whole page, the header; then the definition."""
+    calls = {**tab_calls, **tree_call(engine, instance_id)} if tab_calls is not None else {}
     if with_overview:
         calls.update(overview_calls(engine, instance_id))
     got = fan_out(calls, keep_failures=True)
