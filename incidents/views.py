@@ -1,5 +1,5 @@
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -7,7 +7,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from batches import operations
 from batches.kinds import KINDS, named_incidents
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import incident_filter_words
 from cockpit.paging import engine_table, filter_string
 from engines.errors import EngineError
@@ -20,7 +20,7 @@ from incidents.tables import IncidentTable
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: EngineRequest) -> HttpResponse:
     """Open incidents, filtered; one row each, or one row per message with its exact count."""
     form = IncidentFilterForm(request.GET)
     form.is_valid()
@@ -70,7 +70,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def incident_bulk(request: HttpRequest) -> HttpResponse:
+def incident_bulk(request: EngineRequest) -> HttpResponse:
     """Retry or annotate many incidents through a worker; step one says how many, step two starts it."""
     selected = request.POST.getlist("incident_ids")
     bulk = IncidentBulkForm(request.POST, selected=selected, confirming="confirm" in request.POST)
@@ -111,7 +111,7 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
     if "confirm" not in request.POST or not count:
         return render(request, "incidents/bulk_confirm.html", context)
     operation = operations.start(
-        user=request.user, engine=request.engine.config.name, kind=bulk.kind, parameters=parameters
+        user=request.user, engine=request.engine_name, kind=bulk.kind, parameters=parameters
     )
     return redirect("operation_detail", engine=operation.engine, pk=operation.pk)
 
@@ -119,7 +119,7 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
 # --- one incident: stack trace, annotation, retry (from the instance page and the incident list) -----------
 
 
-def _incident_row(request: HttpRequest, incident: Incident, *, status: int = 200, **extra) -> HttpResponse:
+def _incident_row(request: EngineRequest, incident: Incident, *, status: int = 200, **extra) -> HttpResponse:
     context = {"incident": incident, "can_operate": request.user.has_perm(Perm.OPERATE), **extra}
     return render(request, "incidents/_incident.html#incident-row", context, status=status)
 
@@ -127,7 +127,7 @@ def _incident_row(request: HttpRequest, incident: Incident, *, status: int = 200
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def incident_stacktrace(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_stacktrace(request: EngineRequest, incident_id: str) -> HttpResponse:
     # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     trace = actions.stacktrace(request.engine, incident)
@@ -141,7 +141,7 @@ class AnnotationForm(forms.Form):
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def incident_annotate(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_annotate(request: EngineRequest, incident_id: str) -> HttpResponse:
     """Set the annotation (an empty one clears it); the row is drawn again with the engine's value."""
     # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
@@ -157,7 +157,7 @@ def incident_annotate(request: HttpRequest, incident_id: str) -> HttpResponse:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def incident_retry(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_retry(request: EngineRequest, incident_id: str) -> HttpResponse:
     """Another attempt for the failing job behind the incident; the row then says what became of it."""
     # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
@@ -174,11 +174,11 @@ def incident_retry(request: HttpRequest, incident_id: str) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def incident_instance(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_instance(request: EngineRequest, incident_id: str) -> HttpResponse:
     """An incident's own instance, its incidents tab open: where a propagated incident's root cause is."""
     # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     if not incident.process_instance_id:
         raise Http404(f"Incident {incident_id} names no process instance.")
-    return redirect("instance_tab", engine=request.engine.config.name,
+    return redirect("instance_tab", engine=request.engine_name,
                     instance_id=incident.process_instance_id, tab="incidents")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from engines.errors import EngineError, NotFound
 from incidents import actions as incident_actions
 from instances import detail
@@ -23,7 +23,7 @@ PAGE = "instances/detail.html"
 
 
 def _tab_panel(
-    request: HttpRequest, instance_id: str, tab: Tab, *, with_overview: bool
+    request: EngineRequest, instance_id: str, tab: Tab, *, with_overview: bool
 ) -> tuple[dict, detail.Loaded]:
     """The tab's engine calls, loaded with the tree (and the header when asked), and what its partial
     draws, narrowed to the chosen activity (?activity=) where one is chosen."""
@@ -53,7 +53,7 @@ def _tab_panel(
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def instance_detail(request: HttpRequest, instance_id: str, tab: str = "variables") -> HttpResponse:
+def instance_detail(request: EngineRequest, instance_id: str, tab: str = "variables") -> HttpResponse:
     """The whole page with the named tab open; an htmx request for the tab panel gets just the tab."""
     if tab not in TABS:
         raise Http404(f"No tab named {tab!r}.")
@@ -79,7 +79,7 @@ def instance_detail(request: HttpRequest, instance_id: str, tab: str = "variable
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def instance_tree(request: HttpRequest, instance_id: str) -> HttpResponse:
+def instance_tree(request: EngineRequest, instance_id: str) -> HttpResponse:
     """The activity instance tree alone, drawn again after something changed the instance."""
     nodes, tree_error = None, None
     try:
@@ -101,7 +101,7 @@ def instance_tree(request: HttpRequest, instance_id: str) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def diagram_state(request: HttpRequest, instance_id: str) -> JsonResponse:
+def diagram_state(request: EngineRequest, instance_id: str) -> JsonResponse:
     """Tokens, incidents and the path taken, for the diagram's markers (read again after every change)."""
     running = request.GET.get("ended") != "1"
     return JsonResponse(detail.diagram_state(request.engine, instance_id, running=running).as_json())
@@ -126,11 +126,11 @@ def instance_changed(response: HttpResponse) -> HttpResponse:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def instance_suspend(request: HttpRequest, instance_id: str) -> HttpResponse:
+def instance_suspend(request: EngineRequest, instance_id: str) -> HttpResponse:
     suspend = request.POST.get("suspended") == "true"
     with audited(
         user=request.user,
-        engine=request.engine.config.name,
+        engine=request.engine_name,
         action="instance.suspend" if suspend else "instance.activate",
         target_type="process_instance",
         target_id=instance_id,
@@ -138,13 +138,13 @@ def instance_suspend(request: HttpRequest, instance_id: str) -> HttpResponse:
         # PUT /process-instance/{id}/suspended
         request.engine.set_instance_suspended(instance_id, suspended=suspend)
     messages.success(request, "Instance suspended." if suspend else "Instance activated.")
-    return redirect("instance_detail", engine=request.engine.config.name, instance_id=instance_id)
+    return redirect("instance_detail", engine=request.engine_name, instance_id=instance_id)
 
 
 @require_http_methods(["GET", "POST"])
 @requires(Perm.OPERATE)
 @engine_scoped
-def instance_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
+def instance_delete(request: EngineRequest, instance_id: str) -> HttpResponse:
     """GET asks for the reason and the options; POST deletes, audited with them."""
     form = DeleteForm(request.POST or None)
     context = {"form": form, "instance_id": instance_id}
@@ -158,7 +158,7 @@ def instance_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
     }
     with audited(
         user=request.user,
-        engine=request.engine.config.name,
+        engine=request.engine_name,
         action="instance.delete",
         target_type="process_instance",
         target_id=instance_id,
@@ -167,13 +167,13 @@ def instance_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
         # DELETE /process-instance/{id}
         request.engine.delete_instance(instance_id, **options)
     messages.success(request, f"Process instance {instance_id} deleted.")
-    return redirect(reverse("instance_list", args=[request.engine.config.name]))
+    return redirect(reverse("instance_list", args=[request.engine_name]))
 
 
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def instance_retry_incidents(request: HttpRequest, instance_id: str) -> HttpResponse:
+def instance_retry_incidents(request: EngineRequest, instance_id: str) -> HttpResponse:
     """Retry every incident of the instance at once; the incidents tab is drawn again with the outcome."""
     # GET /incident
     incidents = request.engine.list_incidents(process_instance_id=instance_id, limit=detail.PER_TAB)
