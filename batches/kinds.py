@@ -66,7 +66,6 @@ def instance_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
         return
     offset = 0
     while True:
-        # POST /process-instance, paged
         page = client.list_instances(query, offset=offset, limit=PAGE)
         for instance in page:
             if instance.id not in seen:
@@ -82,7 +81,7 @@ def named_incidents(client: EngineClient, parameters: dict) -> Iterator[Incident
     seen: set[str] = set()
     ids = list(dict.fromkeys(parameters.get("incident_ids") or []))
     for n in range(0, len(ids), PAGE):
-        # GET /incident/{id}, a page's worth at once
+        # A page's worth at once
         found = fan_out(
             {i: (lambda i=i: client.get_incident(i)) for i in ids[n : n + PAGE]}, keep_failures=True
         )
@@ -94,7 +93,6 @@ def named_incidents(client: EngineClient, parameters: dict) -> Iterator[Incident
     annotated = parameters.get("annotated")  # the list's annotation filter: the engine has none
     offset = 0
     while filters is not None:
-        # GET /incident, paged
         page = client.list_incidents(offset=offset, limit=PAGE, **filters)
         for incident in page:
             if annotated is not None and bool(incident.annotation) != annotated:
@@ -125,14 +123,12 @@ def _retried_jobs_outcome(client: EngineClient, parameters: dict) -> dict:
 
 
 def _annotate_incident(client: EngineClient, incident_id: str, parameters: dict) -> str:
-    # PUT /incident/{id}/annotation
     client.set_incident_annotation(incident_id, parameters["annotation"])
     return "annotated"
 
 
 def _is_annotated(client: EngineClient, incident_id: str, parameters: dict) -> bool:
     try:
-        # GET /incident/{id}
         return client.get_incident(incident_id).annotation == parameters["annotation"]
     except NotFound:  # resolved meanwhile: nothing left to annotate
         return True
@@ -172,9 +168,7 @@ def _modify(client: EngineClient, ids, query, parameters: dict) -> Batch:
     """One instance's own modification (its activity instances may be named), or the same plan for many."""
     modification = Modification.from_json(parameters["modification"])
     if parameters.get("instance_id"):
-        # POST /process-instance/{id}/modification-async
         return client.modify_instance_async(parameters["instance_id"], modification)
-    # POST /modification/executeAsync
     return client.execute_modification_async(parameters["definition_id"], modification, ids, query)
 
 

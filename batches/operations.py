@@ -179,7 +179,6 @@ def follow(operation: Operation) -> bool:
         return False
     client = engine_client(operation.engine)
     try:
-        # GET /batch/statistics?batchId=
         statistics = client.batch_statistics(batch_id=operation.engine_batch_id)
         if statistics:
             current = statistics[0]
@@ -188,7 +187,7 @@ def follow(operation: Operation) -> bool:
             if not remaining or remaining > operation.failed or (current.jobs_created or 0) < operation.total:
                 return True
             return _settle(operation, client)
-        # GET /history/batch/{id}: gone from the runtime means ended (or deleted)
+        # Gone from the runtime means ended (or deleted): its history says which
         historic = client.get_historic_batch(operation.engine_batch_id)
     except (EngineUnavailable, EngineTimeout):
         return True  # look again later

@@ -45,7 +45,6 @@ def batch_list(request: EngineRequest) -> HttpResponse:
     shown = {}
 
     def fetch(sort, offset, limit):
-        # GET /batch/statistics
         rows = request.engine.batch_statistics(sort=sort, offset=offset, limit=limit)
         shown.update((row.id, row) for row in rows)
         return rows
@@ -118,7 +117,6 @@ def batch_suspend(request: EngineRequest, batch_id: str) -> HttpResponse:
         target_type="batch",
         target_id=batch_id,
     ):
-        # PUT /batch/{id}/suspended
         request.engine.set_batch_suspended(batch_id, suspended=suspended)
     messages.success(request, f"Batch {batch_id} {'suspended' if suspended else 'activated'}.")
     return redirect("batch_list", engine=request.engine_name)
@@ -133,7 +131,6 @@ def batch_delete(request: EngineRequest, batch_id: str) -> HttpResponse:
         user=request.user, engine=request.engine_name, action="batch.delete", target_type="batch",
         target_id=batch_id, parameters={"cascade": cascade},
     ):  # fmt: skip
-        # DELETE /batch/{id}
         request.engine.delete_batch(batch_id, cascade=cascade)
     messages.success(request, f"Batch {batch_id} deleted.")
     return redirect("batch_list", engine=request.engine_name)

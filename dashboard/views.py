@@ -57,7 +57,7 @@ def dashboard_tile(request: EngineRequest, name: str) -> HttpResponse:
 @requires(Perm.VIEW)
 @engine_scoped
 def engine_version(request: EngineRequest) -> HttpResponse:
-    # GET /version: the one call that tells whether this engine answers at all.
+    # The one call that tells whether this engine answers at all.
     return render(request, "dashboard/dashboard.html#version", {"version": request.engine.version()})
 
 

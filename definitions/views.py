@@ -60,7 +60,6 @@ def definition_list(request: EngineRequest) -> HttpResponse:
         counts = None
 
     def fetch(sort, offset, limit):
-        # GET /process-definition?latestVersion=true
         found = request.engine.list_definitions(
             latest_version=True, sort=sort, offset=offset, limit=limit, **form.engine_filters()
         )
@@ -81,9 +80,8 @@ def definition_list(request: EngineRequest) -> HttpResponse:
 @requires(Perm.VIEW)
 @engine_scoped
 def definition_detail(request: EngineRequest, definition_id: str) -> HttpResponse:
-    # GET /process-definition/{id}
     definition = request.engine.get_definition(definition_id)
-    # GET /process-definition?key=…: the versions to switch between
+    # The versions to switch between
     versions = request.engine.list_definitions(
         key=definition.key, tenant_ids=[definition.tenant_id] if definition.tenant_id else (),
         sort=Sort("version", "desc"), limit=200,
@@ -102,7 +100,6 @@ def definition_detail(request: EngineRequest, definition_id: str) -> HttpRespons
 @engine_scoped
 def definition_activity_state(request: EngineRequest, definition_id: str) -> JsonResponse:
     """Per activity: instances waiting there and open incidents, for the diagram's badges."""
-    # GET /process-definition/{id}/statistics
     statistics = request.engine.activity_statistics(definition_id)
     return JsonResponse(
         {
@@ -126,7 +123,6 @@ def definition_instances(request: EngineRequest, definition_id: str) -> HttpResp
     )
 
     def fetch(sort, offset, limit):
-        # POST /process-instance
         sorted_query = replace(query, sorting=(sort,) if sort else ())
         return with_details(
             request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
@@ -137,7 +133,6 @@ def definition_instances(request: EngineRequest, definition_id: str) -> HttpResp
     table.columns.hide("select")
     for column in table.columns:
         column.column.orderable = False
-    # GET /process-definition/{id}
     definition = request.engine.deployed_definition(definition_id)
     # By id: a key and version may name copies of the process in several tenants.
     list_filter = urlencode(
@@ -179,7 +174,6 @@ def definition_suspend(request: EngineRequest, definition_id: str) -> HttpRespon
         target_id=definition_id,
         parameters={"include_instances": with_instances},
     ):
-        # PUT /process-definition/{id}/suspended
         request.engine.set_definition_suspended(
             definition_id, suspended=suspend, include_instances=with_instances
         )
@@ -192,7 +186,6 @@ def definition_suspend(request: EngineRequest, definition_id: str) -> HttpRespon
 @engine_scoped
 def definition_diagram(request: EngineRequest, definition_id: str) -> HttpResponse:
     """A definition's BPMN XML for the diagram; a deployed definition never changes, so it may be cached."""
-    # GET /process-definition/{id}/xml
     xml = request.engine.definition_xml(definition_id)
     response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"

@@ -47,7 +47,7 @@ def job_outcomes(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
     outcome = JobOutcomes(sent=len(job_ids))
     for start in range(0, len(job_ids), PAGE):
         page = job_ids[start : start + PAGE]
-        # GET /job/{id}, a page's worth at once
+        # A page's worth at once
         found = fan_out({j: (lambda j=j: engine.get_job(j)) for j in page}, keep_failures=True)
         for job_id in page:
             job = found[job_id]
@@ -87,7 +87,7 @@ def on_suspended_instances(
         )
         for n in range(0, len(ids), 100)
     }
-    # POST /process-instance {processInstanceIds, suspended: true}, a page of ids at a time, at once
+    # Which of them are suspended: a page of ids at a time, all pages at once
     suspended = {instance.id for page in fan_out(pages).values() for instance in page}
     return sum(by_instance[i] for i in suspended if i in by_instance), cut
 
@@ -234,15 +234,12 @@ def annotate(engine: EngineClient, *, user, incident: Incident, annotation: str)
         new_value=annotation or None,
     ):
         if annotation:
-            # PUT /incident/{id}/annotation
             engine.set_incident_annotation(incident.id, annotation)
         else:
-            # DELETE /incident/{id}/annotation
             engine.clear_incident_annotation(incident.id)
 
 
 def stacktrace(engine: EngineClient, incident: Incident) -> str:
     """The stack trace of the job that failed (the root cause's); empty when there is no job."""
     (cause,) = root_causes(engine, [incident]) or [incident]
-    # GET /job/{id}/stacktrace
     return engine.job_stacktrace(cause.job_id) if cause.job_id else ""

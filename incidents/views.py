@@ -38,14 +38,12 @@ def incident_list(request: EngineRequest) -> HttpResponse:
     else:
         if annotated is None:
             try:
-                # GET /incident/count
                 context["count"] = request.engine.count_incidents(**filters)
             except EngineError as error:  # the count is one section: the rows still show
                 context["count_error"] = error
 
         def fetch(sort, offset, limit):
             if annotated is None:
-                # GET /incident
                 found = request.engine.list_incidents(sort=sort, offset=offset, limit=limit, **filters)
             else:
                 found, context["count"], context["cut"] = groups.annotated_page(
@@ -90,7 +88,6 @@ def incident_bulk(request: EngineRequest) -> HttpResponse:
         parameters = {"incident_filter": filters}
         wanted = listed_form.wants_annotated
         if wanted is None:
-            # GET /incident/count
             count = request.engine.count_incidents(**filters)
         else:
             parameters["annotated"] = wanted
@@ -128,7 +125,6 @@ def _incident_row(request: EngineRequest, incident: Incident, *, status: int = 2
 @requires(Perm.VIEW)
 @engine_scoped
 def incident_stacktrace(request: EngineRequest, incident_id: str) -> HttpResponse:
-    # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     trace = actions.stacktrace(request.engine, incident)
     return render(request, "incidents/_incident.html#stacktrace", {"incident": incident, "trace": trace})
@@ -143,7 +139,6 @@ class AnnotationForm(forms.Form):
 @engine_scoped
 def incident_annotate(request: EngineRequest, incident_id: str) -> HttpResponse:
     """Set the annotation (an empty one clears it); the row is drawn again with the engine's value."""
-    # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     form = AnnotationForm(request.POST)
     if not form.is_valid():
@@ -159,10 +154,9 @@ def incident_annotate(request: EngineRequest, incident_id: str) -> HttpResponse:
 @engine_scoped
 def incident_retry(request: EngineRequest, incident_id: str) -> HttpResponse:
     """Another attempt for the failing job behind the incident; the row then says what became of it."""
-    # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     outcome = actions.retry(request.engine, user=request.user, incidents=[incident], target_id=incident.id)
-    # GET /incident: a job that failed again raised a new incident at the same activity
+    # A job that failed again raised a new incident at the same activity
     again = request.engine.list_incidents(
         process_instance_id=incident.process_instance_id, activity_id=incident.activity_id, limit=1
     )
@@ -176,7 +170,6 @@ def incident_retry(request: EngineRequest, incident_id: str) -> HttpResponse:
 @engine_scoped
 def incident_instance(request: EngineRequest, incident_id: str) -> HttpResponse:
     """An incident's own instance, its incidents tab open: where a propagated incident's root cause is."""
-    # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     if not incident.process_instance_id:
         raise Http404(f"Incident {incident_id} names no process instance.")

@@ -105,13 +105,10 @@ class DiagramState:
 
 def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = True) -> DiagramState:
     calls = {
-        # GET /history/activity-instance
         "history": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB),
     }
     if running:
-        # GET /process-instance/{id}/activity-instances
         calls["tree"] = lambda: engine.activity_instance_tree(instance_id)
-        # GET /incident
         calls["incidents"] = lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)
     got = fan_out(calls, keep_failures=True)
     tree = got.get("tree")
@@ -249,23 +246,18 @@ def activity_scopes(root: ActivityInstance, activity_id: str) -> tuple[set[str],
 
 def overview_calls(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
     return {
-        # GET /process-instance/{id}
         "instance": lambda: engine.get_instance(instance_id),
-        # GET /history/process-instance/{id}
         "historic": lambda: engine.get_historic_instance(instance_id),
-        # GET /incident/count
         "incident_count": lambda: engine.count_incidents(process_instance_id=instance_id),
     }
 
 
 def tree_call(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
-    # GET /process-instance/{id}/activity-instances
     return {"tree": lambda: engine.activity_instance_tree(instance_id)}
 
 
 def ended_variables(engine: EngineClient, instance_id: str) -> list[Variable]:
     """An ended instance's variables as history kept them (the runtime has none left)."""
-    # GET /history/variable-instance
     kept = engine.historic_variables(instance_id, limit=PER_TAB)
     return [
         Variable(
@@ -335,7 +327,6 @@ def load(
     definition, definition_error = None, None
     if definition_id:
         try:
-            # GET /process-definition/{id}
             definition = engine.deployed_definition(definition_id)
         except EngineError as failed:
             definition_error = failed

@@ -83,7 +83,6 @@ def instance_tree(request: EngineRequest, instance_id: str) -> HttpResponse:
     """The activity instance tree alone, drawn again after something changed the instance."""
     nodes, tree_error = None, None
     try:
-        # GET /process-instance/{id}/activity-instances
         nodes = detail.tree_nodes(request.engine.activity_instance_tree(instance_id))
     except NotFound:  # it has ended meanwhile
         pass
@@ -135,7 +134,6 @@ def instance_suspend(request: EngineRequest, instance_id: str) -> HttpResponse:
         target_type="process_instance",
         target_id=instance_id,
     ):
-        # PUT /process-instance/{id}/suspended
         request.engine.set_instance_suspended(instance_id, suspended=suspend)
     messages.success(request, "Instance suspended." if suspend else "Instance activated.")
     return redirect("instance_detail", engine=request.engine_name, instance_id=instance_id)
@@ -164,7 +162,6 @@ def instance_delete(request: EngineRequest, instance_id: str) -> HttpResponse:
         target_id=instance_id,
         parameters={"reason": form.cleaned_data["reason"], **options},
     ):
-        # DELETE /process-instance/{id}
         request.engine.delete_instance(instance_id, **options)
     messages.success(request, f"Process instance {instance_id} deleted.")
     return redirect(reverse("instance_list", args=[request.engine_name]))
@@ -175,7 +172,6 @@ def instance_delete(request: EngineRequest, instance_id: str) -> HttpResponse:
 @engine_scoped
 def instance_retry_incidents(request: EngineRequest, instance_id: str) -> HttpResponse:
     """Retry every incident of the instance at once; the incidents tab is drawn again with the outcome."""
-    # GET /incident
     incidents = request.engine.list_incidents(process_instance_id=instance_id, limit=detail.PER_TAB)
     outcome = incident_actions.retry(
         request.engine, user=request.user, incidents=incidents, target_id=instance_id

@@ -26,7 +26,6 @@ TEXT_SUFFIXES = {"Json": "json", "Xml": "xml"}
 def _fetch(request: EngineRequest, instance_id: str, variable_id: str) -> Variable:
     """The variable, only if it belongs to the instance in the URL: a variable of another instance
     addressed under this one is not found here, so nothing is read out, written or audited against it."""
-    # GET /variable-instance/{id}
     variable = request.engine.get_variable_instance(variable_id)
     if variable.process_instance_id != instance_id:
         raise Http404(f"Process instance {instance_id} has no variable {variable_id}.")
@@ -161,7 +160,6 @@ def variable_add(request: EngineRequest, instance_id: str) -> HttpResponse:
 
 
 def _process_variable(request: EngineRequest, instance_id: str, name: str) -> Variable | None:
-    # GET /variable-instance?processInstanceIdIn=…&variableName=…
     found = request.engine.variable_instances(instance_id, name=name, limit=50)
     return next((v for v in found if not v.is_local), None)
 
@@ -201,7 +199,6 @@ def variable_download(request: EngineRequest, instance_id: str, variable_id: str
     """A File or Bytes variable's content, or any other value as text, always as an attachment."""
     variable = _fetch(request, instance_id, variable_id)
     if variable.value.type in service.BINARY_TYPES:
-        # GET /variable-instance/{id}/data
         content = request.engine.variable_instance_data(variable_id)
         data, mimetype = content.data, content.mimetype or "application/octet-stream"
         filename = content.filename or variable.value.filename or variable.name

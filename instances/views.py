@@ -58,7 +58,6 @@ def instance_list(request: EngineRequest) -> HttpResponse:
         if query is None:
             return []
         sorted_query = replace(query, sorting=(sort,) if sort else ())
-        # POST /process-instance
         return with_details(
             request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
         )
@@ -93,7 +92,6 @@ def offered_actions(user) -> list[tuple[str, str]]:
 def instance_count(request: EngineRequest) -> HttpResponse:
     """Its own fragment, so a slow count on a large engine never holds up the table."""
     _form, query, valid = filtered(request, request.GET)
-    # POST /process-instance/count
     count = request.engine.count_instances(query) if query is not None else 0
     return render(request, "instances/list.html#count", {"count": count, "valid": valid})
 
@@ -124,7 +122,6 @@ def instance_export(request: EngineRequest, fmt: str) -> HttpResponse:
 def _all_rows(engine, query: ProcessInstanceQuery | None) -> Iterator[dict]:
     offset = 0
     while query is not None:
-        # POST /process-instance, a page at a time
         page = engine.list_instances(query, offset=offset, limit=EXPORT_PAGE)
         for row in with_details(engine, page):
             yield {
@@ -198,7 +195,6 @@ def already_so(engine, kind: str, ids: list[str] | None, query: ProcessInstanceQ
     narrowed = ProcessInstanceQuery(process_instance_ids=tuple(ids)) if ids is not None else query
     if narrowed is None or getattr(narrowed, other):  # none, or the filter itself asks for the other state
         return 0
-    # POST /process-instance/count, narrowed to the state
     return engine.count_instances(dataclasses.replace(narrowed, **{state: True}))
 
 

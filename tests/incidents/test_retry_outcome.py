@@ -13,7 +13,7 @@ INSTANCES = 300
 
 
 def follow_to_the_end(operation: Operation) -> Operation:
-    operations.hand_over(operation)  # what the worker does: POST /job/retries
+    operations.hand_over(operation)  # what the worker does: the retries go to an engine batch
     deadline = time.monotonic() + 30
     while operations.follow(Operation.objects.get(pk=operation.pk)):
         assert time.monotonic() < deadline, "the retry was followed for ever"
