@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 
@@ -169,20 +169,30 @@ def retry_jobs(
     return outcome
 
 
-def root_causes(engine: EngineClient, incidents: Iterable[Incident]) -> list[Incident]:
-    """The incidents that actually failed: an incident raised on a call activity points at the
-    incident in the called instance, whose job is the one to retry."""
-    incidents = list(incidents)
-    wanted = {i.root_cause_incident_id for i in incidents if i.root_cause_incident_id not in (None, i.id)}
-    # Every root cause elsewhere at once
-    found = fan_out({rid: (lambda rid=rid: engine.get_incident(rid)) for rid in wanted}, keep_failures=True)
-    causes: dict[str, Incident] = {}
+def root_causes(engine: EngineClient, incidents: Iterable[Incident]) -> Iterator[Incident]:
+    """The incidents that actually failed, each once: an incident raised on a call activity points at
+    the incident in the called instance, whose job is the one to retry. Read as they come (a bulk
+    retry's filter may name very many), the roots elsewhere asked for a page at a time."""
+    seen: set[str] = set()
+    elsewhere: list[str] = []
+
+    def asked() -> Iterator[Incident]:
+        found = fan_out({i: (lambda i=i: engine.get_incident(i)) for i in elsewhere}, keep_failures=True)
+        elsewhere.clear()
+        return (cause for cause in found.values() if isinstance(cause, Incident))
+
     for incident in incidents:
         root = incident.root_cause_incident_id
-        cause = found.get(root) if root and root != incident.id else incident
-        if isinstance(cause, Incident):
-            causes[cause.id] = cause
-    return list(causes.values())
+        if root and root != incident.id:
+            if root not in seen:
+                seen.add(root)
+                elsewhere.append(root)
+            if len(elsewhere) >= PAGE:
+                yield from asked()
+        elif incident.id not in seen:
+            seen.add(incident.id)
+            yield incident
+    yield from asked()
 
 
 def failed_jobs_behind(
@@ -241,5 +251,5 @@ def annotate(engine: EngineClient, *, user, incident: Incident, annotation: str)
 
 def stacktrace(engine: EngineClient, incident: Incident) -> str:
     """The stack trace of the job that failed (the root cause's); empty when there is no job."""
-    (cause,) = root_causes(engine, [incident]) or [incident]
+    cause = next(root_causes(engine, [incident]), incident)
     return engine.job_stacktrace(cause.job_id) if cause.job_id else ""
