@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.roles import Perm
-from batches.retries import job_outcomes
+from batches.retries import FailedAgain, failed_jobs_behind, job_outcomes, retry_jobs
 from cockpit.filter_words import incident_filter_words, instance_filter_words
 from engines.base import EngineClient
 from engines.errors import InvalidRequest, NotFound
@@ -66,7 +66,6 @@ def instance_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
         return
     offset = 0
     while True:
-        # POST /process-instance, paged
         page = client.list_instances(query, offset=offset, limit=PAGE)
         for instance in page:
             if instance.id not in seen:
@@ -82,7 +81,7 @@ def named_incidents(client: EngineClient, parameters: dict) -> Iterator[Incident
     seen: set[str] = set()
     ids = list(dict.fromkeys(parameters.get("incident_ids") or []))
     for n in range(0, len(ids), PAGE):
-        # GET /incident/{id}, a page's worth at once
+        # A page's worth at once
         found = fan_out(
             {i: (lambda i=i: client.get_incident(i)) for i in ids[n : n + PAGE]}, keep_failures=True
         )
@@ -94,7 +93,6 @@ def named_incidents(client: EngineClient, parameters: dict) -> Iterator[Incident
     annotated = parameters.get("annotated")  # the list's annotation filter: the engine has none
     offset = 0
     while filters is not None:
-        # GET /incident, paged
         page = client.list_incidents(offset=offset, limit=PAGE, **filters)
         for incident in page:
             if annotated is not None and bool(incident.annotation) != annotated:
@@ -113,21 +111,11 @@ def incident_ids(client: EngineClient, parameters: dict) -> Iterator[str]:
 
 def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> Batch:
     """One engine batch setting retries on the failed jobs behind the incidents (their root causes')."""
-    jobs: set[str] = set()
-    elsewhere: set[str] = set()
-    for incident in named_incidents(client, parameters):
-        if incident.root_cause_incident_id in (None, incident.id):
-            jobs.update([incident.job_id] if incident.job_id else [])
-        else:
-            elsewhere.add(incident.root_cause_incident_id)
-    # GET /incident/{id} of root causes in called instances, at once
-    roots = fan_out({i: (lambda i=i: client.get_incident(i)) for i in elsewhere}, keep_failures=True)
-    jobs.update(root.job_id for root in roots.values() if isinstance(root, Incident) and root.job_id)
+    jobs, _ = failed_jobs_behind(client, named_incidents(client, parameters))
     if not jobs:
         raise InvalidRequest("No failed job stands behind these incidents (any more): nothing to retry.")
     parameters["job_ids"] = sorted(jobs)  # kept with the operation, to tell later what became of them
-    # POST /job/retries
-    return client.set_jobs_retries_async(sorted(jobs), parameters.get("retries", 1))
+    return retry_jobs(client, sorted(jobs), retries=parameters.get("retries", 1), in_engine_batch=True).batch
 
 
 def _retried_jobs_outcome(client: EngineClient, parameters: dict) -> dict:
@@ -135,14 +123,12 @@ def _retried_jobs_outcome(client: EngineClient, parameters: dict) -> dict:
 
 
 def _annotate_incident(client: EngineClient, incident_id: str, parameters: dict) -> str:
-    # PUT /incident/{id}/annotation
     client.set_incident_annotation(incident_id, parameters["annotation"])
     return "annotated"
 
 
 def _is_annotated(client: EngineClient, incident_id: str, parameters: dict) -> bool:
     try:
-        # GET /incident/{id}
         return client.get_incident(incident_id).annotation == parameters["annotation"]
     except NotFound:  # resolved meanwhile: nothing left to annotate
         return True
@@ -150,9 +136,15 @@ def _is_annotated(client: EngineClient, incident_id: str, parameters: dict) -> b
 
 def _retry_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> str:
     jobs = client.list_jobs(process_instance_id=instance_id, no_retries_left=True, limit=100)
-    for job in jobs:
-        client.set_job_retries(job.id, parameters.get("retries", 1))
-    return f"{len(jobs)} failed job(s) retried" if jobs else "no failed jobs"
+    if not jobs:
+        return "no failed jobs"
+    retried = retry_jobs(client, [job.id for job in jobs], retries=parameters.get("retries", 1))
+    if retried.refusal() is not None:
+        raise retried.refusal()
+    # A job that failed again fails its item: retrying the operation's failed items tries it again.
+    if retried.ran.failed_again or retried.failed:
+        raise FailedAgain(retried.summary())
+    return retried.summary()
 
 
 def _no_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> bool:
@@ -176,9 +168,7 @@ def _modify(client: EngineClient, ids, query, parameters: dict) -> Batch:
     """One instance's own modification (its activity instances may be named), or the same plan for many."""
     modification = Modification.from_json(parameters["modification"])
     if parameters.get("instance_id"):
-        # POST /process-instance/{id}/modification-async
         return client.modify_instance_async(parameters["instance_id"], modification)
-    # POST /modification/executeAsync
     return client.execute_modification_async(parameters["definition_id"], modification, ids, query)
 
 

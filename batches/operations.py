@@ -31,6 +31,7 @@ from django.utils import timezone
 from audit.log import audited
 from batches.kinds import KINDS, describe, instance_ids, query_of
 from batches.models import Operation, OperationItem
+from batches.retries import retry_jobs
 from cockpit.engines import client as engine_client
 from engines import fan_out
 from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound
@@ -157,7 +158,7 @@ def hand_over(operation: Operation) -> float | None:
         finish(operation, Operation.Status.FAILED, f"Handing over to the engine failed: {_error_text(error)}")
         return None
     operation.engine_batch_id = batch.id
-    operation.parameters = {**parameters, "batch_job_definition_id": batch.batch_job_definition_id}
+    operation.parameters = parameters
     operation.total = max(0, batch.total_jobs or 0)  # the spec allows any integer here
     operation.status = Operation.Status.RUNNING
     operation.started_at = timezone.now()
@@ -178,7 +179,6 @@ def follow(operation: Operation) -> bool:
         return False
     client = engine_client(operation.engine)
     try:
-        # GET /batch/statistics?batchId=
         statistics = client.batch_statistics(batch_id=operation.engine_batch_id)
         if statistics:
             current = statistics[0]
@@ -187,7 +187,7 @@ def follow(operation: Operation) -> bool:
             if not remaining or remaining > operation.failed or (current.jobs_created or 0) < operation.total:
                 return True
             return _settle(operation, client)
-        # GET /history/batch/{id}: gone from the runtime means ended (or deleted)
+        # Gone from the runtime means ended (or deleted): its history says which
         historic = client.get_historic_batch(operation.engine_batch_id)
     except (EngineUnavailable, EngineTimeout):
         return True  # look again later
@@ -236,14 +236,16 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
     ) as outcome:  # fmt: skip
         if operation.mode == Operation.Mode.CHUNKED:
             count = operation.items.filter(state=Item.FAILED).update(state=Item.PENDING, result="")
+            outcome.engine_response = {"retried": count}
         else:
             client = engine_client(operation.engine)
-            definition = operation.parameters.get("batch_job_definition_id")
-            jobs = client.list_jobs(job_definition_id=definition, no_retries_left=True, limit=1000)
-            for job in jobs:
-                client.set_job_retries(job.id, 1)
-            count = len(jobs)
-        outcome.engine_response = {"retried": count}
+            jobs = client.failed_batch_jobs(operation.engine_batch_id, limit=1000)
+            # Followed again from here: the batch's own counts say whether its jobs failed again.
+            retried = retry_jobs(client, [job.id for job in jobs], check=False)
+            if retried.refusal() is not None:
+                raise retried.refusal()
+            count = len(retried.jobs)
+            outcome.engine_response = {"retried": count, "failed": retried.failed}
     if count:
         Operation.objects.filter(pk=operation.pk).update(
             status=Operation.Status.RUNNING, finished_at=None, notified=False, result={}

@@ -17,13 +17,13 @@ from batches import operations
 from batches.kinds import KINDS, describe
 from batches.models import Operation
 from batches.tables import BatchTable
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.paging import engine_table
 
 RECENT = 25
 
 
-def _live(request: HttpRequest, template: str, context: dict, *, running: bool) -> HttpResponse:
+def _live(request: EngineRequest, template: str, context: dict, *, running: bool) -> HttpResponse:
     """The page, or for htmx polling its live part; 286 tells htmx to stop polling once all is done."""
     if not request.htmx:
         return render(request, template, context)
@@ -41,17 +41,16 @@ def _live(request: HttpRequest, template: str, context: dict, *, running: bool) 
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: EngineRequest) -> HttpResponse:
     shown = {}
 
     def fetch(sort, offset, limit):
-        # GET /batch/statistics
         rows = request.engine.batch_statistics(sort=sort, offset=offset, limit=limit)
         shown.update((row.id, row) for row in rows)
         return rows
 
     table, page = engine_table(request, BatchTable, fetch)
-    recent = list(Operation.objects.filter(engine=request.engine.config.name)[:RECENT])
+    recent = list(Operation.objects.filter(engine=request.engine_name)[:RECENT])
     for operation in recent:  # in the words of its own page and its confirmation, with the engine's names
         operation.described = describe(operation.parameters, engine=request.engine)
     for operation in recent:
@@ -69,16 +68,12 @@ SHOWN_IDS = 200
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
+def operation_detail(request: EngineRequest, pk: int) -> HttpResponse:
+    operation = get_object_or_404(Operation, pk=pk, engine=request.engine_name)
     failed_jobs = []
     if operation.mode == Operation.Mode.ENGINE_BATCH and operation.failed:
-        # GET /job?jobDefinitionId=: the engine keeps a failed batch job, with its error, until retried
-        failed_jobs = request.engine.list_jobs(
-            job_definition_id=operation.parameters.get("batch_job_definition_id"),
-            no_retries_left=True,
-            limit=200,
-        )
+        # The engine keeps a failed batch job, with its error, until it is retried
+        failed_jobs = request.engine.failed_batch_jobs(operation.engine_batch_id, limit=200)
     context = {
         "operation": operation,
         "targets": describe(operation.parameters, engine=request.engine),
@@ -100,8 +95,8 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Perm.VIEW)
 @engine_scoped
-def operation_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
-    operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
+def operation_retry_failed(request: EngineRequest, pk: int) -> HttpResponse:
+    operation = get_object_or_404(Operation, pk=pk, engine=request.engine_name)
     if operation.kind not in KINDS or not request.user.has_perm(KINDS[operation.kind].perm):
         raise PermissionDenied("Retrying needs the permission the operation itself needs.")
     count = operations.retry_failed(operation, user=request.user)
@@ -112,35 +107,33 @@ def operation_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def batch_suspend(request: HttpRequest, batch_id: str) -> HttpResponse:
+def batch_suspend(request: EngineRequest, batch_id: str) -> HttpResponse:
     suspended = request.POST.get("suspended") == "true"
     action = "batch.suspend" if suspended else "batch.activate"
     with audited(
         user=request.user,
-        engine=request.engine.config.name,
+        engine=request.engine_name,
         action=action,
         target_type="batch",
         target_id=batch_id,
     ):
-        # PUT /batch/{id}/suspended
         request.engine.set_batch_suspended(batch_id, suspended=suspended)
     messages.success(request, f"Batch {batch_id} {'suspended' if suspended else 'activated'}.")
-    return redirect("batch_list", engine=request.engine.config.name)
+    return redirect("batch_list", engine=request.engine_name)
 
 
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def batch_delete(request: HttpRequest, batch_id: str) -> HttpResponse:
+def batch_delete(request: EngineRequest, batch_id: str) -> HttpResponse:
     cascade = request.POST.get("cascade") == "true"
     with audited(
-        user=request.user, engine=request.engine.config.name, action="batch.delete", target_type="batch",
+        user=request.user, engine=request.engine_name, action="batch.delete", target_type="batch",
         target_id=batch_id, parameters={"cascade": cascade},
     ):  # fmt: skip
-        # DELETE /batch/{id}
         request.engine.delete_batch(batch_id, cascade=cascade)
     messages.success(request, f"Batch {batch_id} deleted.")
-    return redirect("batch_list", engine=request.engine.config.name)
+    return redirect("batch_list", engine=request.engine_name)
 
 
 @require_GET

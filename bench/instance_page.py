@@ -11,6 +11,7 @@ run. A benchmark, not a test: nothing here passes or fails.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -20,6 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import django
+
+from bench.common import django_env
 from demo_engine import seeding
 from demo_engine.server import DemoEngineServer, Faults
 from demo_engine.store import Store
@@ -53,24 +57,31 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}/engine-rest"
         engine = build_client(EngineConfig(name="bench", base_url=url, read_timeout=60))
+        os.environ.update(django_env(url))  # the tabs' registry is the site's: Django, without a database
+        django.setup()
+        from instances.tabs import TABS
+
         [instance] = engine.list_instances(ProcessInstanceQuery(with_incident=True), limit=1)
 
         def sequential(tab: str):
             calls = {
                 **detail.overview_calls(engine, instance.id),
                 **detail.tree_call(engine, instance.id),
-                **detail.tab_calls(engine, instance.id, tab),
+                **TABS[tab].calls(engine, instance.id),
             }
             results = {name: call() for name, call in calls.items()}
             engine.get_definition(results["instance"].definition_id)
 
         print(f"\nengine latency {args.latency_ms:g} ms per request; {args.runs} runs each (ms)\n")
         print(f"{'what':<34}{'calls':>6}{'in sequence':>14}{'fan-out':>10}{'worst':>8}")
-        for tab in detail.TABS:
-            calls = 3 + 1 + len(detail.tab_calls(engine, instance.id, tab)) + 1
+        for tab in TABS:
+            calls = 3 + 1 + len(TABS[tab].calls(engine, instance.id)) + 1
             one_by_one = timed(lambda tab=tab: sequential(tab), args.runs)
             together = timed(
-                lambda tab=tab: detail.load(engine, instance.id, tab=tab, with_overview=True), args.runs
+                lambda tab=tab: detail.load(
+                    engine, instance.id, tab_calls=TABS[tab].calls(engine, instance.id), with_overview=True
+                ),
+                args.runs,
             )
             label = f"whole page, {tab} tab"
             print(
@@ -78,7 +89,13 @@ def main() -> None:
                 f"{statistics.median(together):>10.1f}{max(together):>8.1f}"
             )
         panel = timed(
-            lambda: detail.load(engine, instance.id, tab="variables", with_overview=False), args.runs
+            lambda: detail.load(
+                engine,
+                instance.id,
+                tab_calls=TABS["variables"].calls(engine, instance.id),
+                with_overview=False,
+            ),
+            args.runs,
         )
         print(
             f"{'variables tab alone (htmx)':<34}{2:>6}{'':>14}{statistics.median(panel):>10.1f}{max(panel):>8.1f}"

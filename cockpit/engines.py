@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from engines import EngineConfig, build_client
 from engines.base import EngineClient
@@ -45,6 +46,15 @@ def _forget_clients(*, setting: str, **_: Any) -> None:
 setting_changed.connect(_forget_clients)
 
 
+class EngineRequest(HttpRequest):
+    """A request to a view under /e/<engine>/, as engine_scoped hands it on: the engine's client and
+    its name are on it (and django-htmx's details, as on every request). For type hints only."""
+
+    engine: EngineClient
+    engine_name: str
+    htmx: HtmxDetails
+
+
 def engine_scoped(view: Callable[..., Any]) -> Callable[..., Any]:
     """For views under /e/<engine>/: puts the engine on the request, 404 for unknown names.
 
@@ -55,8 +65,9 @@ def engine_scoped(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(request: HttpRequest, engine: str, *args: Any, **kwargs: Any) -> Any:
         if engine not in configured():
             raise Http404(f"No engine named {engine!r} is configured.")
-        request.engine = client(engine)  # type: ignore[attr-defined]
+        scoped = cast(EngineRequest, request)
+        scoped.engine, scoped.engine_name = client(engine), engine
         request.session["engine"] = engine
-        return view(request, *args, **kwargs)
+        return view(scoped, *args, **kwargs)
 
     return wrapper

@@ -142,12 +142,11 @@ class _Names:
             return None
 
     def process(self, key: str) -> str:
-        # GET /process-definition/key/{key}
         found = self._ask(lambda engine: engine.get_latest_definition(key))
         return found.title if found and found.title != key else _quoted(key)
 
     def version(self, definition_id: str) -> str:
-        # GET /process-definition/{id}, kept in memory
+        # Cached for the life of the process: an id never names anything else
         found = self._ask(lambda engine: engine.deployed_definition(definition_id))
         if found is None:
             return _quoted(definition_id)

@@ -37,7 +37,6 @@ def _timed(probe):
 
 
 def _engine_probe(config: EngineConfig):
-    # GET /version
     return _timed(lambda: f"version {engines.client(config.name).version().version}")
 
 

@@ -89,7 +89,6 @@ class IncidentSummary:
 def running_instances(engine: EngineClient) -> dict[str, int]:
     return fan_out(
         {
-            # POST /process-instance/count
             "running": lambda: engine.count_instances(),
             "suspended": lambda: engine.count_instances(ProcessInstanceQuery(suspended=True)),
             "with_incidents": lambda: engine.count_instances(ProcessInstanceQuery(with_incident=True)),
@@ -100,9 +99,8 @@ def running_instances(engine: EngineClient) -> dict[str, int]:
 def open_incidents(engine: EngineClient) -> IncidentSummary:
     got = fan_out(
         {
-            # GET /incident/count
             "total": lambda: engine.count_incidents(),
-            # GET /process-definition/statistics?incidents=true: per definition and incident type
+            # Per definition, with its open incidents by type
             "statistics": lambda: engine.definition_statistics(),
         }
     )
@@ -132,7 +130,6 @@ def open_incidents(engine: EngineClient) -> IncidentSummary:
 def deployed_definitions(engine: EngineClient) -> dict[str, int]:
     return fan_out(
         {
-            # GET /process-definition/count
             "processes": lambda: engine.count_definitions(latest_version=True),
             "versions": lambda: engine.count_definitions(),
         }
@@ -140,7 +137,6 @@ def deployed_definitions(engine: EngineClient) -> dict[str, int]:
 
 
 def running_batches(engine: EngineClient) -> dict[str, int]:
-    # GET /batch/count
     return {"batches": engine.count_batches()}
 
 

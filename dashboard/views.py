@@ -6,7 +6,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from batches.models import Operation
 from cockpit import engines
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from dashboard import tiles
 from dashboard.health import check_all
 from engines.errors import EngineError, EngineTimeout, EngineUnavailable
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: EngineRequest) -> HttpResponse:
     """The shell at once; each number arrives in its own fragment (dashboard_tile)."""
     return render(request, "dashboard/dashboard.html", {"tiles": list(tiles.TILES)})
 
@@ -31,7 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def dashboard_tile(request: HttpRequest, name: str) -> HttpResponse:
+def dashboard_tile(request: EngineRequest, name: str) -> HttpResponse:
     if name not in tiles.TILES:
         raise Http404(f"No dashboard tile named {name!r}.")
     context: dict = {"name": name}
@@ -46,7 +46,7 @@ def dashboard_tile(request: HttpRequest, name: str) -> HttpResponse:
         context["error"] = error
     if name == "batches" and "data" in context:
         context["operations"] = (
-            Operation.objects.filter(engine=request.engine.config.name)
+            Operation.objects.filter(engine=request.engine_name)
             .exclude(status__in=Operation.FINISHED)
             .count()
         )
@@ -56,8 +56,8 @@ def dashboard_tile(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def engine_version(request: HttpRequest) -> HttpResponse:
-    # GET /version: the one call that tells whether this engine answers at all.
+def engine_version(request: EngineRequest) -> HttpResponse:
+    # The one call that tells whether this engine answers at all.
     return render(request, "dashboard/dashboard.html#version", {"version": request.engine.version()})
 
 

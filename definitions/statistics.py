@@ -19,7 +19,6 @@ def counts_by_key(engine: EngineClient) -> dict[tuple[str, str], Counts]:
     """(key, tenant) -> counts over all versions. One statistics query, shared with the dashboard's cache."""
 
     def compute() -> dict[tuple[str, str], Counts]:
-        # GET /process-definition/statistics?failedJobs=true&incidents=true
         totals: dict[tuple[str, str], Counts] = {}
         for row in engine.definition_statistics():
             definition = row.definition

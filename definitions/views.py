@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.paging import engine_table
 from dashboard.tiles import StillCounting
 from definitions.statistics import Counts, counts_by_key
@@ -50,7 +50,7 @@ class DefinitionRow:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def definition_list(request: HttpRequest) -> HttpResponse:
+def definition_list(request: EngineRequest) -> HttpResponse:
     """The latest version of each process, with instances and incidents over all its versions."""
     form = DefinitionFilterForm(request.GET)
     form.is_valid()
@@ -60,7 +60,6 @@ def definition_list(request: HttpRequest) -> HttpResponse:
         counts = None
 
     def fetch(sort, offset, limit):
-        # GET /process-definition?latestVersion=true
         found = request.engine.list_definitions(
             latest_version=True, sort=sort, offset=offset, limit=limit, **form.engine_filters()
         )
@@ -80,10 +79,9 @@ def definition_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def definition_detail(request: HttpRequest, definition_id: str) -> HttpResponse:
-    # GET /process-definition/{id}
+def definition_detail(request: EngineRequest, definition_id: str) -> HttpResponse:
     definition = request.engine.get_definition(definition_id)
-    # GET /process-definition?key=…: the versions to switch between
+    # The versions to switch between
     versions = request.engine.list_definitions(
         key=definition.key, tenant_ids=[definition.tenant_id] if definition.tenant_id else (),
         sort=Sort("version", "desc"), limit=200,
@@ -100,9 +98,8 @@ def definition_detail(request: HttpRequest, definition_id: str) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def definition_activity_state(request: HttpRequest, definition_id: str) -> JsonResponse:
+def definition_activity_state(request: EngineRequest, definition_id: str) -> JsonResponse:
     """Per activity: instances waiting there and open incidents, for the diagram's badges."""
-    # GET /process-definition/{id}/statistics
     statistics = request.engine.activity_statistics(definition_id)
     return JsonResponse(
         {
@@ -118,7 +115,7 @@ def definition_activity_state(request: HttpRequest, definition_id: str) -> JsonR
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def definition_instances(request: HttpRequest, definition_id: str) -> HttpResponse:
+def definition_instances(request: EngineRequest, definition_id: str) -> HttpResponse:
     """The definition's running instances, narrowed to those waiting in the chosen activity."""
     activity = request.GET.get("activity", "").strip()
     query = ProcessInstanceQuery(
@@ -126,7 +123,6 @@ def definition_instances(request: HttpRequest, definition_id: str) -> HttpRespon
     )
 
     def fetch(sort, offset, limit):
-        # POST /process-instance
         sorted_query = replace(query, sorting=(sort,) if sort else ())
         return with_details(
             request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
@@ -137,7 +133,6 @@ def definition_instances(request: HttpRequest, definition_id: str) -> HttpRespon
     table.columns.hide("select")
     for column in table.columns:
         column.column.orderable = False
-    # GET /process-definition/{id}
     definition = request.engine.deployed_definition(definition_id)
     # By id: a key and version may name copies of the process in several tenants.
     list_filter = urlencode(
@@ -168,31 +163,29 @@ def _activity_name(engine, definition_id: str, activity: str) -> str:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def definition_suspend(request: HttpRequest, definition_id: str) -> HttpResponse:
+def definition_suspend(request: EngineRequest, definition_id: str) -> HttpResponse:
     suspend = request.POST.get("suspended") == "true"
     with_instances = request.POST.get("include_instances") == "on"
     with audited(
         user=request.user,
-        engine=request.engine.config.name,
+        engine=request.engine_name,
         action="definition.suspend" if suspend else "definition.activate",
         target_type="process_definition",
         target_id=definition_id,
         parameters={"include_instances": with_instances},
     ):
-        # PUT /process-definition/{id}/suspended
         request.engine.set_definition_suspended(
             definition_id, suspended=suspend, include_instances=with_instances
         )
     messages.success(request, "Definition suspended." if suspend else "Definition activated.")
-    return redirect("definition_detail", engine=request.engine.config.name, definition_id=definition_id)
+    return redirect("definition_detail", engine=request.engine_name, definition_id=definition_id)
 
 
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def definition_diagram(request: HttpRequest, definition_id: str) -> HttpResponse:
+def definition_diagram(request: EngineRequest, definition_id: str) -> HttpResponse:
     """A definition's BPMN XML for the diagram; a deployed definition never changes, so it may be cached."""
-    # GET /process-definition/{id}/xml
     xml = request.engine.definition_xml(definition_id)
     response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"

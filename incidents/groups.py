@@ -56,7 +56,7 @@ class Group:
 
 
 def definitions_of(engine: EngineClient, ids: set[str]) -> dict[str, ProcessDefinition]:
-    # GET /process-definition/{id}, each distinct one at once
+    # Each distinct one at once
     found = fan_out({i: (lambda i=i: engine.deployed_definition(i)) for i in ids if i}, keep_failures=True)
     return {i: d for i, d in found.items() if isinstance(d, ProcessDefinition)}
 
@@ -72,7 +72,6 @@ def scan(
     """The newest SCAN matching incidents (pages fetched at once), and whether there are more."""
     pages = fan_out(
         {
-            # GET /incident, page by page
             n: (
                 lambda n=n: engine.list_incidents(sort=sort or NEWEST, offset=n * PAGE, limit=PAGE, **filters)
             )
@@ -110,7 +109,7 @@ def groups(
     newest: dict[tuple, datetime | None] = {}
     for incident in incidents:
         newest.setdefault(_key(incident), incident.incident_timestamp)
-    # GET /incident/count for each group at once (an annotation filter's groups count what the scan saw)
+    # Each group counted by the engine, all at once (an annotation filter's groups count what the scan saw)
     if annotated is None:
         counts = fan_out(
             {k: (lambda k=k: engine.count_incidents(**_group_filters(k, filters))) for k in newest}

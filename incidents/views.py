@@ -1,13 +1,13 @@
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
-from batches import operations
+from batches import operations, retries
 from batches.kinds import KINDS, named_incidents
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import incident_filter_words
 from cockpit.paging import engine_table, filter_string
 from engines.errors import EngineError
@@ -20,7 +20,7 @@ from incidents.tables import IncidentTable
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: EngineRequest) -> HttpResponse:
     """Open incidents, filtered; one row each, or one row per message with its exact count."""
     form = IncidentFilterForm(request.GET)
     form.is_valid()
@@ -38,14 +38,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     else:
         if annotated is None:
             try:
-                # GET /incident/count
                 context["count"] = request.engine.count_incidents(**filters)
             except EngineError as error:  # the count is one section: the rows still show
                 context["count_error"] = error
 
         def fetch(sort, offset, limit):
             if annotated is None:
-                # GET /incident
                 found = request.engine.list_incidents(sort=sort, offset=offset, limit=limit, **filters)
             else:
                 found, context["count"], context["cut"] = groups.annotated_page(
@@ -70,7 +68,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def incident_bulk(request: HttpRequest) -> HttpResponse:
+def incident_bulk(request: EngineRequest) -> HttpResponse:
     """Retry or annotate many incidents through a worker; step one says how many, step two starts it."""
     selected = request.POST.getlist("incident_ids")
     bulk = IncidentBulkForm(request.POST, selected=selected, confirming="confirm" in request.POST)
@@ -90,7 +88,6 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
         parameters = {"incident_filter": filters}
         wanted = listed_form.wants_annotated
         if wanted is None:
-            # GET /incident/count
             count = request.engine.count_incidents(**filters)
         else:
             parameters["annotated"] = wanted
@@ -105,13 +102,13 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
     context.update(count=count, kind=KINDS[bulk.kind])
     if bulk.cleaned_data["action"] == "retry" and count:
         # A suspended instance's job does not run on a retry: the confirmation says how many that is.
-        context["on_suspended"], context["suspended_cut"] = actions.on_suspended_instances(
+        context["on_suspended"], context["suspended_cut"] = retries.on_suspended_instances(
             request.engine, named_incidents(request.engine, parameters), scan=groups.SCAN
         )
     if "confirm" not in request.POST or not count:
         return render(request, "incidents/bulk_confirm.html", context)
     operation = operations.start(
-        user=request.user, engine=request.engine.config.name, kind=bulk.kind, parameters=parameters
+        user=request.user, engine=request.engine_name, kind=bulk.kind, parameters=parameters
     )
     return redirect("operation_detail", engine=operation.engine, pk=operation.pk)
 
@@ -119,7 +116,7 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
 # --- one incident: stack trace, annotation, retry (from the instance page and the incident list) -----------
 
 
-def _incident_row(request: HttpRequest, incident: Incident, *, status: int = 200, **extra) -> HttpResponse:
+def _incident_row(request: EngineRequest, incident: Incident, *, status: int = 200, **extra) -> HttpResponse:
     context = {"incident": incident, "can_operate": request.user.has_perm(Perm.OPERATE), **extra}
     return render(request, "incidents/_incident.html#incident-row", context, status=status)
 
@@ -127,8 +124,7 @@ def _incident_row(request: HttpRequest, incident: Incident, *, status: int = 200
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def incident_stacktrace(request: HttpRequest, incident_id: str) -> HttpResponse:
-    # GET /incident/{id}
+def incident_stacktrace(request: EngineRequest, incident_id: str) -> HttpResponse:
     incident = request.engine.get_incident(incident_id)
     trace = actions.stacktrace(request.engine, incident)
     return render(request, "incidents/_incident.html#stacktrace", {"incident": incident, "trace": trace})
@@ -141,9 +137,8 @@ class AnnotationForm(forms.Form):
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def incident_annotate(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_annotate(request: EngineRequest, incident_id: str) -> HttpResponse:
     """Set the annotation (an empty one clears it); the row is drawn again with the engine's value."""
-    # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     form = AnnotationForm(request.POST)
     if not form.is_valid():
@@ -157,12 +152,11 @@ def incident_annotate(request: HttpRequest, incident_id: str) -> HttpResponse:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
-def incident_retry(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_retry(request: EngineRequest, incident_id: str) -> HttpResponse:
     """Another attempt for the failing job behind the incident; the row then says what became of it."""
-    # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     outcome = actions.retry(request.engine, user=request.user, incidents=[incident], target_id=incident.id)
-    # GET /incident: a job that failed again raised a new incident at the same activity
+    # A job that failed again raised a new incident at the same activity
     again = request.engine.list_incidents(
         process_instance_id=incident.process_instance_id, activity_id=incident.activity_id, limit=1
     )
@@ -174,11 +168,10 @@ def incident_retry(request: HttpRequest, incident_id: str) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def incident_instance(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_instance(request: EngineRequest, incident_id: str) -> HttpResponse:
     """An incident's own instance, its incidents tab open: where a propagated incident's root cause is."""
-    # GET /incident/{id}
     incident = request.engine.get_incident(incident_id)
     if not incident.process_instance_id:
         raise Http404(f"Incident {incident_id} names no process instance.")
-    return redirect("instance_tab", engine=request.engine.config.name,
+    return redirect("instance_tab", engine=request.engine_name,
                     instance_id=incident.process_instance_id, tab="incidents")  # fmt: skip

@@ -6,7 +6,7 @@ or for the page's header and diagram; none of them renders anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,16 +22,8 @@ from engines.models import (
     ProcessInstance,
     Variable,
 )
-from engines.queries import HistoricProcessInstanceQuery
 from engines.variables import decode
 
-TABS = {
-    "variables": "Variables",
-    "incidents": "Incidents",
-    "called": "Called instances",
-    "jobs": "Jobs",
-    "history": "History",
-}
 PER_TAB = 500  # one instance rarely has more; the tab says so when it does
 
 
@@ -113,13 +105,10 @@ class DiagramState:
 
 def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = True) -> DiagramState:
     calls = {
-        # GET /history/activity-instance
         "history": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB),
     }
     if running:
-        # GET /process-instance/{id}/activity-instances
         calls["tree"] = lambda: engine.activity_instance_tree(instance_id)
-        # GET /incident
         calls["incidents"] = lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)
     got = fan_out(calls, keep_failures=True)
     tree = got.get("tree")
@@ -255,54 +244,20 @@ def activity_scopes(root: ActivityInstance, activity_id: str) -> tuple[set[str],
 # --- the page and its tabs -------------------------------------------------------------------------------
 
 
-def tab_calls(engine: EngineClient, instance_id: str, tab: str) -> dict[str, Callable[[], Any]]:
-    """The engine calls one tab needs, to be run together with whatever else the page loads."""
-    if tab == "variables":
-        # GET /variable-instance
-        return {"variables": lambda: engine.variable_instances(instance_id, limit=PER_TAB)}
-    if tab == "incidents":
-        # GET /incident
-        return {
-            "incidents": lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB),
-            # GET /process-instance/{id}: a suspended instance's retried job waits, the tab says so
-            "instance": lambda: engine.get_instance(instance_id),
-        }
-    if tab == "called":
-        # POST /history/process-instance: instances its call activities started, running and ended
-        query = HistoricProcessInstanceQuery(super_process_instance_id=instance_id)
-        return {"called": lambda: engine.list_historic_instances(query, limit=PER_TAB)}
-    if tab == "jobs":
-        # GET /job
-        return {"jobs": lambda: engine.list_jobs(process_instance_id=instance_id, limit=PER_TAB)}
-    if tab == "history":
-        return {
-            # GET /history/activity-instance
-            "activities": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB),
-            # GET /history/user-operation
-            "operations": lambda: engine.user_operations(process_instance_id=instance_id, limit=PER_TAB),
-        }
-    raise ValueError(f"no tab named {tab!r}")
-
-
 def overview_calls(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
     return {
-        # GET /process-instance/{id}
         "instance": lambda: engine.get_instance(instance_id),
-        # GET /history/process-instance/{id}
         "historic": lambda: engine.get_historic_instance(instance_id),
-        # GET /incident/count
         "incident_count": lambda: engine.count_incidents(process_instance_id=instance_id),
     }
 
 
 def tree_call(engine: EngineClient, instance_id: str) -> dict[str, Callable[[], Any]]:
-    # GET /process-instance/{id}/activity-instances
     return {"tree": lambda: engine.activity_instance_tree(instance_id)}
 
 
 def ended_variables(engine: EngineClient, instance_id: str) -> list[Variable]:
     """An ended instance's variables as history kept them (the runtime has none left)."""
-    # GET /history/variable-instance
     kept = engine.historic_variables(instance_id, limit=PER_TAB)
     return [
         Variable(
@@ -348,10 +303,16 @@ def _as_engine_error(error: Exception) -> EngineError:
     raise error  # not the engine's doing: a bug, to be seen as one
 
 
-def load(engine: EngineClient, instance_id: str, *, tab: str | None, with_overview: bool) -> Loaded:
-    """One concurrent round for the tab and the tree (unless tab is None: the header alone) and, for a
-    whole page, the header; then the definition."""
-    calls = {**tab_calls(engine, instance_id, tab), **tree_call(engine, instance_id)} if tab else {}
+def load(
+    engine: EngineClient,
+    instance_id: str,
+    *,
+    tab_calls: Mapping[str, Callable[[], Any]] | None,
+    with_overview: bool,
+) -> Loaded:
+    """One concurrent round for a tab's calls and the tree (unless tab_calls is None: the header alone)
+    and, for a whole page, the header; then the definition."""
+    calls = {**tab_calls, **tree_call(engine, instance_id)} if tab_calls is not None else {}
     if with_overview:
         calls.update(overview_calls(engine, instance_id))
     got = fan_out(calls, keep_failures=True)
@@ -366,7 +327,6 @@ def load(engine: EngineClient, instance_id: str, *, tab: str | None, with_overvi
     definition, definition_error = None, None
     if definition_id:
         try:
-            # GET /process-definition/{id}
             definition = engine.deployed_definition(definition_id)
         except EngineError as failed:
             definition_error = failed

@@ -218,7 +218,7 @@ class InstanceFilterForm(forms.Form):
             started_after=data.get("started_after"),
             started_before=data.get("started_before"),
         )
-        # POST /history/process-instance: the runtime query has no start time
+        # The runtime query has no start time: history has
         found = engine.list_historic_instances(query, limit=STARTED_LIMIT)
         if len(found) >= STARTED_LIMIT:
             self.add_error(

@@ -211,7 +211,6 @@ def model_of(engine, definition_id: str | None) -> tuple[BpmnModel, str]:
     """The definition's model, or an empty one and why it is unavailable (the answers may lack it)."""
     if not definition_id:
         return BpmnModel(""), "the engine did not say which process definition the instance belongs to"
-    # GET /process-definition/{id}/xml
     xml = engine.definition_xml(definition_id)
     if not isinstance(xml, str) or not xml.strip():
         return BpmnModel(""), "the engine sent no BPMN XML for the definition"
@@ -224,9 +223,7 @@ def model_of(engine, definition_id: str | None) -> tuple[BpmnModel, str]:
 def _one(engine, instance_id: str) -> Target:
     got = fan_out(
         {
-            # GET /process-instance/{id}
             "instance": lambda: engine.get_instance(instance_id),
-            # GET /process-instance/{id}/activity-instances
             "tree": lambda: engine.activity_instance_tree(instance_id),
         }
     )
@@ -244,7 +241,6 @@ def _many(request: HttpRequest, data: QueryDict) -> Target:
     engine = request.engine
     query = None
     if ids:
-        # POST /process-instance with the ids
         found = engine.list_instances(
             ProcessInstanceQuery(process_instance_ids=tuple(ids)), limit=len(ids) + 1
         )
@@ -257,7 +253,6 @@ def _many(request: HttpRequest, data: QueryDict) -> Target:
                 "", BpmnModel(""), filter_string=filter_string, error="The list's filter matches nothing."
             )
         definitions = {query.process_definition_id} if query.process_definition_id else set()
-        # POST /process-instance/count
         count = engine.count_instances(query)
     if len(definitions) != 1:
         return Target(
@@ -292,7 +287,7 @@ def _many(request: HttpRequest, data: QueryDict) -> Target:
 
 def _sample_trees(engine, target: Target) -> list[ActivityInstance]:
     ids = target.ids[:SAMPLE] or [i.id for i in engine.list_instances(target.query, limit=SAMPLE)]
-    # GET /process-instance/{id}/activity-instances, for each sampled instance at once
+    # The tree of each sampled instance, all at once
     trees = fan_out({i: (lambda i=i: engine.activity_instance_tree(i)) for i in ids}, keep_failures=True)
     return [tree for tree in trees.values() if isinstance(tree, ActivityInstance)]
 
@@ -470,7 +465,6 @@ def _submit(request: HttpRequest, target: Target, form: PlanForm, steps, context
                 target_id=target.instance_id,
                 parameters={"modification": modification.to_json()},
             ):
-                # POST /process-instance/{id}/modification
                 engine.modify_instance(target.instance_id, modification)
         except EngineResponseError as error:
             # The engine refused: its message in the wizard, the plan as it was.

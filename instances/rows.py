@@ -37,16 +37,16 @@ def with_details(engine, instances: list[ProcessInstance]) -> list[InstanceRow]:
     if not ids:
         return [InstanceRow(i, None, False, None) for i in instances]
     calls = {
-        # POST /process-instance with processInstanceIds and withIncident
+        # Which of the page's instances have an incident
         "incidents": lambda: engine.list_instances(
             ProcessInstanceQuery(process_instance_ids=ids, with_incident=True), limit=len(ids)
         ),
-        # POST /history/process-instance: start times live in history
+        # Start times live in history
         "history": lambda: engine.list_historic_instances(
             HistoricProcessInstanceQuery(process_instance_ids=ids), limit=len(ids)
         ),
     }
-    # GET /process-definition/{id} for the few versions on the page; after the first page, from memory
+    # The few versions on the page; after the first page, from memory
     for definition_id in {i.definition_id for i in instances if i.definition_id and not i.unreadable}:
         calls[f"definition {definition_id}"] = lambda d=definition_id: engine.deployed_definition(d)
     found = fan_out(calls, keep_failures=True)  # details are extras: a failed one leaves its column empty

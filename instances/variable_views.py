@@ -6,14 +6,14 @@ the person typed.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import requires
 from accounts.roles import Perm
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from engines.errors import EngineError, NotFound
 from engines.models import Variable
 from instances import variables as service
@@ -23,10 +23,9 @@ ROWS = "instances/_variables.html"
 TEXT_SUFFIXES = {"Json": "json", "Xml": "xml"}
 
 
-def _fetch(request: HttpRequest, instance_id: str, variable_id: str) -> Variable:
+def _fetch(request: EngineRequest, instance_id: str, variable_id: str) -> Variable:
     """The variable, only if it belongs to the instance in the URL: a variable of another instance
     addressed under this one is not found here, so nothing is read out, written or audited against it."""
-    # GET /variable-instance/{id}
     variable = request.engine.get_variable_instance(variable_id)
     if variable.process_instance_id != instance_id:
         raise Http404(f"Process instance {instance_id} has no variable {variable_id}.")
@@ -34,7 +33,7 @@ def _fetch(request: HttpRequest, instance_id: str, variable_id: str) -> Variable
 
 
 def _row(
-    request: HttpRequest, instance_id: str, variable: Variable, *, status: int = 200, **extra
+    request: EngineRequest, instance_id: str, variable: Variable, *, status: int = 200, **extra
 ) -> HttpResponse:
     context = {
         "instance_id": instance_id,
@@ -47,7 +46,7 @@ def _row(
 
 
 def _form(
-    request: HttpRequest, instance_id: str, variable: Variable | None, form, *, status: int = 200, **extra
+    request: EngineRequest, instance_id: str, variable: Variable | None, form, *, status: int = 200, **extra
 ):
     context = {"instance_id": instance_id, "variable": variable, "form": form, **extra}
     partial = "variable-add" if variable is None else "variable-edit"
@@ -57,7 +56,7 @@ def _form(
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def variable_row(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
+def variable_row(request: EngineRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """The row as it reads (Cancel on the edit form comes back here)."""
     return _row(request, instance_id, _fetch(request, instance_id, variable_id))
 
@@ -65,7 +64,7 @@ def variable_row(request: HttpRequest, instance_id: str, variable_id: str) -> Ht
 @require_http_methods(["GET", "POST"])
 @requires(Perm.EDIT_VARIABLES)
 @engine_scoped
-def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
+def variable_edit(request: EngineRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """GET: the typed form; POST: save if the variable is unchanged, or (redraw) the form for another type."""
     if request.method == "GET":
         variable = _fetch(request, instance_id, variable_id)
@@ -109,12 +108,12 @@ def variable_edit(request: HttpRequest, instance_id: str, variable_id: str) -> H
     return instance_changed(_row(request, instance_id, _fetch(request, instance_id, variable_id), saved=True))
 
 
-def _read_only(request: HttpRequest, instance_id: str, variable: Variable) -> HttpResponse:
+def _read_only(request: EngineRequest, instance_id: str, variable: Variable) -> HttpResponse:
     """A value the dashboard could not read is never edited: saving it would change what it does not know."""
     return _row(request, instance_id, variable, status=409, read_only_refused=True)
 
 
-def _gone(request: HttpRequest, instance_id: str, variable_id: str, form, refused) -> HttpResponse:
+def _gone(request: EngineRequest, instance_id: str, variable_id: str, form, refused) -> HttpResponse:
     """Deleted in the engine meanwhile: say so, and show what the person typed so it is not lost."""
     context = {"instance_id": instance_id, "variable_id": variable_id, "form": form, "refused": refused}
     return render(request, f"{ROWS}#variable-gone", context, status=409)
@@ -123,7 +122,7 @@ def _gone(request: HttpRequest, instance_id: str, variable_id: str, form, refuse
 @require_http_methods(["GET", "POST"])
 @requires(Perm.EDIT_VARIABLES)
 @engine_scoped
-def variable_add(request: HttpRequest, instance_id: str) -> HttpResponse:
+def variable_add(request: EngineRequest, instance_id: str) -> HttpResponse:
     """A new variable on the process instance; refused if one of that name exists already."""
     if request.method == "GET":
         if "cancel" in request.GET:
@@ -160,8 +159,7 @@ def variable_add(request: HttpRequest, instance_id: str) -> HttpResponse:
     return instance_changed(render(request, f"{ROWS}#variable-added", context))
 
 
-def _process_variable(request: HttpRequest, instance_id: str, name: str) -> Variable | None:
-    # GET /variable-instance?processInstanceIdIn=…&variableName=…
+def _process_variable(request: EngineRequest, instance_id: str, name: str) -> Variable | None:
     found = request.engine.variable_instances(instance_id, name=name, limit=50)
     return next((v for v in found if not v.is_local), None)
 
@@ -169,7 +167,7 @@ def _process_variable(request: HttpRequest, instance_id: str, name: str) -> Vari
 @require_http_methods(["GET", "POST"])
 @requires(Perm.EDIT_VARIABLES)
 @engine_scoped
-def variable_delete(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
+def variable_delete(request: EngineRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """GET asks to confirm (naming the value); POST deletes unless the variable changed meanwhile."""
     variable = _fetch(request, instance_id, variable_id)
     if request.method == "GET":
@@ -197,11 +195,10 @@ def variable_delete(request: HttpRequest, instance_id: str, variable_id: str) ->
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def variable_download(request: HttpRequest, instance_id: str, variable_id: str) -> HttpResponse:
+def variable_download(request: EngineRequest, instance_id: str, variable_id: str) -> HttpResponse:
     """A File or Bytes variable's content, or any other value as text, always as an attachment."""
     variable = _fetch(request, instance_id, variable_id)
     if variable.value.type in service.BINARY_TYPES:
-        # GET /variable-instance/{id}/data
         content = request.engine.variable_instance_data(variable_id)
         data, mimetype = content.data, content.mimetype or "application/octet-stream"
         filename = content.filename or variable.value.filename or variable.name

@@ -193,7 +193,6 @@ def fingerprint(variable: Variable, content: bytes | None = None) -> str:
 def content_of(engine: EngineClient, variable: Variable) -> bytes | None:
     """A File's content, the one part its value leaves out (None for every other type)."""
     if variable.value.type == VariableType.FILE and variable.id:
-        # GET /variable-instance/{id}/data
         return engine.variable_instance_data(variable.id).data
     return None
 
@@ -340,7 +339,6 @@ def check_unchanged(engine: EngineClient, current: Variable, expected: str, load
 def _business_key(engine: EngineClient, instance_id: str) -> dict[str, str]:
     """The instance's business key, for whoever reads the audit log; a failed look-up costs only that."""
     try:
-        # GET /process-instance/{id}
         key = engine.get_instance(instance_id).business_key
     except EngineError:
         return {}
@@ -400,16 +398,12 @@ def write_variable(
                 "value_type": form.kind,
             }
             if local:
-                # POST /execution/{id}/localVariables/{varName}/data
                 engine.set_local_variable_data(variable.execution_id, name, content, **upload_kwargs)
             else:
-                # POST /process-instance/{id}/variables/{varName}/data
                 engine.set_variable_data(instance_id, name, content, **upload_kwargs)
         elif local:
-            # PUT /execution/{id}/localVariables/{varName}
             engine.set_local_variable(variable.execution_id, name, typed)
         else:
-            # PUT /process-instance/{id}/variables/{varName}
             engine.set_variable(instance_id, name, typed)
     return new_typed
 
@@ -429,8 +423,6 @@ def remove_variable(engine: EngineClient, *, user, instance_id: str, variable: V
         old_value=audit_value(variable.value),
     ):
         if variable.is_local:
-            # DELETE /execution/{id}/localVariables/{varName}
             engine.delete_local_variable(variable.execution_id, variable.name)
         else:
-            # DELETE /process-instance/{id}/variables/{varName}
             engine.delete_variable(instance_id, variable.name)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +21,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from batches import operations
 from batches.kinds import KINDS
-from cockpit.engines import engine_scoped
+from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import instance_filter_words
 from cockpit.paging import engine_table, filter_string
 from engines.errors import EngineError
@@ -36,7 +36,7 @@ EXPORT_PAGE = 500
 
 
 def filtered(
-    request: HttpRequest, data: QueryDict
+    request: EngineRequest, data: QueryDict
 ) -> tuple[InstanceFilterForm, ProcessInstanceQuery | None, bool]:
     """The form, its engine query (None: nothing can match), and whether the form was valid."""
     form = InstanceFilterForm(data)
@@ -51,14 +51,13 @@ def filtered(
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def instance_list(request: HttpRequest) -> HttpResponse:
+def instance_list(request: EngineRequest) -> HttpResponse:
     form, query, valid = filtered(request, request.GET)
 
     def fetch(sort, offset, limit):
         if query is None:
             return []
         sorted_query = replace(query, sorting=(sort,) if sort else ())
-        # POST /process-instance
         return with_details(
             request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
         )
@@ -76,7 +75,7 @@ def instance_list(request: HttpRequest) -> HttpResponse:
         "operators": OPERATOR_LABELS,
         "value_types": VALUE_TYPES,
         "actions": actions,
-        "saved": SavedSearch.objects.filter(user=request.user, engine=request.engine.config.name),
+        "saved": SavedSearch.objects.filter(user=request.user, engine=request.engine_name),
     }
     template = "instances/list.html#results" if request.htmx else "instances/list.html"
     return render(request, template, context)
@@ -90,10 +89,9 @@ def offered_actions(user) -> list[tuple[str, str]]:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def instance_count(request: HttpRequest) -> HttpResponse:
+def instance_count(request: EngineRequest) -> HttpResponse:
     """Its own fragment, so a slow count on a large engine never holds up the table."""
     _form, query, valid = filtered(request, request.GET)
-    # POST /process-instance/count
     count = request.engine.count_instances(query) if query is not None else 0
     return render(request, "instances/list.html#count", {"count": count, "valid": valid})
 
@@ -101,7 +99,7 @@ def instance_count(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
-def instance_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def instance_export(request: EngineRequest, fmt: str) -> HttpResponse:
     """Every matching instance, fetched and written page by page: memory stays flat however many."""
     if fmt not in ("csv", "json"):
         raise Http404("Export is to csv or json.")
@@ -117,14 +115,13 @@ def instance_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = StreamingHttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
     else:
         response = StreamingHttpResponse(_json(rows), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="instances-{request.engine.config.name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="instances-{request.engine_name}.{fmt}"'
     return response
 
 
 def _all_rows(engine, query: ProcessInstanceQuery | None) -> Iterator[dict]:
     offset = 0
     while query is not None:
-        # POST /process-instance, a page at a time
         page = engine.list_instances(query, offset=offset, limit=EXPORT_PAGE)
         for row in with_details(engine, page):
             yield {
@@ -198,14 +195,13 @@ def already_so(engine, kind: str, ids: list[str] | None, query: ProcessInstanceQ
     narrowed = ProcessInstanceQuery(process_instance_ids=tuple(ids)) if ids is not None else query
     if narrowed is None or getattr(narrowed, other):  # none, or the filter itself asks for the other state
         return 0
-    # POST /process-instance/count, narrowed to the state
     return engine.count_instances(dataclasses.replace(narrowed, **{state: True}))
 
 
 @require_POST
 @requires(Perm.VIEW)
 @engine_scoped
-def bulk_action(request: HttpRequest) -> HttpResponse:
+def bulk_action(request: EngineRequest) -> HttpResponse:
     """Step one shows what will happen to how many instances, with the action's options;
     step two (confirm) hands it to a worker and lands on the operation's progress."""
     bulk = BulkActionForm(request.POST)
@@ -224,9 +220,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
         targets["filter"] = request.POST.get("filter", "")
         if bulk.cleaned_data["scope"] == "selected":
             targets.setlist("ids", context["selected"])
-        return redirect(
-            f"{reverse('instances_modify', args=[request.engine.config.name])}?{targets.urlencode()}"
-        )
+        return redirect(f"{reverse('instances_modify', args=[request.engine_name])}?{targets.urlencode()}")
     kind = KINDS[bulk.kind]
     if not request.user.has_perm(kind.perm):
         return render(request, "instances/bulk_confirm.html", {**context, "forbidden": kind}, status=403)
@@ -250,7 +244,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     if started:  # how the query's ids were found, to say so on the operation's page
         parameters["started"] = started
     operation = operations.start(
-        user=request.user, engine=request.engine.config.name, kind=bulk.kind,
+        user=request.user, engine=request.engine_name, kind=bulk.kind,
         parameters={**parameters, **bulk.options()},
     )  # fmt: skip
     return redirect("operation_detail", engine=operation.engine, pk=operation.pk)
@@ -259,11 +253,11 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Perm.VIEW)
 @engine_scoped
-def save_search(request: HttpRequest) -> HttpResponse:
+def save_search(request: EngineRequest) -> HttpResponse:
     """Keep the current filter under a name (the same name again replaces it)."""
     name = request.POST.get("name", "").strip()[:100]
     query_string = request.POST.get("filter", "")
-    engine = request.engine.config.name
+    engine = request.engine_name
     if not name:
         messages.error(request, "Give the search a name to save it.")
     else:
@@ -277,8 +271,8 @@ def save_search(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Perm.VIEW)
 @engine_scoped
-def delete_search(request: HttpRequest, pk: int) -> HttpResponse:
-    search = get_object_or_404(SavedSearch, pk=pk, user=request.user, engine=request.engine.config.name)
+def delete_search(request: EngineRequest, pk: int) -> HttpResponse:
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user, engine=request.engine_name)
     search.delete()
     messages.success(request, f"“{search.name}” deleted.")
-    return redirect("instance_list", engine=request.engine.config.name)
+    return redirect("instance_list", engine=request.engine_name)

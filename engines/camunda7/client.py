@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from engines.base import EngineClient
 from engines.config import EngineConfig
 from engines.dates import format_engine_date
-from engines.errors import UnaddressableName, UnreadableAnswer
+from engines.errors import NotFound, UnaddressableName, UnreadableAnswer
 from engines.models import (
     ActivityInstance,
     ActivityStatistics,
@@ -742,6 +742,17 @@ class Camunda7Client(EngineClient):
     def get_batch(self, batch_id: str) -> Batch:
         # GET /batch/{id}
         return self._one(Batch, "GET", f"/batch/{_segment(batch_id)}")
+
+    def failed_batch_jobs(self, batch_id: str, *, limit: int = 50) -> list[Job]:
+        """The batch's jobs that failed and wait for a retry, each with its error; none once it is gone."""
+        try:
+            definition = self.get_batch(batch_id).batch_job_definition_id
+        except NotFound:
+            return []
+        if not definition:
+            return []
+        # GET /job?jobDefinitionId=&noRetriesLeft=true: a batch's jobs are those of its batch job definition
+        return self.list_jobs(job_definition_id=definition, no_retries_left=True, limit=limit)
 
     def set_batch_suspended(self, batch_id: str, *, suspended: bool) -> None:
         # PUT /batch/{id}/suspended

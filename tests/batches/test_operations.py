@@ -332,3 +332,34 @@ def test_while_a_retry_is_checked_the_row_banner_and_page_say_the_same(
     assert "0 done of" not in row
     banner = client.get("/operations/mine/").content.decode()
     assert "checking what the jobs did" in banner and "(0 %)" not in banner
+
+
+def test_an_engine_batchs_failed_job_that_fails_again_when_retried_is_failed_again(
+    make_user, on_demo, client_as
+):
+    engine = engine_client("demo")
+    [gone, kept] = [
+        i.id for i in engine.list_instances(ProcessInstanceQuery(process_definition_key="order"), limit=2)
+    ]
+    engine.delete_instance(gone)
+    user = make_user("Operator", "owner")
+    operation = operations.start(user=user, engine="demo", kind="delete", parameters={"ids": [gone, kept]})
+    operations.hand_over(operation)
+    # What the operation keeps is the dashboard's: nothing of how the engine runs its batch inside.
+    assert set(Operation.objects.get(pk=operation.pk).parameters) == {"ids"}
+
+    def follow_to_the_end() -> Operation:
+        deadline = time.monotonic() + 20
+        while operations.follow(Operation.objects.get(pk=operation.pk)):
+            assert time.monotonic() < deadline, "an engine batch with a failed job was followed for ever"
+            time.sleep(0.2)
+        return Operation.objects.get(pk=operation.pk)
+
+    assert follow_to_the_end().failed == 1
+    assert operations.retry_failed(Operation.objects.get(pk=operation.pk), user=user) == 1
+    entry = AuditEntry.objects.get(action="operation.retry_failed", target_id=str(operation.pk))
+    assert (entry.outcome, entry.engine_response["retried"]) == ("succeeded", 1)
+    again = follow_to_the_end()  # the instance is still gone: the job fails again, with its message
+    assert (again.status, again.done, again.failed) == ("completed", 1, 1)
+    page = client_as("Operator").get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
+    assert f"Process instance with id {gone} does not exist" in page and "Retry the 1 failed" in page

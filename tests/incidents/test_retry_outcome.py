@@ -13,7 +13,7 @@ INSTANCES = 300
 
 
 def follow_to_the_end(operation: Operation) -> Operation:
-    operations.hand_over(operation)  # what the worker does: POST /job/retries
+    operations.hand_over(operation)  # what the worker does: the retries go to an engine batch
     deadline = time.monotonic() + 30
     while operations.follow(Operation.objects.get(pk=operation.pk)):
         assert time.monotonic() < deadline, "the retry was followed for ever"
@@ -146,3 +146,62 @@ def test_a_bulk_retry_says_before_and_after_which_incidents_are_on_suspended_ins
         "3 job(s) sent to run again, 0 recovered, 2 failed again, 1 waiting on a suspended instance" in page
     )
     assert "not run by the engine yet" not in page
+
+
+# --- every way in goes through the one retry: the same outcome, the same root cause ---------------------
+
+
+def a_fresh_incident(engine, taken, message_like: str, activity_id: str):
+    incident = next(
+        i
+        for i in engine.list_incidents(incident_message_like=message_like, activity_id=activity_id, limit=50)
+        if i.process_instance_id not in taken and i.job_id and not engine.get_job(i.job_id).suspended
+    )
+    taken.add(incident.process_instance_id)
+    return incident
+
+
+def test_retrying_instances_failed_jobs_one_by_one_fails_the_instance_whose_job_failed_again(
+    on_demo, engine, make_user, client_as, taken
+):
+    declined = a_fresh_incident(engine, taken, "%declined%", "charge")
+    recovering = a_fresh_incident(engine, taken, "%answered 503%", "score")
+    ids = [declined.process_instance_id, recovering.process_instance_id]
+    operation = operations.start(
+        user=make_user("Operator", "olga"), engine="demo", kind="retry_incidents", parameters={"ids": ids}
+    )
+    while operations.work_chunk(operation.pk, "test") == operations.MORE:
+        pass
+    operation = Operation.objects.get(pk=operation.pk)
+    items = {item.target: item for item in operation.items.all()}
+    failed, done = items[declined.process_instance_id], items[recovering.process_instance_id]
+    assert failed.state == "failed" and "1 failed again: Card declined" in failed.result
+    assert done.state == "done" and "recovered" in done.result and "failed again" not in done.result
+    assert (operation.status, operation.done, operation.failed) == ("completed", 1, 1)
+    assert engine.get_job(declined.job_id).retries == 0  # it ran again, and failed again
+    assert engine.count_jobs(process_instance_id=recovering.process_instance_id, no_retries_left=True) == 0
+    page = client_as("Viewer").get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
+    assert "1 failed again: Card declined" in page
+
+
+def test_a_propagated_incident_is_retried_at_its_root_cause_alone_or_in_bulk(
+    on_demo, engine, operator_client, taken
+):
+    alone, in_bulk = [
+        i
+        for i in engine.list_incidents(activity_id="credit_check", limit=100)
+        if i.process_instance_id not in taken and i.root_cause_incident_id not in (None, i.id)
+    ][:2]
+    taken.update({alone.process_instance_id, in_bulk.process_instance_id})
+    root, bulk_root = (engine.get_incident(i.root_cause_incident_id).job_id for i in (alone, in_bulk))
+    operator_client.post(f"/e/demo/incidents/{alone.id}/retry/")
+    assert AuditEntry.objects.get(action="incident.retry").parameters["jobs"] == [root]
+    operator_client.post(
+        "/e/demo/incidents/bulk/",
+        {"action": "retry", "scope": "selected", "incident_ids": [in_bulk.id], "confirm": "yes"},
+    )
+    operation = follow_to_the_end(Operation.objects.get(kind="incident_retry"))
+    assert operation.parameters["job_ids"] == [bulk_root]
+    assert operation.result["sent"] == 1 and bulk_root in operation.result["recovered"] + list(
+        operation.result["failed_again"]
+    )
