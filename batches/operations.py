@@ -157,7 +157,7 @@ def hand_over(operation: Operation) -> float | None:
         finish(operation, Operation.Status.FAILED, f"Handing over to the engine failed: {_error_text(error)}")
         return None
     operation.engine_batch_id = batch.id
-    operation.parameters = {**parameters, "batch_job_definition_id": batch.batch_job_definition_id}
+    operation.parameters = parameters
     operation.total = max(0, batch.total_jobs or 0)  # the spec allows any integer here
     operation.status = Operation.Status.RUNNING
     operation.started_at = timezone.now()
@@ -238,8 +238,7 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
             count = operation.items.filter(state=Item.FAILED).update(state=Item.PENDING, result="")
         else:
             client = engine_client(operation.engine)
-            definition = operation.parameters.get("batch_job_definition_id")
-            jobs = client.list_jobs(job_definition_id=definition, no_retries_left=True, limit=1000)
+            jobs = client.list_jobs(batch_id=operation.engine_batch_id, no_retries_left=True, limit=1000)
             for job in jobs:
                 client.set_job_retries(job.id, 1)
             count = len(jobs)

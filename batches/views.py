@@ -73,9 +73,9 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=pk, engine=request.engine.config.name)
     failed_jobs = []
     if operation.mode == Operation.Mode.ENGINE_BATCH and operation.failed:
-        # GET /job?jobDefinitionId=: the engine keeps a failed batch job, with its error, until retried
+        # The engine keeps a failed batch job, with its error, until retried.
         failed_jobs = request.engine.list_jobs(
-            job_definition_id=operation.parameters.get("batch_job_definition_id"),
+            batch_id=operation.engine_batch_id,
             no_retries_left=True,
             limit=200,
         )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any, Literal, TypeAlias
 
 from engines.dates import format_engine_date
 
@@ -27,9 +29,60 @@ def check_page(offset: int, limit: int) -> None:
         raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
 
 
+class InstanceSort(StrEnum):
+    ID = "id"
+    DEFINITION_KEY = "definition_key"
+    DEFINITION_ID = "definition_id"
+    BUSINESS_KEY = "business_key"
+    TENANT_ID = "tenant_id"
+
+
+class DefinitionSort(StrEnum):
+    NAME = "name"
+    KEY = "key"
+    VERSION = "version"
+    TENANT_ID = "tenant_id"
+
+
+class IncidentSort(StrEnum):
+    TIMESTAMP = "timestamp"
+    TYPE = "type"
+    MESSAGE = "message"
+    PROCESS_INSTANCE_ID = "process_instance_id"
+    ACTIVITY_ID = "activity_id"
+
+
+class BatchSort(StrEnum):
+    ID = "id"
+    TENANT_ID = "tenant_id"
+
+
+class JobSort(StrEnum):
+    DUE_DATE = "due_date"
+    RETRIES = "retries"
+
+
+# What a list may be sorted by: each list has its own keys, each adapter maps them to its engine's.
+SortKey: TypeAlias = InstanceSort | DefinitionSort | IncidentSort | BatchSort | JobSort
+
+# The incident filters by name (the keywords of EngineClient.list_incidents): a text, or a list of texts
+# for the *_ids / *_keys ones.
+INCIDENT_FILTERS = (
+    "process_instance_id",
+    "process_definition_id",
+    "process_definition_keys",
+    "incident_type",
+    "incident_message",
+    "incident_message_like",
+    "activity_id",
+    "tenant_ids",
+)
+IncidentFilter: TypeAlias = str | Sequence[str] | None
+
+
 @dataclass(frozen=True)
 class Sort:
-    by: str
+    by: SortKey
     order: Literal["asc", "desc"] = "asc"
 
     def to_json(self) -> dict[str, str]:
@@ -230,6 +283,15 @@ class Modification:
         if self.annotation:
             body["annotation"] = self.annotation
         return body
+
+
+class InstructionKind(StrEnum):
+    """What one modification instruction does."""
+
+    START_BEFORE_ACTIVITY = "start_before_activity"
+    START_AFTER_ACTIVITY = "start_after_activity"
+    START_TRANSITION = "start_transition"
+    CANCEL = "cancel"
 
 
 INSTRUCTION_TYPES = ("startBeforeActivity", "startAfterActivity", "startTransition", "cancel")

@@ -393,24 +393,16 @@ def write_variable(
         old_value=old,
         new_value=audit_value(new_typed, content),
     ):
+        execution_id = variable.execution_id if local else None
         if content is not None:
             upload_kwargs = {
                 "filename": upload.name,
                 "mimetype": upload.content_type or "application/octet-stream",
                 "value_type": form.kind,
             }
-            if local:
-                # POST /execution/{id}/localVariables/{varName}/data
-                engine.set_local_variable_data(variable.execution_id, name, content, **upload_kwargs)
-            else:
-                # POST /process-instance/{id}/variables/{varName}/data
-                engine.set_variable_data(instance_id, name, content, **upload_kwargs)
-        elif local:
-            # PUT /execution/{id}/localVariables/{varName}
-            engine.set_local_variable(variable.execution_id, name, typed)
+            engine.set_variable_data(instance_id, name, content, execution_id=execution_id, **upload_kwargs)
         else:
-            # PUT /process-instance/{id}/variables/{varName}
-            engine.set_variable(instance_id, name, typed)
+            engine.set_variable(instance_id, name, typed, execution_id=execution_id)
     return new_typed
 
 
@@ -428,9 +420,6 @@ def remove_variable(engine: EngineClient, *, user, instance_id: str, variable: V
         },
         old_value=audit_value(variable.value),
     ):
-        if variable.is_local:
-            # DELETE /execution/{id}/localVariables/{varName}
-            engine.delete_local_variable(variable.execution_id, variable.name)
-        else:
-            # DELETE /process-instance/{id}/variables/{varName}
-            engine.delete_variable(instance_id, variable.name)
+        # A local variable is addressed through the execution it lives in.
+        execution_id = variable.execution_id if variable.is_local else None
+        engine.delete_variable(instance_id, variable.name, execution_id=execution_id)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from engines.base import EngineClient
+from engines.base import BulkWork, Capabilities, EngineClient, InstanceTree
 from engines.config import EngineConfig
 from engines.dates import format_engine_date
 from engines.errors import UnaddressableName, UnreadableAnswer
@@ -42,6 +42,7 @@ from engines.models import (
 )
 from engines.queries import (
     HistoricProcessInstanceQuery,
+    InstructionKind,
     Modification,
     ProcessInstanceQuery,
     Sort,
@@ -97,6 +98,20 @@ def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processIn
 
 BINARY_ACCEPT = "application/octet-stream, */*;q=0.8"
 
+# Camunda 7 (and its forks) can do everything the dashboard offers.
+CAPABILITIES = Capabilities(
+    instructions=frozenset(InstructionKind),
+    modification_of_many=True,
+    engine_batches=frozenset(BulkWork),
+    batch_management=True,
+    process_statistics=True,
+    incident_annotation=True,
+    user_operation_log=True,
+    instance_tree=InstanceTree.ACTIVITY_INSTANCES,
+    local_variables=True,
+    variable_types=frozenset(VariableType),
+)
+
 
 class Camunda7Client(EngineClient):
     def __init__(self, config: EngineConfig, *, http: httpx.Client | None = None) -> None:
@@ -106,6 +121,10 @@ class Camunda7Client(EngineClient):
         self._xml_cache: dict[str, str] = {}
         self._deployed: dict[str, ProcessDefinition] = {}
         self._xml_lock = threading.Lock()
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return CAPABILITIES
 
     def close(self) -> None:
         self.transport.close()
@@ -361,11 +380,16 @@ class Camunda7Client(EngineClient):
             )
         )
 
-    def set_variable(self, instance_id: str, name: str, value: TypedValue) -> None:
-        # PUT /process-instance/{id}/variables/{varName}
-        self.transport.request(
-            "PUT", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}", json=encode(value)
-        )
+    def set_variable(
+        self, instance_id: str, name: str, value: TypedValue, *, execution_id: str | None = None
+    ) -> None:
+        if execution_id:
+            # PUT /execution/{id}/localVariables/{varName}
+            path = f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}"
+        else:
+            # PUT /process-instance/{id}/variables/{varName}
+            path = f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
+        self.transport.request("PUT", path, json=encode(value))
 
     def modify_variables(
         self,
@@ -383,11 +407,14 @@ class Camunda7Client(EngineClient):
             body["deletions"] = list(deletions)
         self.transport.request("POST", f"/process-instance/{_segment(instance_id)}/variables", json=body)
 
-    def delete_variable(self, instance_id: str, name: str) -> None:
-        # DELETE /process-instance/{id}/variables/{varName}
-        self.transport.request(
-            "DELETE", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
-        )
+    def delete_variable(self, instance_id: str, name: str, *, execution_id: str | None = None) -> None:
+        if execution_id:
+            # DELETE /execution/{id}/localVariables/{varName}
+            path = f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}"
+        else:
+            # DELETE /process-instance/{id}/variables/{varName}
+            path = f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
+        self.transport.request("DELETE", path)
 
     def get_variable_data(self, instance_id: str, name: str) -> BinaryContent:
         # GET /process-instance/{id}/variables/{varName}/data
@@ -412,11 +439,16 @@ class Camunda7Client(EngineClient):
         filename: str,
         mimetype: str = "application/octet-stream",
         value_type: VariableType = VariableType.FILE,
+        execution_id: str | None = None,
     ) -> None:
         """Upload a File (or Bytes) variable through the multipart binary endpoint."""
-        # POST /process-instance/{id}/variables/{varName}/data
-        self._upload(f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data",
-                     data, filename=filename, mimetype=mimetype, value_type=value_type)  # fmt: skip
+        if execution_id:
+            # POST /execution/{id}/localVariables/{varName}/data
+            path = f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}/data"
+        else:
+            # POST /process-instance/{id}/variables/{varName}/data
+            path = f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data"
+        self._upload(path, data, filename=filename, mimetype=mimetype, value_type=value_type)
 
     def _upload(
         self, path: str, data: bytes, *, filename: str, mimetype: str, value_type: VariableType
@@ -431,33 +463,6 @@ class Camunda7Client(EngineClient):
                 "valueType": (None, value_type.value, "text/plain"),
             },
         )
-
-    def set_local_variable(self, execution_id: str, name: str, value: TypedValue) -> None:
-        """Set a variable local to an execution (an activity instance's scope)."""
-        # PUT /execution/{id}/localVariables/{varName}
-        self.transport.request(
-            "PUT", f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}", json=encode(value)
-        )
-
-    def delete_local_variable(self, execution_id: str, name: str) -> None:
-        # DELETE /execution/{id}/localVariables/{varName}
-        self.transport.request(
-            "DELETE", f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}"
-        )
-
-    def set_local_variable_data(
-        self,
-        execution_id: str,
-        name: str,
-        data: bytes,
-        *,
-        filename: str,
-        mimetype: str = "application/octet-stream",
-        value_type: VariableType = VariableType.FILE,
-    ) -> None:
-        # POST /execution/{id}/localVariables/{varName}/data
-        self._upload(f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}/data",
-                     data, filename=filename, mimetype=mimetype, value_type=value_type)  # fmt: skip
 
     def get_variable_instance(self, variable_id: str) -> Variable:
         """One variable by its id, wherever it lives; NotFound once it is gone."""
@@ -674,14 +679,16 @@ class Camunda7Client(EngineClient):
         process_instance_id: str | None = None,
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
-        job_definition_id: str | None = None,
+        batch_id: str | None = None,
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
     ) -> list[Job]:
-        """Jobs; a batch's failed jobs are those of its batchJobDefinitionId."""
+        definition = self._batch_job_definition(batch_id)
+        if batch_id and definition is None:
+            return []
         # GET /job
-        params = _job_filters(process_instance_id, with_exception, no_retries_left, job_definition_id)
+        params = _job_filters(process_instance_id, with_exception, no_retries_left, definition)
         return self._many(Job, "GET", "/job", params={**params, **_sort(sort), **_page(offset, limit)})
 
     def count_jobs(
@@ -690,11 +697,21 @@ class Camunda7Client(EngineClient):
         process_instance_id: str | None = None,
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
-        job_definition_id: str | None = None,
+        batch_id: str | None = None,
     ) -> int:
+        definition = self._batch_job_definition(batch_id)
+        if batch_id and definition is None:
+            return 0
         # GET /job/count
-        params = _job_filters(process_instance_id, with_exception, no_retries_left, job_definition_id)
+        params = _job_filters(process_instance_id, with_exception, no_retries_left, definition)
         return self._count("GET", "/job/count", params=params)
+
+    def _batch_job_definition(self, batch_id: str | None) -> str | None:
+        """A batch's work jobs are those of its batch job definition (history keeps it once the batch
+        is gone); None when no batch is named or the engine names no definition for it."""
+        if not batch_id:
+            return None
+        return self.get_historic_batch(batch_id).batch_job_definition_id
 
     def get_job(self, job_id: str) -> Job:
         # GET /job/{id}

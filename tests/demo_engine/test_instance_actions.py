@@ -211,17 +211,23 @@ def test_a_variable_local_to_an_activity_lives_in_its_scope_and_is_changed_and_d
     [task] = writable.activity_instance_tree(instance.id).children
     execution = task.execution_ids[0]
     writable.set_variable(instance.id, "packing_note", TypedValue(VariableType.STRING, "for the whole order"))
-    writable.set_local_variable(
-        execution, "packing_note", TypedValue(VariableType.STRING, "ask the warehouse")
+    writable.set_variable(
+        instance.id,
+        "packing_note",
+        TypedValue(VariableType.STRING, "ask the warehouse"),
+        execution_id=execution,
     )
-    writable.set_local_variable(
-        execution, "packing_note", TypedValue(VariableType.STRING, "warehouse answered")
+    writable.set_variable(
+        instance.id,
+        "packing_note",
+        TypedValue(VariableType.STRING, "warehouse answered"),
+        execution_id=execution,
     )
     [local] = [v for v in writable.variable_instances(instance.id, name="packing_note") if v.is_local]
     assert (local.activity_instance_id, local.execution_id) == (task.id, execution)
     assert local.value.value == "warehouse answered"
     assert writable.get_variable_instance(local.id) == local
-    writable.delete_local_variable(execution, "packing_note")
+    writable.delete_variable(instance.id, "packing_note", execution_id=execution)
     with pytest.raises(NotFound):
         writable.get_variable_instance(local.id)
     # The process instance's variable of the same name is another variable, untouched.
@@ -231,8 +237,13 @@ def test_a_variable_local_to_an_activity_lives_in_its_scope_and_is_changed_and_d
 def test_a_local_file_is_uploaded_and_read_back_by_the_variable_instance_id(writable):
     instance = first(writable, process_definition_key="order", activity_ids=("check_stock",))
     [task] = writable.activity_instance_tree(instance.id).children
-    writable.set_local_variable_data(
-        task.execution_ids[0], "scan", b"scanned page", filename="scan 1.txt", mimetype="text/plain"
+    writable.set_variable_data(
+        instance.id,
+        "scan",
+        b"scanned page",
+        filename="scan 1.txt",
+        mimetype="text/plain",
+        execution_id=task.execution_ids[0],
     )
     [scan] = writable.variable_instances(instance.id, name="scan")
     content = writable.variable_instance_data(scan.id)
@@ -241,7 +252,7 @@ def test_a_local_file_is_uploaded_and_read_back_by_the_variable_instance_id(writ
 
 def test_a_variable_of_an_unknown_execution_is_refused(writable):
     with pytest.raises(EngineServerError, match="execution nowhere doesn't exist"):
-        writable.set_local_variable("nowhere", "note", TypedValue(VariableType.STRING, "x"))
+        writable.set_variable("pi", "note", TypedValue(VariableType.STRING, "x"), execution_id="nowhere")
 
 
 def test_reading_a_variable_instance_that_is_not_there_is_not_found(writable):

@@ -606,7 +606,9 @@ CASES = [
     ),
     Case(
         "variable local to an execution",
-        lambda c: c.set_local_variable("ex-2", "note", TypedValue(VariableType.STRING, "checked")),
+        lambda c: c.set_variable(
+            "pi-1", "note", TypedValue(VariableType.STRING, "checked"), execution_id="ex-2"
+        ),
         "PUT",
         "/execution/ex-2/localVariables/note",
         json={"type": "String", "value": "checked"},
@@ -614,15 +616,15 @@ CASES = [
     ),
     Case(
         "delete a variable local to an execution",
-        lambda c: c.delete_local_variable("ex-2", "note"),
+        lambda c: c.delete_variable("pi-1", "note", execution_id="ex-2"),
         "DELETE",
         "/execution/ex-2/localVariables/note",
         status=204,
     ),
     Case(
         "set a binary variable local to an execution",
-        lambda c: c.set_local_variable_data(
-            "ex-2", "scan", b"%PDF", filename="scan.pdf", mimetype="application/pdf"
+        lambda c: c.set_variable_data(
+            "pi-1", "scan", b"%PDF", filename="scan.pdf", mimetype="application/pdf", execution_id="ex-2"
         ),
         "POST",
         "/execution/ex-2/localVariables/scan/data",

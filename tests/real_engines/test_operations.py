@@ -197,13 +197,13 @@ def _local(w, *, delete=False, binary=False):
     w.client.modify_instance(pi, Modification((Instruction("startBeforeActivity", activity_id="ship"),)))
     execution = w.execution_of(pi, "ship")
     if binary:
-        w.client.set_local_variable_data(
-            execution, "note", b"scanned", filename="scan.txt", mimetype="text/plain"
+        w.client.set_variable_data(
+            pi, "note", b"scanned", filename="scan.txt", mimetype="text/plain", execution_id=execution
         )
     else:
-        w.client.set_local_variable(execution, "note", TypedValue(VariableType.STRING, "checked"))
+        w.client.set_variable(pi, "note", TypedValue(VariableType.STRING, "checked"), execution_id=execution)
     if delete:
-        w.client.delete_local_variable(execution, "note")
+        w.client.delete_variable(pi, "note", execution_id=execution)
     found = w.client.variable_instances(pi, name="note")
     return [(v.is_local, v.execution_id == execution) for v in found]
 
