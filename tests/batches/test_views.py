@@ -130,10 +130,10 @@ def test_an_engine_batch_operation_shows_the_engines_failed_jobs(client_as, make
         total=2,
         failed=1,
         engine_batch_id=batch.id,
-        parameters={"ids": [gone, kept], "batch_job_definition_id": batch.batch_job_definition_id},
+        parameters={"ids": [gone, kept]},
     )
     deadline = time.monotonic() + 15
-    while not engine.list_jobs(job_definition_id=batch.batch_job_definition_id, no_retries_left=True):
+    while not engine.list_jobs(batch_id=batch.id, no_retries_left=True):
         assert time.monotonic() < deadline
         time.sleep(0.2)
     page = client_as("Viewer").get(f"/e/demo/batches/operations/{op.pk}/").content.decode()
