@@ -4,6 +4,9 @@ Parameters are plain values, as stored on the Operation: `ids` (instance ids) an
 (a ProcessInstanceQuery as `to_dict` gives it), plus the options of the kind. Item-by-item kinds
 also say how to tell that an item was already applied, so that work a dead worker left half
 recorded is finished without doing anything twice.
+
+A kind the engine can run as its own batch (its `engine_work` among the engine's capabilities) is
+handed over; on an engine without that batch the same kind is done item by item.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from accounts.roles import Perm
 from cockpit.filter_words import incident_filter_words, instance_filter_words
-from engines.base import EngineClient
+from engines.base import BulkWork, Capabilities, EngineClient
 from engines.errors import InvalidRequest, NotFound
 from engines.fanout import fan_out
 from engines.models import Batch, Incident
@@ -42,10 +45,22 @@ class Kind:
     # retried job recovered or failed again); see incidents.actions.job_outcomes. The hand-over
     # records what it sent in the parameters for this.
     outcome: Callable[[EngineClient, dict], dict] | None = None
+    # The engine-side batch that does this kind's work, where the engine has it (else item by item).
+    engine_work: BulkWork | None = None
+    # Whether the engine can do this kind at all (True: every engine), and why not when it cannot.
+    possible: Callable[[Capabilities], bool] = lambda capabilities: True
+    missing: str = ""
 
-    @property
-    def chunked(self) -> bool:
-        return self.apply is not None
+    def chunked(self, capabilities: Capabilities) -> bool:
+        """Done item by item by the dashboard rather than as the engine's own batch."""
+        if self.hand_over is None:
+            return True
+        return self.apply is not None and not (
+            self.engine_work is not None and capabilities.engine_batch(self.engine_work)
+        )
+
+    def available(self, capabilities: Capabilities) -> bool:
+        return self.possible(capabilities)
 
 
 def query_of(parameters: dict) -> ProcessInstanceQuery | None:
@@ -149,6 +164,92 @@ def _is_annotated(client: EngineClient, incident_id: str, parameters: dict) -> b
         return True
 
 
+def _delete_instance(client: EngineClient, instance_id: str, parameters: dict) -> str:
+    client.delete_instance(
+        instance_id,
+        skip_custom_listeners=parameters.get("skip_custom_listeners", False),
+        skip_io_mappings=parameters.get("skip_io_mappings", False),
+        skip_subprocesses=parameters.get("skip_subprocesses", False),
+        fail_if_not_exists=False,
+    )
+    return "deleted"
+
+
+def _is_gone(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+    try:
+        client.get_instance(instance_id)
+    except NotFound:
+        return True
+    return False
+
+
+def _suspension(suspended: bool) -> tuple[Callable, Callable]:
+    def apply(client: EngineClient, instance_id: str, parameters: dict) -> str:
+        client.set_instance_suspended(instance_id, suspended=suspended)
+        return "suspended" if suspended else "activated"
+
+    def applied(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+        try:
+            return client.get_instance(instance_id).suspended == suspended
+        except NotFound:  # ended meanwhile: nothing left to do
+            return True
+
+    return apply, applied
+
+
+_suspend, _is_suspended = _suspension(True)
+_activate, _is_active = _suspension(False)
+
+
+def _retry_incident_job(client: EngineClient, incident_id: str, parameters: dict) -> str:
+    """The failed job behind one incident (its root cause's, which may be in a called instance)."""
+    incident = client.get_incident(incident_id)
+    if incident.root_cause_incident_id not in (None, incident.id):
+        incident = client.get_incident(incident.root_cause_incident_id)
+    if not incident.job_id:
+        return "no failed job behind it"
+    client.set_job_retries(incident.job_id, parameters.get("retries", 1))
+    return "job retried"
+
+
+def _incident_resolved(client: EngineClient, incident_id: str, parameters: dict) -> bool:
+    # A retried job's incident is resolved at once; one that failed again has a new incident.
+    try:
+        client.get_incident(incident_id)
+    except NotFound:
+        return True
+    return False
+
+
+def _set_variables(client: EngineClient, instance_id: str, parameters: dict) -> str:
+    variables = _variables(parameters)
+    for name, value in variables.items():
+        client.set_variable(instance_id, name, value)
+    return f"{len(variables)} variable(s) set"
+
+
+def _variables_are_set(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+    current = client.instance_variables(instance_id)
+    return all(current.get(name) == value for name, value in _variables(parameters).items())
+
+
+def _modify_one(client: EngineClient, instance_id: str, parameters: dict) -> str:
+    client.modify_instance(instance_id, Modification.from_json(parameters["modification"]))
+    return "modified"
+
+
+def _modified(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+    # Nothing on the engine tells that a plan was applied, and applying it twice moves tokens twice:
+    # an item a dead worker left started is not sent again.
+    return True
+
+
+def _modification_targets(client: EngineClient, parameters: dict) -> Iterator[str]:
+    if parameters.get("instance_id"):
+        return iter([parameters["instance_id"]])
+    return instance_ids(client, parameters)
+
+
 def _retry_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> str:
     jobs = client.list_jobs(process_instance_id=instance_id, no_retries_left=True, limit=100)
     for job in jobs:
@@ -198,38 +299,68 @@ KINDS: dict[str, Kind] = {
                 skip_io_mappings=p.get("skip_io_mappings", False),
                 skip_subprocesses=p.get("skip_subprocesses", False),
             ),
+            engine_work=BulkWork.DELETE_INSTANCES,
+            apply=_delete_instance,
+            applied=_is_gone,
         ),
         Kind(
             "suspend",
             "Suspend instances",
             Perm.OPERATE,
             hand_over=lambda c, ids, query, p: c.set_instances_suspended_async(ids, query, suspended=True),
+            engine_work=BulkWork.SUSPEND_INSTANCES,
+            apply=_suspend,
+            applied=_is_suspended,
         ),
         Kind(
             "activate",
             "Activate instances",
             Perm.OPERATE,
             hand_over=lambda c, ids, query, p: c.set_instances_suspended_async(ids, query, suspended=False),
+            engine_work=BulkWork.SUSPEND_INSTANCES,
+            apply=_activate,
+            applied=_is_active,
         ),
         Kind(
             "job_retries",
             "Set job retries",
             Perm.OPERATE,
             hand_over=lambda c, ids, query, p: c.set_job_retries_async(ids, query, retries=p["retries"]),
+            engine_work=BulkWork.SET_JOB_RETRIES,
+            apply=_retry_failed_jobs,
+            applied=_no_failed_jobs,
         ),
         Kind(
             "set_variables",
             "Set variables",
             Perm.EDIT_VARIABLES,
             hand_over=lambda c, ids, query, p: c.set_variables_async(ids, query, variables=_variables(p)),
+            engine_work=BulkWork.SET_VARIABLES,
+            apply=_set_variables,
+            applied=_variables_are_set,
         ),
-        Kind("modify", "Modify instances (move tokens)", Perm.OPERATE, hand_over=_modify),
+        Kind(
+            "modify",
+            "Modify instances (move tokens)",
+            Perm.OPERATE,
+            hand_over=_modify,
+            engine_work=BulkWork.MODIFY_INSTANCES,
+            apply=_modify_one,
+            applied=_modified,
+            targets=_modification_targets,
+            possible=lambda capabilities: bool(capabilities.instructions),
+            missing="This engine cannot modify process instances (move their tokens).",
+        ),
         Kind(
             "incident_retry",
             "Retry incidents",
             Perm.OPERATE,
             hand_over=_retry_incident_jobs,
             outcome=_retried_jobs_outcome,
+            engine_work=BulkWork.RETRY_JOBS,
+            apply=_retry_incident_job,
+            applied=_incident_resolved,
+            targets=incident_ids,
         ),
         Kind(
             "incident_annotate",
@@ -238,6 +369,8 @@ KINDS: dict[str, Kind] = {
             apply=_annotate_incident,
             applied=_is_annotated,
             targets=incident_ids,
+            possible=lambda capabilities: capabilities.incident_annotation,
+            missing="This engine keeps no notes on incidents.",
         ),
         Kind(
             "retry_incidents",

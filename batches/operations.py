@@ -64,13 +64,16 @@ def start(*, user: AbstractBaseUser, engine: str, kind: str, parameters: dict[st
     spec = KINDS[kind]
     if not user.has_perm(spec.perm):
         raise PermissionDenied(f"{spec.label} needs the permission {spec.perm.codename}.")
+    capabilities = engine_client(engine).capabilities
+    if not spec.available(capabilities):
+        raise PermissionDenied(spec.missing)
     with transaction.atomic():
         operation = Operation.objects.create(
             user=user,
             username=user.get_username(),
             engine=engine,
             kind=kind,
-            mode=Operation.Mode.CHUNKED if spec.chunked else Operation.Mode.ENGINE_BATCH,
+            mode=Operation.Mode.CHUNKED if spec.chunked(capabilities) else Operation.Mode.ENGINE_BATCH,
             parameters=parameters,
         )
         with audited(

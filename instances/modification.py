@@ -19,7 +19,7 @@ from typing import Any
 
 from engines.bpmn import BpmnModel, FlowNode
 from engines.models import ActivityInstance
-from engines.queries import Instruction, Modification
+from engines.queries import Instruction, InstructionKind, Modification
 from engines.variables import TypedValue, VariableValueError, encode, parse_input
 
 BODY = "#multiInstanceBody"
@@ -29,6 +29,33 @@ TYPES = {
     "startTransition": "Start on a sequence flow",
     "cancel": "Cancel",
 }
+# Each step type as the instruction kind an engine declares it can execute, and in words for a note
+# where it cannot.
+KIND_OF = {
+    "startBeforeActivity": InstructionKind.START_BEFORE_ACTIVITY,
+    "startAfterActivity": InstructionKind.START_AFTER_ACTIVITY,
+    "startTransition": InstructionKind.START_TRANSITION,
+    "cancel": InstructionKind.CANCEL,
+}
+CANNOT = {
+    "startBeforeActivity": "start before an activity",
+    "startAfterActivity": "start after an activity",
+    "startTransition": "start on a sequence flow",
+    "cancel": "cancel activity instances",
+}
+
+
+def offered_types(instructions: frozenset[InstructionKind]) -> list[tuple[str, str]]:
+    """The step types the engine can execute, for the wizard's choice."""
+    return [(name, label) for name, label in TYPES.items() if KIND_OF[name] in instructions]
+
+
+def missing_types_note(instructions: frozenset[InstructionKind]) -> str:
+    """Why the wizard offers fewer instructions than it knows ("" when it offers them all)."""
+    missing = [CANNOT[name] for name in TYPES if KIND_OF[name] not in instructions]
+    return f"This engine cannot {' or '.join(missing)}." if missing else ""
+
+
 # Where a token stops by itself (BPMN element names); any other node is passed at once.
 WAITS = {"userTask", "receiveTask", "intermediateCatchEvent", "eventBasedGateway", "callActivity"}
 # Nodes whose way on depends on conditions the preview does not evaluate.
