@@ -46,6 +46,7 @@ from engines.models import (
 )
 from engines.queries import (
     HistoricProcessInstanceQuery,
+    IncidentFilter,
     InstructionKind,
     Modification,
     ProcessInstanceQuery,
@@ -576,16 +577,15 @@ class Camunda7Client(EngineClient):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
-        **filters: Any,
+        **filters: IncidentFilter,
     ) -> list[Incident]:
-        """Incidents matching the filters (the keyword names of INCIDENT_FILTERS), sorted and paged."""
         # GET /incident
         params = _incident_filters(filters)
         return self._many(
             Incident, "GET", "/incident", params={**params, **_sort(sort), **_page(offset, limit)}
         )
 
-    def count_incidents(self, **filters: Any) -> int:
+    def count_incidents(self, **filters: IncidentFilter) -> int:
         # GET /incident/count
         return self._count("GET", "/incident/count", params=_incident_filters(filters))
 
@@ -786,7 +786,7 @@ def _definition_filters(key, key_like, name_like, latest_version, suspended, ten
 
 
 # The incident query's filters: keyword name -> the engine's parameter.
-INCIDENT_FILTERS = {
+INCIDENT_PARAMETERS = {
     "process_instance_id": "processInstanceId",
     "process_definition_id": "processDefinitionId",
     "process_definition_keys": "processDefinitionKeyIn",
@@ -799,14 +799,14 @@ INCIDENT_FILTERS = {
 
 
 def _incident_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(filters) - set(INCIDENT_FILTERS)
+    unknown = set(filters) - set(INCIDENT_PARAMETERS)
     if unknown:
         raise TypeError(f"unknown incident filters: {', '.join(sorted(unknown))}")
     params = {}
     for name, value in filters.items():
         if isinstance(value, list | tuple):
             value = list(value) or None
-        params[INCIDENT_FILTERS[name]] = value
+        params[INCIDENT_PARAMETERS[name]] = value
     return params
 
 
