@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from engines.base import BulkWork, Capabilities, EngineClient, InstanceTree
 from engines.camunda7.dates import format_engine_date
@@ -32,6 +32,7 @@ from engines.models import (
     BatchStatistics,
     BinaryContent,
     DefinitionStatistics,
+    DomainModel,
     EngineVersion,
     HistoricActivityInstance,
     HistoricBatch,
@@ -56,7 +57,7 @@ from engines.queries import (
 from engines.transport import Transport
 from engines.variables import TypedValue, VariableType, to_text
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=DomainModel)
 
 
 def _segment(value: str) -> str:
@@ -243,7 +244,10 @@ class Camunda7Client(EngineClient):
         if cached is not None:
             return cached
         # GET /process-definition/{id}/xml
-        xml = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")["bpmn20Xml"]
+        answer = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")
+        xml = answer.get("bpmn20Xml") if isinstance(answer, dict) else None
+        if not isinstance(xml, str):
+            raise UnreadableAnswer("the engine sent no BPMN XML for the definition", engine=self.config.name)
         with self._xml_lock:
             self._xml_cache[definition_id] = xml
         return xml
@@ -774,7 +778,14 @@ class Camunda7Client(EngineClient):
         return self._many(UserOperation, "GET", "/history/user-operation", params=params)
 
 
-def _definition_filters(key, key_like, name_like, latest_version, suspended, tenant_ids) -> dict[str, Any]:
+def _definition_filters(
+    key: str | None,
+    key_like: str | None,
+    name_like: str | None,
+    latest_version: bool | None,
+    suspended: bool | None,
+    tenant_ids: Iterable[str],
+) -> dict[str, Any]:
     return {
         "key": key,
         "keyLike": key_like,
@@ -811,7 +822,10 @@ def _incident_filters(filters: dict[str, Any]) -> dict[str, Any]:
 
 
 def _job_filters(
-    process_instance_id, with_exception, no_retries_left, job_definition_id=None
+    process_instance_id: str | None,
+    with_exception: bool | None,
+    no_retries_left: bool | None,
+    job_definition_id: str | None = None,
 ) -> dict[str, Any]:
     return {
         "processInstanceId": process_instance_id,
