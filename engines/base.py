@@ -178,7 +178,7 @@ class EngineClient(ABC):
 
     @abstractmethod
     def definition_xml(self, definition_id: str) -> str:
-        """The BPMN 2.0 XML of a definition (never changes for its id)."""
+        """The BPMN 2.0 XML of a definition (never changes for its id); "" when the engine sent none."""
 
     @abstractmethod
     def set_definition_suspended(
