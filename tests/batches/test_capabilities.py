@@ -75,3 +75,16 @@ def test_the_modification_wizard_offers_only_the_instruction_kinds_the_engine_ha
     assert 'value="startBeforeActivity"' in page and 'value="cancel"' in page
     assert 'value="startAfterActivity"' not in page and 'value="startTransition"' not in page
     assert "This engine cannot start after an activity or start on a sequence flow." in page
+
+
+def test_the_incident_list_offers_no_annotation_where_the_engine_keeps_none_and_says_why(
+    engine_without, client_as, on_demo
+):
+    operator = client_as("Operator")
+    assert 'value="annotate"' in operator.get("/e/demo/incidents/").content.decode()
+    engine_without(incident_annotation=False)
+    page = operator.get("/e/demo/incidents/").content.decode()
+    assert 'value="retry"' in page and 'value="annotate"' not in page
+    assert "This engine keeps no notes on incidents." in page
+    grouped = operator.get("/e/demo/incidents/?group=on").content.decode()
+    assert "Retry all…" in grouped and "Annotate all…" not in grouped
