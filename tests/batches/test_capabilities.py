@@ -10,6 +10,7 @@ from batches.models import Operation
 from engines.base import BulkWork
 from engines.camunda7.client import CAPABILITIES, Camunda7Client
 from engines.queries import InstructionKind
+from engines.variables import TypedValue, VariableType
 
 pytestmark = pytest.mark.django_db
 INSTANCES = 60
@@ -88,3 +89,21 @@ def test_the_incident_list_offers_no_annotation_where_the_engine_keeps_none_and_
     assert "This engine keeps no notes on incidents." in page
     grouped = operator.get("/e/demo/incidents/?group=on").content.decode()
     assert "Retry all…" in grouped and "Annotate all…" not in grouped
+
+
+def test_setting_variables_on_an_engine_without_that_batch_sets_them_instance_by_instance(
+    engine_without, make_user, engine, fresh
+):
+    engine_without(engine_batches=frozenset())
+    ids = [fresh(process_definition_key="order").id for _ in range(2)]
+    stamp = TypedValue(VariableType.STRING, "checked one by one")
+    operation = operations.start(
+        user=make_user("Operator"),
+        engine="demo",
+        kind="set_variables",
+        parameters={"ids": ids, "variables": {"stamp": stamp.to_dict()}},
+    )
+    assert operation.mode == "chunked"
+    operation = work_to_the_end(operation)
+    assert (operation.status, operation.done) == ("completed", 2)
+    assert [engine.get_variable(i, "stamp") for i in ids] == [stamp, stamp]
