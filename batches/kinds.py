@@ -4,23 +4,27 @@ Parameters are plain values, as stored on the Operation: `ids` (instance ids) an
 (a ProcessInstanceQuery as `to_dict` gives it), plus the options of the kind. Item-by-item kinds
 also say how to tell that an item was already applied, so that work a dead worker left half
 recorded is finished without doing anything twice.
+
+A kind the engine can run as its own batch (its `engine_work` among the engine's capabilities) is
+handed over; on an engine without that batch the same kind is done item by item.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from accounts.roles import Perm
-from batches.retries import FailedAgain, failed_jobs_behind, job_outcomes, retry_jobs
+from batches.retries import failed_jobs_behind, job_outcomes, retry_jobs
 from cockpit.filter_words import incident_filter_words, instance_filter_words
-from engines.base import EngineClient
+from engines.base import BulkWork, Capabilities, EngineClient
 from engines.errors import InvalidRequest, NotFound
 from engines.fanout import fan_out
 from engines.models import Batch, Incident
 from engines.queries import Modification, ProcessInstanceQuery
-from engines.variables import decode
+from engines.variables import TypedValue
 
 PAGE = 500
 
@@ -43,10 +47,22 @@ class Kind:
     # retried job recovered or failed again); see batches.retries.job_outcomes. The hand-over
     # records what it sent in the parameters for this.
     outcome: Callable[[EngineClient, dict], dict] | None = None
+    # The engine-side batch that does this kind's work, where the engine has it (else item by item).
+    engine_work: BulkWork | None = None
+    # Whether the engine can do this kind at all (True: every engine), and why not when it cannot.
+    possible: Callable[[Capabilities], bool] = lambda capabilities: True
+    missing: str = ""
 
-    @property
-    def chunked(self) -> bool:
-        return self.apply is not None
+    def chunked(self, capabilities: Capabilities) -> bool:
+        """Done item by item by the dashboard rather than as the engine's own batch."""
+        if self.hand_over is None:
+            return True
+        return self.apply is not None and not (
+            self.engine_work is not None and capabilities.engine_batch(self.engine_work)
+        )
+
+    def available(self, capabilities: Capabilities) -> bool:
+        return self.possible(capabilities)
 
 
 def query_of(parameters: dict) -> ProcessInstanceQuery | None:
@@ -82,9 +98,7 @@ def named_incidents(client: EngineClient, parameters: dict) -> Iterator[Incident
     ids = list(dict.fromkeys(parameters.get("incident_ids") or []))
     for n in range(0, len(ids), PAGE):
         # A page's worth at once
-        found = fan_out(
-            {i: (lambda i=i: client.get_incident(i)) for i in ids[n : n + PAGE]}, keep_failures=True
-        )
+        found = fan_out({i: partial(client.get_incident, i) for i in ids[n : n + PAGE]}, keep_failures=True)
         for incident in found.values():
             if isinstance(incident, Incident):
                 seen.add(incident.id)
@@ -115,7 +129,9 @@ def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> 
     if not jobs:
         raise InvalidRequest("No failed job stands behind these incidents (any more): nothing to retry.")
     parameters["job_ids"] = sorted(jobs)  # kept with the operation, to tell later what became of them
-    return retry_jobs(client, sorted(jobs), retries=parameters.get("retries", 1), in_engine_batch=True).batch
+    batch = retry_jobs(client, sorted(jobs), retries=parameters.get("retries", 1), in_engine_batch=True).batch
+    assert batch is not None  # handed to an engine batch, there always is one
+    return batch
 
 
 def _retried_jobs_outcome(client: EngineClient, parameters: dict) -> dict:
@@ -134,17 +150,94 @@ def _is_annotated(client: EngineClient, incident_id: str, parameters: dict) -> b
         return True
 
 
+def _delete_instance(client: EngineClient, instance_id: str, parameters: dict) -> str:
+    client.delete_instance(
+        instance_id,
+        skip_custom_listeners=parameters.get("skip_custom_listeners", False),
+        skip_io_mappings=parameters.get("skip_io_mappings", False),
+        skip_subprocesses=parameters.get("skip_subprocesses", False),
+        fail_if_not_exists=False,
+    )
+    return "deleted"
+
+
+def _is_gone(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+    try:
+        client.get_instance(instance_id)
+    except NotFound:
+        return True
+    return False
+
+
+def _suspension(suspended: bool) -> tuple[Callable, Callable]:
+    def apply(client: EngineClient, instance_id: str, parameters: dict) -> str:
+        client.set_instance_suspended(instance_id, suspended=suspended)
+        return "suspended" if suspended else "activated"
+
+    def applied(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+        try:
+            return client.get_instance(instance_id).suspended == suspended
+        except NotFound:  # ended meanwhile: nothing left to do
+            return True
+
+    return apply, applied
+
+
+_suspend, _is_suspended = _suspension(True)
+_activate, _is_active = _suspension(False)
+
+
+def _retry_incident_job(client: EngineClient, incident_id: str, parameters: dict) -> str:
+    """The failed job behind one incident (its root cause's, which may be in a called instance)."""
+    jobs, _ = failed_jobs_behind(client, [client.get_incident(incident_id)])
+    if not jobs:
+        return "no failed job behind it"
+    return retry_jobs(client, jobs, retries=parameters.get("retries", 1)).item_result()
+
+
+def _incident_resolved(client: EngineClient, incident_id: str, parameters: dict) -> bool:
+    # A retried job's incident is resolved at once; one that failed again has a new incident.
+    try:
+        client.get_incident(incident_id)
+    except NotFound:
+        return True
+    return False
+
+
+def _set_variables(client: EngineClient, instance_id: str, parameters: dict) -> str:
+    variables = _variables(parameters)
+    for name, value in variables.items():
+        client.set_variable(instance_id, name, value)
+    return f"{len(variables)} variable(s) set"
+
+
+def _variables_are_set(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+    current = client.instance_variables(instance_id)
+    return all(current.get(name) == value for name, value in _variables(parameters).items())
+
+
+def _modify_one(client: EngineClient, instance_id: str, parameters: dict) -> str:
+    client.modify_instance(instance_id, Modification.from_dict(parameters["modification"]))
+    return "modified"
+
+
+def _modified(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+    # Nothing on the engine tells that a plan was applied, and applying it twice moves tokens twice:
+    # an item a dead worker left started is not sent again.
+    return True
+
+
+def _modification_targets(client: EngineClient, parameters: dict) -> Iterator[str]:
+    if parameters.get("instance_id"):
+        return iter([parameters["instance_id"]])
+    return instance_ids(client, parameters)
+
+
 def _retry_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> str:
     jobs = client.list_jobs(process_instance_id=instance_id, no_retries_left=True, limit=100)
     if not jobs:
         return "no failed jobs"
-    retried = retry_jobs(client, [job.id for job in jobs], retries=parameters.get("retries", 1))
-    if retried.refusal() is not None:
-        raise retried.refusal()
-    # A job that failed again fails its item: retrying the operation's failed items tries it again.
-    if retried.ran.failed_again or retried.failed:
-        raise FailedAgain(retried.summary())
-    return retried.summary()
+    return retry_jobs(client, [job.id for job in jobs], retries=parameters.get("retries", 1)).item_result()
 
 
 def _no_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) -> bool:
@@ -152,21 +245,23 @@ def _no_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) ->
 
 
 def _set_variable(client: EngineClient, instance_id: str, parameters: dict) -> str:
-    client.set_variable(instance_id, parameters["name"], decode(parameters["value"]))
+    client.set_variable(instance_id, parameters["name"], TypedValue.from_dict(parameters["value"]))
     return f"{parameters['name']} set"
 
 
 def _variable_is_set(client: EngineClient, instance_id: str, parameters: dict) -> bool:
-    return client.instance_variables(instance_id).get(parameters["name"]) == decode(parameters["value"])
+    return client.instance_variables(instance_id).get(parameters["name"]) == TypedValue.from_dict(
+        parameters["value"]
+    )
 
 
 def _variables(parameters: dict) -> dict:
-    return {name: decode(dto) for name, dto in parameters["variables"].items()}
+    return {name: TypedValue.from_dict(value) for name, value in parameters["variables"].items()}
 
 
 def _modify(client: EngineClient, ids, query, parameters: dict) -> Batch:
     """One instance's own modification (its activity instances may be named), or the same plan for many."""
-    modification = Modification.from_json(parameters["modification"])
+    modification = Modification.from_dict(parameters["modification"])
     if parameters.get("instance_id"):
         return client.modify_instance_async(parameters["instance_id"], modification)
     return client.execute_modification_async(parameters["definition_id"], modification, ids, query)
@@ -187,38 +282,68 @@ KINDS: dict[str, Kind] = {
                 skip_io_mappings=p.get("skip_io_mappings", False),
                 skip_subprocesses=p.get("skip_subprocesses", False),
             ),
+            engine_work=BulkWork.DELETE_INSTANCES,
+            apply=_delete_instance,
+            applied=_is_gone,
         ),
         Kind(
             "suspend",
             "Suspend instances",
             Perm.OPERATE,
             hand_over=lambda c, ids, query, p: c.set_instances_suspended_async(ids, query, suspended=True),
+            engine_work=BulkWork.SUSPEND_INSTANCES,
+            apply=_suspend,
+            applied=_is_suspended,
         ),
         Kind(
             "activate",
             "Activate instances",
             Perm.OPERATE,
             hand_over=lambda c, ids, query, p: c.set_instances_suspended_async(ids, query, suspended=False),
+            engine_work=BulkWork.SUSPEND_INSTANCES,
+            apply=_activate,
+            applied=_is_active,
         ),
         Kind(
             "job_retries",
             "Set job retries",
             Perm.OPERATE,
             hand_over=lambda c, ids, query, p: c.set_job_retries_async(ids, query, retries=p["retries"]),
+            engine_work=BulkWork.SET_JOB_RETRIES,
+            apply=_retry_failed_jobs,
+            applied=_no_failed_jobs,
         ),
         Kind(
             "set_variables",
             "Set variables",
             Perm.EDIT_VARIABLES,
             hand_over=lambda c, ids, query, p: c.set_variables_async(ids, query, variables=_variables(p)),
+            engine_work=BulkWork.SET_VARIABLES,
+            apply=_set_variables,
+            applied=_variables_are_set,
         ),
-        Kind("modify", "Modify instances (move tokens)", Perm.OPERATE, hand_over=_modify),
+        Kind(
+            "modify",
+            "Modify instances (move tokens)",
+            Perm.OPERATE,
+            hand_over=_modify,
+            engine_work=BulkWork.MODIFY_INSTANCES,
+            apply=_modify_one,
+            applied=_modified,
+            targets=_modification_targets,
+            possible=lambda capabilities: bool(capabilities.instructions),
+            missing="This engine cannot modify process instances (move their tokens).",
+        ),
         Kind(
             "incident_retry",
             "Retry incidents",
             Perm.OPERATE,
             hand_over=_retry_incident_jobs,
             outcome=_retried_jobs_outcome,
+            engine_work=BulkWork.RETRY_JOBS,
+            apply=_retry_incident_job,
+            applied=_incident_resolved,
+            targets=incident_ids,
         ),
         Kind(
             "incident_annotate",
@@ -227,6 +352,8 @@ KINDS: dict[str, Kind] = {
             apply=_annotate_incident,
             applied=_is_annotated,
             targets=incident_ids,
+            possible=lambda capabilities: capabilities.incident_annotation,
+            missing="This engine keeps no notes on incidents.",
         ),
         Kind(
             "retry_incidents",

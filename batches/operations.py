@@ -65,13 +65,16 @@ def start(*, user: AbstractBaseUser, engine: str, kind: str, parameters: dict[st
     spec = KINDS[kind]
     if not user.has_perm(spec.perm):
         raise PermissionDenied(f"{spec.label} needs the permission {spec.perm.codename}.")
+    capabilities = engine_client(engine).capabilities
+    if not spec.available(capabilities):
+        raise PermissionDenied(spec.missing)
     with transaction.atomic():
         operation = Operation.objects.create(
             user=user,
             username=user.get_username(),
             engine=engine,
             kind=kind,
-            mode=Operation.Mode.CHUNKED if spec.chunked else Operation.Mode.ENGINE_BATCH,
+            mode=Operation.Mode.CHUNKED if spec.chunked(capabilities) else Operation.Mode.ENGINE_BATCH,
             parameters=parameters,
         )
         with audited(
@@ -239,7 +242,7 @@ def retry_failed(operation: Operation, *, user: AbstractBaseUser) -> int:
             outcome.engine_response = {"retried": count}
         else:
             client = engine_client(operation.engine)
-            jobs = client.failed_batch_jobs(operation.engine_batch_id, limit=1000)
+            jobs = client.list_jobs(batch_id=operation.engine_batch_id, no_retries_left=True, limit=1000)
             # Followed again from here: the batch's own counts say whether its jobs failed again.
             retried = retry_jobs(client, [job.id for job in jobs], check=False)
             if retried.refusal() is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from itertools import islice
 
 from django.conf import settings
@@ -48,7 +49,7 @@ def job_outcomes(engine: EngineClient, job_ids: list[str]) -> JobOutcomes:
     for start in range(0, len(job_ids), PAGE):
         page = job_ids[start : start + PAGE]
         # A page's worth at once
-        found = fan_out({j: (lambda j=j: engine.get_job(j)) for j in page}, keep_failures=True)
+        found = fan_out({j: partial(engine.get_job, j) for j in page}, keep_failures=True)
         for job_id in page:
             job = found[job_id]
             if isinstance(job, Failed):
@@ -80,7 +81,7 @@ def on_suspended_instances(
             by_instance[incident.process_instance_id] = by_instance.get(incident.process_instance_id, 0) + 1
     ids = list(by_instance)
     pages = {
-        n: (
+        str(n): (
             lambda page=tuple(ids[n : n + 100]): engine.list_instances(
                 ProcessInstanceQuery(process_instance_ids=page, suspended=True), limit=len(page)
             )
@@ -123,6 +124,16 @@ class Retried:
         """The engine's error when it refused every job: then nothing was retried at all."""
         return next(iter(self.errors.values())) if self.errors and not self.jobs else None
 
+    def item_result(self) -> str:
+        """As the result of one item of an item-by-item operation: its summary, or raised when the
+        engine refused it or a job failed again, so the item fails and "retry the failed" tries it."""
+        refusal = self.refusal()
+        if refusal is not None:
+            raise refusal
+        if self.ran.failed_again or self.failed:
+            raise FailedAgain(self.summary())
+        return self.summary()
+
     def summary(self) -> str:
         """In words, as an item's result: how many were retried and what became of them."""
         ran = self.ran
@@ -155,7 +166,7 @@ def retry_jobs(
         return Retried(jobs=list(job_ids), batch=engine.set_jobs_retries_async(job_ids, retries))
     outcome = Retried()
     results = fan_out(
-        {job: (lambda job=job: engine.set_job_retries(job, retries)) for job in job_ids}, keep_failures=True
+        {job: partial(engine.set_job_retries, job, retries) for job in job_ids}, keep_failures=True
     )
     for job, result in results.items():
         if isinstance(result, Failed):
@@ -177,7 +188,7 @@ def root_causes(engine: EngineClient, incidents: Iterable[Incident]) -> Iterator
     elsewhere: list[str] = []
 
     def asked() -> Iterator[Incident]:
-        found = fan_out({i: (lambda i=i: engine.get_incident(i)) for i in elsewhere}, keep_failures=True)
+        found = fan_out({i: partial(engine.get_incident, i) for i in elsewhere}, keep_failures=True)
         elsewhere.clear()
         return (cause for cause in found.values() if isinstance(cause, Incident))
 

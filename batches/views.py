@@ -72,8 +72,12 @@ def operation_detail(request: EngineRequest, pk: int) -> HttpResponse:
     operation = get_object_or_404(Operation, pk=pk, engine=request.engine_name)
     failed_jobs = []
     if operation.mode == Operation.Mode.ENGINE_BATCH and operation.failed:
-        # The engine keeps a failed batch job, with its error, until it is retried
-        failed_jobs = request.engine.failed_batch_jobs(operation.engine_batch_id, limit=200)
+        # The engine keeps a failed batch job, with its error, until retried.
+        failed_jobs = request.engine.list_jobs(
+            batch_id=operation.engine_batch_id,
+            no_retries_left=True,
+            limit=200,
+        )
     context = {
         "operation": operation,
         "targets": describe(operation.parameters, engine=request.engine),

@@ -22,7 +22,7 @@ from engines.models import (
     ProcessInstance,
     Variable,
 )
-from engines.variables import decode
+from engines.variables import TypedValue, VariableType
 
 PER_TAB = 500  # one instance rarely has more; the tab says so when it does
 
@@ -262,7 +262,7 @@ def ended_variables(engine: EngineClient, instance_id: str) -> list[Variable]:
     return [
         Variable(
             name=item.name or "",
-            value=decode({"type": item.type, "value": item.value, "valueInfo": item.value_info}),
+            value=item.value or TypedValue(VariableType.NULL, None),
             process_instance_id=item.process_instance_id,
             activity_instance_id=item.activity_instance_id,
         )

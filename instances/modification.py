@@ -19,8 +19,8 @@ from typing import Any
 
 from engines.bpmn import BpmnModel, FlowNode
 from engines.models import ActivityInstance
-from engines.queries import Instruction, Modification
-from engines.variables import TypedValue, VariableValueError, encode, parse_input
+from engines.queries import Instruction, InstructionKind, Modification, StartVariable
+from engines.variables import TypedValue, VariableValueError, parse_input
 
 BODY = "#multiInstanceBody"
 TYPES = {
@@ -29,6 +29,33 @@ TYPES = {
     "startTransition": "Start on a sequence flow",
     "cancel": "Cancel",
 }
+# Each step type as the instruction kind an engine declares it can execute, and in words for a note
+# where it cannot.
+KIND_OF = {
+    "startBeforeActivity": InstructionKind.START_BEFORE_ACTIVITY,
+    "startAfterActivity": InstructionKind.START_AFTER_ACTIVITY,
+    "startTransition": InstructionKind.START_TRANSITION,
+    "cancel": InstructionKind.CANCEL,
+}
+CANNOT = {
+    "startBeforeActivity": "start before an activity",
+    "startAfterActivity": "start after an activity",
+    "startTransition": "start on a sequence flow",
+    "cancel": "cancel activity instances",
+}
+
+
+def offered_types(instructions: frozenset[InstructionKind]) -> list[tuple[str, str]]:
+    """The step types the engine can execute, for the wizard's choice."""
+    return [(name, label) for name, label in TYPES.items() if KIND_OF[name] in instructions]
+
+
+def missing_types_note(instructions: frozenset[InstructionKind]) -> str:
+    """Why the wizard offers fewer instructions than it knows ("" when it offers them all)."""
+    missing = [CANNOT[name] for name in TYPES if KIND_OF[name] not in instructions]
+    return f"This engine cannot {' or '.join(missing)}." if missing else ""
+
+
 # Where a token stops by itself (BPMN element names); any other node is passed at once.
 WAITS = {"userTask", "receiveTask", "intermediateCatchEvent", "eventBasedGateway", "callActivity"}
 # Nodes whose way on depends on conditions the preview does not evaluate.
@@ -133,14 +160,12 @@ class Step:
             variables = {}
             for variable in self.variables:
                 try:
-                    dto = encode(parse_value(variable.type, variable.value))
+                    value = parse_value(variable.type, variable.value)
                 except VariableValueError as error:
                     raise PlanError(f"Variable {variable.name}: {error}") from None
-                if variable.local:
-                    dto["local"] = True
-                variables[variable.name] = dto
+                variables[variable.name] = StartVariable(value, local=variable.local)
         return Instruction(
-            type=self.type,
+            type=KIND_OF[self.type],
             activity_id=self.activity_id or None,
             transition_id=self.transition_id or None,
             activity_instance_id=self.activity_instance_id or None,

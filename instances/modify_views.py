@@ -28,7 +28,7 @@ from engines.bpmn import BpmnError, BpmnModel, parse_model
 from engines.errors import EngineError, EngineResponseError
 from engines.fanout import fan_out
 from engines.models import ActivityInstance
-from engines.queries import ProcessInstanceQuery
+from engines.queries import InstructionKind, ProcessInstanceQuery
 from engines.variables import BINARY_TYPES, VariableType, VariableValueError
 from instances import modification as plans
 from instances.views import filtered
@@ -82,9 +82,13 @@ class StepForm(forms.Form):
     cancel_target = forms.ChoiceField(required=False, label="Which of its instances")
     ancestor = forms.ChoiceField(required=False, label="Start inside")
 
-    def __init__(self, data: QueryDict | None, *, target: Target) -> None:
+    def __init__(
+        self, data: QueryDict | None, *, target: Target, instructions: frozenset[InstructionKind]
+    ) -> None:
         super().__init__(data, prefix="add")
         self.target = target
+        self.fields["kind"].choices = plans.offered_types(instructions)
+        self.missing_note = plans.missing_types_note(instructions)
         model = target.model
         activities = [("", "—")]
         for node in sorted(model.nodes.values(), key=lambda n: (n.title.lower(), n.id)):
@@ -316,8 +320,11 @@ def instances_modify(request: HttpRequest) -> HttpResponse:
 def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
     posted = request.method == "POST"
     form = PlanForm(request.POST if posted else None)
+    instructions = request.engine.capabilities.instructions
     step_form = StepForm(
-        request.POST if posted and request.POST.get("step") == "add" else None, target=target
+        request.POST if posted and request.POST.get("step") == "add" else None,
+        target=target,
+        instructions=instructions,
     )
     context: dict[str, Any] = {"target": target, "form": form, "step_form": step_form}
     if target.query is not None:  # many instances by the list's filter: say which, as every bulk action does
@@ -330,7 +337,7 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
     if action == "add" and step_form.is_valid():
         step = step_form.step()
         steps.append(step)
-        step_form = StepForm(None, target=target)
+        step_form = StepForm(None, target=target, instructions=instructions)
     elif action.startswith(("remove-", "up-", "down-")):
         steps = _moved(steps, action)
     form.is_valid()
@@ -432,6 +439,9 @@ def _submit(request: HttpRequest, target: Target, form: PlanForm, steps, context
     if settings.COCKPIT_MODIFICATION_ANNOTATION_REQUIRED and not annotation:
         form.add_error("annotation", "Say why: the annotation stays with the instance and in the audit log.")
         errors.append("annotation")
+    instructions = request.engine.capabilities.instructions
+    if any(plans.KIND_OF.get(step.type) not in instructions for step in steps):
+        errors.append(plans.missing_types_note(instructions))
     preview = context.get("preview")
     if preview is not None and preview.warnings and not form.cleaned_data.get("acknowledge"):
         form.add_error("acknowledge", "Read the warnings of the preview and confirm them.")
@@ -463,7 +473,7 @@ def _submit(request: HttpRequest, target: Target, form: PlanForm, steps, context
                 action="instance.modify",
                 target_type="process_instance",
                 target_id=target.instance_id,
-                parameters={"modification": modification.to_json()},
+                parameters={"modification": modification.to_dict()},
             ):
                 engine.modify_instance(target.instance_id, modification)
         except EngineResponseError as error:
@@ -476,7 +486,7 @@ def _submit(request: HttpRequest, target: Target, form: PlanForm, steps, context
         return _go(request, reverse("instance_detail", args=[name, target.instance_id]))
     parameters: dict[str, Any] = {
         "definition_id": target.definition_id,
-        "modification": modification.to_json(),
+        "modification": modification.to_dict(),
     }
     if target.single:
         parameters.update(ids=[target.instance_id], instance_id=target.instance_id)

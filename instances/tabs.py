@@ -69,7 +69,7 @@ def _variables(data: TabData) -> dict[str, Any]:
         scopes, _ = data.scopes
         variables = [v for v in variables if v.is_local and v.activity_instance_id in scopes]
     tree = data.loaded.tree
-    names = {node.id: node.activity_name or node.activity_id for node in tree.walk()} if tree else {}
+    names = {node.id: node.activity_name or node.activity_id or "" for node in tree.walk()} if tree else {}
     context["variables"] = shown(variables, names)
     return context
 

@@ -322,7 +322,7 @@ def audit_value(typed: TypedValue | None, content: bytes | None = None) -> dict 
     if len(text) > AUDITED_AT_MOST:
         entry["truncated"] = True
     if typed.value_info:
-        entry["valueInfo"] = typed.value_info
+        entry["info"] = typed.value_info
     return entry
 
 
@@ -391,20 +391,16 @@ def write_variable(
         old_value=old,
         new_value=audit_value(new_typed, content),
     ):
+        execution_id = variable.execution_id if local else None
         if content is not None:
             upload_kwargs = {
                 "filename": upload.name,
                 "mimetype": upload.content_type or "application/octet-stream",
                 "value_type": form.kind,
             }
-            if local:
-                engine.set_local_variable_data(variable.execution_id, name, content, **upload_kwargs)
-            else:
-                engine.set_variable_data(instance_id, name, content, **upload_kwargs)
-        elif local:
-            engine.set_local_variable(variable.execution_id, name, typed)
+            engine.set_variable_data(instance_id, name, content, execution_id=execution_id, **upload_kwargs)
         else:
-            engine.set_variable(instance_id, name, typed)
+            engine.set_variable(instance_id, name, typed, execution_id=execution_id)
     return new_typed
 
 
@@ -422,7 +418,6 @@ def remove_variable(engine: EngineClient, *, user, instance_id: str, variable: V
         },
         old_value=audit_value(variable.value),
     ):
-        if variable.is_local:
-            engine.delete_local_variable(variable.execution_id, variable.name)
-        else:
-            engine.delete_variable(instance_id, variable.name)
+        # A local variable is addressed through the execution it lives in.
+        execution_id = variable.execution_id if variable.is_local else None
+        engine.delete_variable(instance_id, variable.name, execution_id=execution_id)

@@ -24,6 +24,7 @@ from batches.kinds import KINDS
 from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import instance_filter_words
 from cockpit.paging import engine_table, filter_string
+from engines.base import Capabilities
 from engines.errors import EngineError
 from engines.queries import ProcessInstanceQuery
 from instances.bulk import BulkActionForm
@@ -62,7 +63,7 @@ def instance_list(request: EngineRequest) -> HttpResponse:
             request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
         )
 
-    actions = offered_actions(request.user)
+    actions = offered_actions(request.user, request.engine.capabilities)
     table, page = engine_table(request, InstanceTable, fetch, exclude=() if actions else ("select",))
     context = {
         "form": form,
@@ -75,15 +76,30 @@ def instance_list(request: EngineRequest) -> HttpResponse:
         "operators": OPERATOR_LABELS,
         "value_types": VALUE_TYPES,
         "actions": actions,
+        "missing_actions": missing_actions(request.user, request.engine.capabilities),
         "saved": SavedSearch.objects.filter(user=request.user, engine=request.engine_name),
     }
     template = "instances/list.html#results" if request.htmx else "instances/list.html"
     return render(request, template, context)
 
 
-def offered_actions(user) -> list[tuple[str, str]]:
-    """The bulk actions the user's role may start: the list offers only those (the view checks again)."""
-    return [(name, label) for name, label in BulkActionForm.ACTIONS if user.has_perm(KINDS[name].perm)]
+def offered_actions(user, capabilities: Capabilities) -> list[tuple[str, str]]:
+    """The bulk actions the user's role may start on this engine: the list offers only those (the view
+    checks again)."""
+    return [
+        (name, label)
+        for name, label in BulkActionForm.ACTIONS
+        if user.has_perm(KINDS[name].perm) and KINDS[name].available(capabilities)
+    ]
+
+
+def missing_actions(user, capabilities: Capabilities) -> list[str]:
+    """Why a bulk action the role could start is not offered: the engine cannot do it."""
+    return [
+        KINDS[name].missing
+        for name, _label in BulkActionForm.ACTIONS
+        if user.has_perm(KINDS[name].perm) and not KINDS[name].available(capabilities)
+    ]
 
 
 @require_GET

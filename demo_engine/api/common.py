@@ -188,7 +188,7 @@ def variable_predicate(condition: Any, names_ignore_case: bool | None, values_ig
     elif isinstance(value, int | float):
         column = "v.number"
     elif operator in ("gt", "gteq", "lt", "lteq") and _is_number(value):
-        column, value = "v.number", float(value)
+        column, value = "v.number", float(value)  # type: ignore[arg-type]  # _is_number checked it
     else:
         column, value = "v.text", None if value is None else str(value)
     if column == "v.number" and operator == "like":

@@ -15,12 +15,16 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from engines.base import EngineClient
+from engines.base import BulkWork, Capabilities, EngineClient, InstanceTree
+from engines.camunda7.dates import format_engine_date
+from engines.camunda7.errors import read_error
+from engines.camunda7.parsing import parse
+from engines.camunda7.variables import decode, encode
+from engines.camunda7.wire import modification_json, query_json, sort_json
 from engines.config import EngineConfig
-from engines.dates import format_engine_date
-from engines.errors import NotFound, UnaddressableName, UnreadableAnswer
+from engines.errors import UnaddressableName, UnreadableAnswer
 from engines.models import (
     ActivityInstance,
     ActivityStatistics,
@@ -28,6 +32,7 @@ from engines.models import (
     BatchStatistics,
     BinaryContent,
     DefinitionStatistics,
+    DomainModel,
     EngineVersion,
     HistoricActivityInstance,
     HistoricBatch,
@@ -42,15 +47,17 @@ from engines.models import (
 )
 from engines.queries import (
     HistoricProcessInstanceQuery,
+    IncidentFilter,
+    InstructionKind,
     Modification,
     ProcessInstanceQuery,
     Sort,
     check_page,
 )
 from engines.transport import Transport
-from engines.variables import TypedValue, VariableType, decode, encode, to_text
+from engines.variables import TypedValue, VariableType, to_text
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=DomainModel)
 
 
 def _segment(value: str) -> str:
@@ -75,7 +82,7 @@ def _page(offset: int, limit: int) -> dict[str, int]:
 
 
 def _sort(sort: Sort | None) -> dict[str, str]:
-    return sort.to_json() if sort else {}
+    return sort_json(sort)
 
 
 def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processInstanceIds") -> dict[str, Any]:
@@ -89,7 +96,7 @@ def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processIn
             if isinstance(query, HistoricProcessInstanceQuery)
             else "processInstanceQuery"
         )
-        body[key] = query.to_json()
+        body[key] = query_json(query)
     if not body:
         raise ValueError("a bulk operation needs instance ids or a query")
     return body
@@ -97,15 +104,33 @@ def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processIn
 
 BINARY_ACCEPT = "application/octet-stream, */*;q=0.8"
 
+# Camunda 7 (and its forks) can do everything the dashboard offers.
+CAPABILITIES = Capabilities(
+    instructions=frozenset(InstructionKind),
+    modification_of_many=True,
+    engine_batches=frozenset(BulkWork),
+    batch_management=True,
+    process_statistics=True,
+    incident_annotation=True,
+    user_operation_log=True,
+    instance_tree=InstanceTree.ACTIVITY_INSTANCES,
+    local_variables=True,
+    variable_types=frozenset(VariableType),
+)
+
 
 class Camunda7Client(EngineClient):
     def __init__(self, config: EngineConfig, *, http: httpx.Client | None = None) -> None:
         self.config = config
-        self.transport = Transport(config, http=http)
+        self.transport = Transport(config, http=http, read_error=read_error)
         # A definition's XML never changes for its id: keep it for the life of the process.
         self._xml_cache: dict[str, str] = {}
         self._deployed: dict[str, ProcessDefinition] = {}
         self._xml_lock = threading.Lock()
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return CAPABILITIES
 
     def close(self) -> None:
         self.transport.close()
@@ -115,7 +140,7 @@ class Camunda7Client(EngineClient):
     def _one(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         answer = self.transport.json(method, path, **kwargs)
         try:
-            return model.model_validate(answer)
+            return parse(model, answer)
         except ValidationError as error:
             raise UnreadableAnswer(f"{method} {path}: {_refusal(error)}", engine=self.config.name) from None
 
@@ -127,7 +152,7 @@ class Camunda7Client(EngineClient):
         items = []
         for item in answer:
             try:
-                items.append(model.model_validate(item))
+                items.append(parse(model, item))
             except ValidationError as error:
                 items.append(model.unreadable_item(item, _refusal(error)))
         return items
@@ -142,21 +167,17 @@ class Camunda7Client(EngineClient):
     def _query(self, model: type[M], path: str, query: Any, offset: int, limit: int) -> list[M]:
         """A POST query: a read, so safe to repeat; the page goes in the query string."""
         return self._many(
-            model, "POST", path, params=_page(offset, limit), json=query.to_json(), safe_to_repeat=True
+            model, "POST", path, params=_page(offset, limit), json=query_json(query), safe_to_repeat=True
         )
 
     def _query_count(self, path: str, query: Any) -> int:
-        return self._count("POST", path, json=query.to_json(), safe_to_repeat=True)
+        return self._count("POST", path, json=query_json(query), safe_to_repeat=True)
 
     # --- engine -----------------------------------------------------------------------------
 
     def version(self) -> EngineVersion:
         # GET /version
         return self._one(EngineVersion, "GET", "/version")
-
-    def engine_names(self) -> list[str]:
-        # GET /engine
-        return [item["name"] for item in self.transport.json("GET", "/engine") or []]
 
     # --- process definitions --------------------------------------------------------------------
 
@@ -223,7 +244,10 @@ class Camunda7Client(EngineClient):
         if cached is not None:
             return cached
         # GET /process-definition/{id}/xml
-        xml = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")["bpmn20Xml"]
+        answer = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")
+        xml = answer.get("bpmn20Xml") if isinstance(answer, dict) else None
+        if not isinstance(xml, str):
+            return ""  # none sent: nothing to keep either
         with self._xml_lock:
             self._xml_cache[definition_id] = xml
         return xml
@@ -271,21 +295,6 @@ class Camunda7Client(EngineClient):
         # POST /process-instance/count
         return self._query_count("/process-instance/count", query or ProcessInstanceQuery())
 
-    def list_instances_by_params(
-        self, query: ProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
-    ) -> list[ProcessInstance]:
-        """The GET form of the query, for proxies that allow no POST reads; one sort key only."""
-        # GET /process-instance
-        params = {**(query or ProcessInstanceQuery()).to_params(), **_page(offset, limit)}
-        return self._many(ProcessInstance, "GET", "/process-instance", params=params)
-
-    def count_instances_by_params(self, query: ProcessInstanceQuery | None = None) -> int:
-        # GET /process-instance/count
-        params = (query or ProcessInstanceQuery()).to_params()
-        params.pop("sortBy", None)
-        params.pop("sortOrder", None)
-        return self._count("GET", "/process-instance/count", params=params)
-
     def get_instance(self, instance_id: str) -> ProcessInstance:
         # GET /process-instance/{id}
         return self._one(ProcessInstance, "GET", f"/process-instance/{_segment(instance_id)}")
@@ -328,7 +337,9 @@ class Camunda7Client(EngineClient):
     def modify_instance(self, instance_id: str, modification: Modification) -> None:
         # POST /process-instance/{id}/modification
         self.transport.request(
-            "POST", f"/process-instance/{_segment(instance_id)}/modification", json=modification.to_json()
+            "POST",
+            f"/process-instance/{_segment(instance_id)}/modification",
+            json=modification_json(modification),
         )
 
     def modify_instance_async(self, instance_id: str, modification: Modification) -> Batch:
@@ -337,7 +348,7 @@ class Camunda7Client(EngineClient):
             Batch,
             "POST",
             f"/process-instance/{_segment(instance_id)}/modification-async",
-            json=modification.to_json(),
+            json=modification_json(modification),
         )
 
     # --- process instances: variables --------------------------------------------------------------------
@@ -361,33 +372,25 @@ class Camunda7Client(EngineClient):
             )
         )
 
-    def set_variable(self, instance_id: str, name: str, value: TypedValue) -> None:
-        # PUT /process-instance/{id}/variables/{varName}
-        self.transport.request(
-            "PUT", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}", json=encode(value)
-        )
-
-    def modify_variables(
-        self,
-        instance_id: str,
-        *,
-        modifications: dict[str, TypedValue] | None = None,
-        deletions: Iterable[str] = (),
+    def set_variable(
+        self, instance_id: str, name: str, value: TypedValue, *, execution_id: str | None = None
     ) -> None:
-        """Set and delete several variables in one engine transaction."""
-        # POST /process-instance/{id}/variables
-        body: dict[str, Any] = {}
-        if modifications:
-            body["modifications"] = {name: encode(value) for name, value in modifications.items()}
-        if deletions:
-            body["deletions"] = list(deletions)
-        self.transport.request("POST", f"/process-instance/{_segment(instance_id)}/variables", json=body)
+        if execution_id:
+            # PUT /execution/{id}/localVariables/{varName}
+            path = f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}"
+        else:
+            # PUT /process-instance/{id}/variables/{varName}
+            path = f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
+        self.transport.request("PUT", path, json=encode(value))
 
-    def delete_variable(self, instance_id: str, name: str) -> None:
-        # DELETE /process-instance/{id}/variables/{varName}
-        self.transport.request(
-            "DELETE", f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
-        )
+    def delete_variable(self, instance_id: str, name: str, *, execution_id: str | None = None) -> None:
+        if execution_id:
+            # DELETE /execution/{id}/localVariables/{varName}
+            path = f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}"
+        else:
+            # DELETE /process-instance/{id}/variables/{varName}
+            path = f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
+        self.transport.request("DELETE", path)
 
     def get_variable_data(self, instance_id: str, name: str) -> BinaryContent:
         # GET /process-instance/{id}/variables/{varName}/data
@@ -412,11 +415,16 @@ class Camunda7Client(EngineClient):
         filename: str,
         mimetype: str = "application/octet-stream",
         value_type: VariableType = VariableType.FILE,
+        execution_id: str | None = None,
     ) -> None:
         """Upload a File (or Bytes) variable through the multipart binary endpoint."""
-        # POST /process-instance/{id}/variables/{varName}/data
-        self._upload(f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data",
-                     data, filename=filename, mimetype=mimetype, value_type=value_type)  # fmt: skip
+        if execution_id:
+            # POST /execution/{id}/localVariables/{varName}/data
+            path = f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}/data"
+        else:
+            # POST /process-instance/{id}/variables/{varName}/data
+            path = f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}/data"
+        self._upload(path, data, filename=filename, mimetype=mimetype, value_type=value_type)
 
     def _upload(
         self, path: str, data: bytes, *, filename: str, mimetype: str, value_type: VariableType
@@ -431,33 +439,6 @@ class Camunda7Client(EngineClient):
                 "valueType": (None, value_type.value, "text/plain"),
             },
         )
-
-    def set_local_variable(self, execution_id: str, name: str, value: TypedValue) -> None:
-        """Set a variable local to an execution (an activity instance's scope)."""
-        # PUT /execution/{id}/localVariables/{varName}
-        self.transport.request(
-            "PUT", f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}", json=encode(value)
-        )
-
-    def delete_local_variable(self, execution_id: str, name: str) -> None:
-        # DELETE /execution/{id}/localVariables/{varName}
-        self.transport.request(
-            "DELETE", f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}"
-        )
-
-    def set_local_variable_data(
-        self,
-        execution_id: str,
-        name: str,
-        data: bytes,
-        *,
-        filename: str,
-        mimetype: str = "application/octet-stream",
-        value_type: VariableType = VariableType.FILE,
-    ) -> None:
-        # POST /execution/{id}/localVariables/{varName}/data
-        self._upload(f"/execution/{_segment(execution_id)}/localVariables/{_segment(name)}/data",
-                     data, filename=filename, mimetype=mimetype, value_type=value_type)  # fmt: skip
 
     def get_variable_instance(self, variable_id: str) -> Variable:
         """One variable by its id, wherever it lives; NotFound once it is gone."""
@@ -523,33 +504,6 @@ class Camunda7Client(EngineClient):
         # POST /process-instance/delete
         return self._one(Batch, "POST", "/process-instance/delete", json=body)
 
-    def set_instances_suspended(
-        self,
-        ids: Iterable[str] | None = None,
-        query: ProcessInstanceQuery | HistoricProcessInstanceQuery | None = None,
-        *,
-        suspended: bool,
-    ) -> None:
-        """Synchronously, in one engine transaction: for small sets only."""
-        # PUT /process-instance/suspended
-        self.transport.request(
-            "PUT", "/process-instance/suspended", json={**_targets(ids, query), "suspended": suspended}
-        )
-
-    def set_definition_instances_suspended(
-        self, *, definition_id: str | None = None, definition_key: str | None = None, suspended: bool
-    ) -> None:
-        """Every instance of one definition (id) or of all versions of a key."""
-        if not (definition_id or definition_key):
-            raise ValueError("name a definition id or key")
-        body: dict[str, Any] = {"suspended": suspended}
-        if definition_id:
-            body["processDefinitionId"] = definition_id
-        else:
-            body["processDefinitionKey"] = definition_key
-        # PUT /process-instance/suspended
-        self.transport.request("PUT", "/process-instance/suspended", json=body)
-
     def set_instances_suspended_async(
         self,
         ids: Iterable[str] | None = None,
@@ -604,18 +558,6 @@ class Camunda7Client(EngineClient):
 
     # --- modification of many instances -------------------------------------------------------------------
 
-    def execute_modification(
-        self,
-        definition_id: str,
-        modification: Modification,
-        ids: Iterable[str] | None = None,
-        query: ProcessInstanceQuery | None = None,
-    ) -> None:
-        # POST /modification/execute
-        self.transport.request(
-            "POST", "/modification/execute", json=_modification_body(definition_id, modification, ids, query)
-        )
-
     def execute_modification_async(
         self,
         definition_id: str,
@@ -639,16 +581,15 @@ class Camunda7Client(EngineClient):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
-        **filters: Any,
+        **filters: IncidentFilter,
     ) -> list[Incident]:
-        """Incidents matching the filters (the keyword names of INCIDENT_FILTERS), sorted and paged."""
         # GET /incident
         params = _incident_filters(filters)
         return self._many(
             Incident, "GET", "/incident", params={**params, **_sort(sort), **_page(offset, limit)}
         )
 
-    def count_incidents(self, **filters: Any) -> int:
+    def count_incidents(self, **filters: IncidentFilter) -> int:
         # GET /incident/count
         return self._count("GET", "/incident/count", params=_incident_filters(filters))
 
@@ -674,14 +615,16 @@ class Camunda7Client(EngineClient):
         process_instance_id: str | None = None,
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
-        job_definition_id: str | None = None,
+        batch_id: str | None = None,
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
     ) -> list[Job]:
-        """Jobs; a batch's failed jobs are those of its batchJobDefinitionId."""
+        definition = self._batch_job_definition(batch_id)
+        if batch_id and definition is None:
+            return []
         # GET /job
-        params = _job_filters(process_instance_id, with_exception, no_retries_left, job_definition_id)
+        params = _job_filters(process_instance_id, with_exception, no_retries_left, definition)
         return self._many(Job, "GET", "/job", params={**params, **_sort(sort), **_page(offset, limit)})
 
     def count_jobs(
@@ -690,11 +633,21 @@ class Camunda7Client(EngineClient):
         process_instance_id: str | None = None,
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
-        job_definition_id: str | None = None,
+        batch_id: str | None = None,
     ) -> int:
+        definition = self._batch_job_definition(batch_id)
+        if batch_id and definition is None:
+            return 0
         # GET /job/count
-        params = _job_filters(process_instance_id, with_exception, no_retries_left, job_definition_id)
+        params = _job_filters(process_instance_id, with_exception, no_retries_left, definition)
         return self._count("GET", "/job/count", params=params)
+
+    def _batch_job_definition(self, batch_id: str | None) -> str | None:
+        """A batch's work jobs are those of its batch job definition (history keeps it once the batch
+        is gone); None when no batch is named or the engine names no definition for it."""
+        if not batch_id:
+            return None
+        return self.get_historic_batch(batch_id).batch_job_definition_id
 
     def get_job(self, job_id: str) -> Job:
         # GET /job/{id}
@@ -724,10 +677,6 @@ class Camunda7Client(EngineClient):
 
     # --- batches --------------------------------------------------------------------------------------------
 
-    def list_batches(self, *, offset: int = 0, limit: int = 50) -> list[Batch]:
-        # GET /batch
-        return self._many(Batch, "GET", "/batch", params=_page(offset, limit))
-
     def count_batches(self) -> int:
         # GET /batch/count
         return self._count("GET", "/batch/count")
@@ -743,17 +692,6 @@ class Camunda7Client(EngineClient):
         # GET /batch/{id}
         return self._one(Batch, "GET", f"/batch/{_segment(batch_id)}")
 
-    def failed_batch_jobs(self, batch_id: str, *, limit: int = 50) -> list[Job]:
-        """The batch's jobs that failed and wait for a retry, each with its error; none once it is gone."""
-        try:
-            definition = self.get_batch(batch_id).batch_job_definition_id
-        except NotFound:
-            return []
-        if not definition:
-            return []
-        # GET /job?jobDefinitionId=&noRetriesLeft=true: a batch's jobs are those of its batch job definition
-        return self.list_jobs(job_definition_id=definition, no_retries_left=True, limit=limit)
-
     def set_batch_suspended(self, batch_id: str, *, suspended: bool) -> None:
         # PUT /batch/{id}/suspended
         self.transport.request("PUT", f"/batch/{_segment(batch_id)}/suspended", json={"suspended": suspended})
@@ -761,13 +699,6 @@ class Camunda7Client(EngineClient):
     def delete_batch(self, batch_id: str, *, cascade: bool = False) -> None:
         # DELETE /batch/{id}
         self.transport.request("DELETE", f"/batch/{_segment(batch_id)}", params={"cascade": cascade})
-
-    def list_historic_batches(
-        self, *, batch_id: str | None = None, completed: bool | None = None, offset: int = 0, limit: int = 50
-    ) -> list[HistoricBatch]:
-        # GET /history/batch
-        params = {"batchId": batch_id, "completed": completed, "sortBy": "startTime", "sortOrder": "desc"}
-        return self._many(HistoricBatch, "GET", "/history/batch", params={**params, **_page(offset, limit)})
 
     def get_historic_batch(self, batch_id: str) -> HistoricBatch:
         # GET /history/batch/{id}
@@ -847,7 +778,14 @@ class Camunda7Client(EngineClient):
         return self._many(UserOperation, "GET", "/history/user-operation", params=params)
 
 
-def _definition_filters(key, key_like, name_like, latest_version, suspended, tenant_ids) -> dict[str, Any]:
+def _definition_filters(
+    key: str | None,
+    key_like: str | None,
+    name_like: str | None,
+    latest_version: bool | None,
+    suspended: bool | None,
+    tenant_ids: Iterable[str],
+) -> dict[str, Any]:
     return {
         "key": key,
         "keyLike": key_like,
@@ -859,7 +797,7 @@ def _definition_filters(key, key_like, name_like, latest_version, suspended, ten
 
 
 # The incident query's filters: keyword name -> the engine's parameter.
-INCIDENT_FILTERS = {
+INCIDENT_PARAMETERS = {
     "process_instance_id": "processInstanceId",
     "process_definition_id": "processDefinitionId",
     "process_definition_keys": "processDefinitionKeyIn",
@@ -872,19 +810,22 @@ INCIDENT_FILTERS = {
 
 
 def _incident_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(filters) - set(INCIDENT_FILTERS)
+    unknown = set(filters) - set(INCIDENT_PARAMETERS)
     if unknown:
         raise TypeError(f"unknown incident filters: {', '.join(sorted(unknown))}")
     params = {}
     for name, value in filters.items():
         if isinstance(value, list | tuple):
             value = list(value) or None
-        params[INCIDENT_FILTERS[name]] = value
+        params[INCIDENT_PARAMETERS[name]] = value
     return params
 
 
 def _job_filters(
-    process_instance_id, with_exception, no_retries_left, job_definition_id=None
+    process_instance_id: str | None,
+    with_exception: bool | None,
+    no_retries_left: bool | None,
+    job_definition_id: str | None = None,
 ) -> dict[str, Any]:
     return {
         "processInstanceId": process_instance_id,
@@ -906,7 +847,7 @@ def _modification_body(
                 "instructions for many instances name activities or sequence flows only: "
                 "activity instances, ancestors and variables belong to one instance"
             )
-    return {"processDefinitionId": definition_id, **modification.to_json(), **_targets(ids, query)}
+    return {"processDefinitionId": definition_id, **modification_json(modification), **_targets(ids, query)}
 
 
 def _variable(item: Any) -> Variable:

@@ -115,21 +115,13 @@ def test_a_bad_variable_value_is_refused_with_the_reason_and_changes_nothing(wri
     instance = first(writable, process_definition_key="order", activity_ids=("check_stock",))
     before = writable.instance_variables(instance.id)
     with pytest.raises(InvalidRequest, match=message):
-        writable.modify_variables(
-            instance.id, modifications={"amount": TypedValue(VariableType.INTEGER, 1), "bad": value}
-        )
+        writable.set_variable(instance.id, "bad", value)
     assert writable.instance_variables(instance.id) == before
 
 
-def test_variables_are_modified_and_deleted_together_and_deletions_reach_history(writable):
+def test_a_deleted_variable_is_gone_and_left_out_of_history(writable):
     instance = first(writable, process_definition_key="loan", activity_ids=("review",))
-    writable.modify_variables(
-        instance.id,
-        modifications={"amount": TypedValue(VariableType.INTEGER, 1234)},
-        deletions=["comment"],
-    )
-    variables = writable.instance_variables(instance.id)
-    assert variables["amount"].value == 1234 and "comment" not in variables
+    writable.set_variable(instance.id, "amount", TypedValue(VariableType.INTEGER, 1234))
     writable.delete_variable(instance.id, "label")
     assert "label" not in writable.instance_variables(instance.id)
     with pytest.raises(NotFound, match="label"):
@@ -211,17 +203,23 @@ def test_a_variable_local_to_an_activity_lives_in_its_scope_and_is_changed_and_d
     [task] = writable.activity_instance_tree(instance.id).children
     execution = task.execution_ids[0]
     writable.set_variable(instance.id, "packing_note", TypedValue(VariableType.STRING, "for the whole order"))
-    writable.set_local_variable(
-        execution, "packing_note", TypedValue(VariableType.STRING, "ask the warehouse")
+    writable.set_variable(
+        instance.id,
+        "packing_note",
+        TypedValue(VariableType.STRING, "ask the warehouse"),
+        execution_id=execution,
     )
-    writable.set_local_variable(
-        execution, "packing_note", TypedValue(VariableType.STRING, "warehouse answered")
+    writable.set_variable(
+        instance.id,
+        "packing_note",
+        TypedValue(VariableType.STRING, "warehouse answered"),
+        execution_id=execution,
     )
     [local] = [v for v in writable.variable_instances(instance.id, name="packing_note") if v.is_local]
     assert (local.activity_instance_id, local.execution_id) == (task.id, execution)
     assert local.value.value == "warehouse answered"
     assert writable.get_variable_instance(local.id) == local
-    writable.delete_local_variable(execution, "packing_note")
+    writable.delete_variable(instance.id, "packing_note", execution_id=execution)
     with pytest.raises(NotFound):
         writable.get_variable_instance(local.id)
     # The process instance's variable of the same name is another variable, untouched.
@@ -231,8 +229,13 @@ def test_a_variable_local_to_an_activity_lives_in_its_scope_and_is_changed_and_d
 def test_a_local_file_is_uploaded_and_read_back_by_the_variable_instance_id(writable):
     instance = first(writable, process_definition_key="order", activity_ids=("check_stock",))
     [task] = writable.activity_instance_tree(instance.id).children
-    writable.set_local_variable_data(
-        task.execution_ids[0], "scan", b"scanned page", filename="scan 1.txt", mimetype="text/plain"
+    writable.set_variable_data(
+        instance.id,
+        "scan",
+        b"scanned page",
+        filename="scan 1.txt",
+        mimetype="text/plain",
+        execution_id=task.execution_ids[0],
     )
     [scan] = writable.variable_instances(instance.id, name="scan")
     content = writable.variable_instance_data(scan.id)
@@ -241,7 +244,7 @@ def test_a_local_file_is_uploaded_and_read_back_by_the_variable_instance_id(writ
 
 def test_a_variable_of_an_unknown_execution_is_refused(writable):
     with pytest.raises(EngineServerError, match="execution nowhere doesn't exist"):
-        writable.set_local_variable("nowhere", "note", TypedValue(VariableType.STRING, "x"))
+        writable.set_variable("pi", "note", TypedValue(VariableType.STRING, "x"), execution_id="nowhere")
 
 
 def test_reading_a_variable_instance_that_is_not_there_is_not_found(writable):

@@ -119,7 +119,7 @@ def test_every_client_method_with_a_string_argument_is_probed():
         ("delete_instance", "instance_id"),
         ("set_instance_suspended", "instance_id"),
         ("get_latest_definition", "tenant_id"),
-        ("delete_local_variable", "execution_id"),
+        ("delete_variable", "execution_id"),
         ("get_variable_instance", "variable_id"),
     } <= probed
     in_path = [pair for pair in STRING_ARGUMENTS if SENTINEL in _line(_call(*pair, SENTINEL)[0])]

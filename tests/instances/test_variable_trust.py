@@ -57,7 +57,9 @@ def test_a_variable_of_another_instance_is_not_found_under_this_one(on_demo, eng
 def test_a_local_variable_is_found_under_its_own_instance(on_demo, engine, fresh, client_as):
     instance = fresh(process_definition_key="order", activity_ids=("check_stock",))
     [task] = engine.activity_instance_tree(instance.id).children
-    engine.set_local_variable(task.execution_ids[0], "checked_by", TypedValue(VariableType.STRING, "ann"))
+    engine.set_variable(
+        instance.id, "checked_by", TypedValue(VariableType.STRING, "ann"), execution_id=task.execution_ids[0]
+    )
     [local] = engine.variable_instances(instance.id, name="checked_by")
     response = client_as("Viewer").get(f"/e/demo/instances/{instance.id}/variables/{local.id}/")
     assert response.status_code == 200 and local.name in response.content.decode()

@@ -340,7 +340,9 @@ def test_a_file_edit_without_a_file_is_refused(on_demo, engine, fresh, client_as
 def test_a_variable_local_to_an_activity_is_edited_in_its_own_scope(on_demo, engine, fresh, client_as):
     instance = fresh(process_definition_key="order", activity_ids=("check_stock",))
     [task] = engine.activity_instance_tree(instance.id).children
-    engine.set_local_variable(task.execution_ids[0], "checked_by", TypedValue(VariableType.STRING, "ann"))
+    engine.set_variable(
+        instance.id, "checked_by", TypedValue(VariableType.STRING, "ann"), execution_id=task.execution_ids[0]
+    )
     [local] = engine.variable_instances(instance.id, name="checked_by")
     client = client_as("Support")
     page = tab(client, instance.id, activity="check_stock")

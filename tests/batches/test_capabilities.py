@@ -1,0 +1,109 @@
+"""Bulk work follows what the engine can do: its own batch where it has one, item by item where not,
+and nothing offered that it cannot do at all."""
+
+from dataclasses import replace
+
+import pytest
+
+from batches import operations
+from batches.models import Operation
+from engines.base import BulkWork
+from engines.camunda7.client import CAPABILITIES, Camunda7Client
+from engines.queries import InstructionKind
+from engines.variables import TypedValue, VariableType
+
+pytestmark = pytest.mark.django_db
+INSTANCES = 60
+
+
+@pytest.fixture
+def engine_without(monkeypatch):
+    """The demo engine, declared to lack some of what Camunda can do."""
+
+    def lacking(**changes):
+        capabilities = replace(CAPABILITIES, **changes)
+        monkeypatch.setattr(Camunda7Client, "capabilities", property(lambda self: capabilities))
+
+    return lacking
+
+
+def work_to_the_end(operation: Operation) -> Operation:
+    while operations.work_chunk(operation.pk, "test") == operations.MORE:
+        pass
+    return Operation.objects.get(pk=operation.pk)
+
+
+def test_suspending_on_an_engine_without_that_batch_goes_instance_by_instance(
+    engine_without, make_user, engine, fresh
+):
+    engine_without(engine_batches=CAPABILITIES.engine_batches - {BulkWork.SUSPEND_INSTANCES})
+    ids = [fresh(process_definition_key="order", suspended=False).id for _ in range(3)]
+    operation = operations.start(
+        user=make_user("Operator"), engine="demo", kind="suspend", parameters={"ids": ids}
+    )
+    assert operation.mode == "chunked"
+    operation = work_to_the_end(operation)
+    assert (operation.status, operation.done, operation.failed) == ("completed", 3, 0)
+    assert [engine.get_instance(i).suspended for i in ids] == [True, True, True]
+
+
+def test_deleting_on_an_engine_with_that_batch_hands_it_over(engine_without, make_user, fresh):
+    engine_without()
+    operation = operations.start(
+        user=make_user("Operator"),
+        engine="demo",
+        kind="delete",
+        parameters={"ids": [fresh(process_definition_key="order").id]},
+    )
+    assert operation.mode == "engine_batch"
+
+
+def test_the_instance_list_offers_no_modification_where_the_engine_has_none_and_says_why(
+    engine_without, client_as, on_demo
+):
+    engine_without(instructions=frozenset())
+    page = client_as("Operator").get("/e/demo/instances/").content.decode()
+    assert 'value="suspend"' in page and 'value="modify"' not in page
+    assert "This engine cannot modify process instances (move their tokens)." in page
+
+
+def test_the_modification_wizard_offers_only_the_instruction_kinds_the_engine_has(
+    engine_without, client_as, fresh
+):
+    engine_without(instructions=frozenset({InstructionKind.CANCEL, InstructionKind.START_BEFORE_ACTIVITY}))
+    instance = fresh(process_definition_key="order")
+    page = client_as("Operator").get(f"/e/demo/instances/{instance.id}/modify/").content.decode()
+    assert 'value="startBeforeActivity"' in page and 'value="cancel"' in page
+    assert 'value="startAfterActivity"' not in page and 'value="startTransition"' not in page
+    assert "This engine cannot start after an activity or start on a sequence flow." in page
+
+
+def test_the_incident_list_offers_no_annotation_where_the_engine_keeps_none_and_says_why(
+    engine_without, client_as, on_demo
+):
+    operator = client_as("Operator")
+    assert 'value="annotate"' in operator.get("/e/demo/incidents/").content.decode()
+    engine_without(incident_annotation=False)
+    page = operator.get("/e/demo/incidents/").content.decode()
+    assert 'value="retry"' in page and 'value="annotate"' not in page
+    assert "This engine keeps no notes on incidents." in page
+    grouped = operator.get("/e/demo/incidents/?group=on").content.decode()
+    assert "Retry all…" in grouped and "Annotate all…" not in grouped
+
+
+def test_setting_variables_on_an_engine_without_that_batch_sets_them_instance_by_instance(
+    engine_without, make_user, engine, fresh
+):
+    engine_without(engine_batches=frozenset())
+    ids = [fresh(process_definition_key="order").id for _ in range(2)]
+    stamp = TypedValue(VariableType.STRING, "checked one by one")
+    operation = operations.start(
+        user=make_user("Operator"),
+        engine="demo",
+        kind="set_variables",
+        parameters={"ids": ids, "variables": {"stamp": stamp.to_dict()}},
+    )
+    assert operation.mode == "chunked"
+    operation = work_to_the_end(operation)
+    assert (operation.status, operation.done) == ("completed", 2)
+    assert [engine.get_variable(i, "stamp") for i in ids] == [stamp, stamp]
