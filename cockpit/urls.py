@@ -2,29 +2,23 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from batches.views import my_operations
 from cockpit import views as cockpit_views
 from cockpit.converters import EngineIdConverter
-from dashboard import views as dashboard_views
 
 # Before the apps' URLs are included: they use it for every engine id in a path.
 register_converter(EngineIdConverter, "id")
 
 urlpatterns = [
-    path("", dashboard_views.home, name="home"),
     path("favicon.ico", cockpit_views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("health/", dashboard_views.health, name="health"),
+    path("", include("dashboard.urls")),
     path("audit/", include("audit.urls")),
-    path("e/<str:engine>/", dashboard_views.dashboard, name="dashboard"),
-    path("e/<str:engine>/tiles/version/", dashboard_views.engine_version, name="engine_version"),
-    path("e/<str:engine>/tiles/<str:name>/", dashboard_views.dashboard_tile, name="dashboard_tile"),
     path("e/<str:engine>/processes/", include("definitions.urls")),
     path("e/<str:engine>/instances/", include("instances.urls")),
     path("e/<str:engine>/incidents/", include("incidents.urls")),
     path("e/<str:engine>/batches/", include("batches.urls")),
-    path("operations/mine/", my_operations, name="my_operations"),
+    path("operations/mine/", include("batches.mine_urls")),
     path("admin/", admin.site.urls),
 ]
 
