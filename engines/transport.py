@@ -124,8 +124,12 @@ class Transport:
         except httpx.HTTPError as error:
             raise EngineUnavailable(f"{self.config.title}: {error}", engine=name) from None
         if response.is_error:
-            raise _error_from(response, engine=name)
+            raise self.error_from(response)
         return response
+
+    def error_from(self, response: httpx.Response) -> EngineError:
+        # An adapter whose engine spells its error bodies otherwise overrides this.
+        return _error_from(response, engine=self.config.name)
 
 
 def _error_from(response: httpx.Response, *, engine: str) -> EngineError:
