@@ -22,7 +22,7 @@ from engines.errors import InvalidRequest, NotFound
 from engines.fanout import fan_out
 from engines.models import Batch, Incident
 from engines.queries import Modification, ProcessInstanceQuery
-from engines.variables import decode
+from engines.variables import TypedValue
 
 PAGE = 500
 
@@ -234,7 +234,7 @@ def _variables_are_set(client: EngineClient, instance_id: str, parameters: dict)
 
 
 def _modify_one(client: EngineClient, instance_id: str, parameters: dict) -> str:
-    client.modify_instance(instance_id, Modification.from_json(parameters["modification"]))
+    client.modify_instance(instance_id, Modification.from_dict(parameters["modification"]))
     return "modified"
 
 
@@ -262,21 +262,23 @@ def _no_failed_jobs(client: EngineClient, instance_id: str, parameters: dict) ->
 
 
 def _set_variable(client: EngineClient, instance_id: str, parameters: dict) -> str:
-    client.set_variable(instance_id, parameters["name"], decode(parameters["value"]))
+    client.set_variable(instance_id, parameters["name"], TypedValue.from_dict(parameters["value"]))
     return f"{parameters['name']} set"
 
 
 def _variable_is_set(client: EngineClient, instance_id: str, parameters: dict) -> bool:
-    return client.instance_variables(instance_id).get(parameters["name"]) == decode(parameters["value"])
+    return client.instance_variables(instance_id).get(parameters["name"]) == TypedValue.from_dict(
+        parameters["value"]
+    )
 
 
 def _variables(parameters: dict) -> dict:
-    return {name: decode(dto) for name, dto in parameters["variables"].items()}
+    return {name: TypedValue.from_dict(value) for name, value in parameters["variables"].items()}
 
 
 def _modify(client: EngineClient, ids, query, parameters: dict) -> Batch:
     """One instance's own modification (its activity instances may be named), or the same plan for many."""
-    modification = Modification.from_json(parameters["modification"])
+    modification = Modification.from_dict(parameters["modification"])
     if parameters.get("instance_id"):
         # POST /process-instance/{id}/modification-async
         return client.modify_instance_async(parameters["instance_id"], modification)

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 
 from cockpit.paging import EngineTable
+from engines.queries import BatchSort
 
 
 class BatchTable(EngineTable):
@@ -17,7 +18,7 @@ class BatchTable(EngineTable):
         template_name="batches/_batch_actions.html", verbose_name="", empty_values=()
     )
 
-    engine_sort = {"id": "batchId", "tenant_id": "tenantId"}
+    engine_sort = {"id": BatchSort.ID, "tenant_id": BatchSort.TENANT_ID}
 
     def render_progress(self, value):
         return f"{value} %"

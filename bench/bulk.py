@@ -44,7 +44,7 @@ def run(engine_url: str, *, instances: int) -> dict:
     from batches import operations
     from cockpit.celery import app
     from engines.queries import ProcessInstanceQuery
-    from engines.variables import TypedValue, VariableType, encode
+    from engines.variables import TypedValue, VariableType
 
     broker_process, broker = redis()
     env = {**server_env(engine_url), "CELERY_BROKER_URL": broker, "COCKPIT_CHUNK_SIZE": "100",
@@ -82,7 +82,7 @@ def run(engine_url: str, *, instances: int) -> dict:
         memory_before = [rss_mb(w.pid) + children_rss(w.pid) for w in workers]
         query = ProcessInstanceQuery(root_process_instances=True)
         parameters = {"query": query.to_dict(), "name": "benchNote",
-                      "value": encode(TypedValue(VariableType.STRING, "bulk"))}  # fmt: skip
+                      "value": TypedValue(VariableType.STRING, "bulk").to_dict()}  # fmt: skip
         requests_before = engine_requests(engine_url)
         started = time.perf_counter()
         operation = operations.start(

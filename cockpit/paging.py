@@ -17,7 +17,7 @@ from django.urls import reverse
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
-from engines.queries import Sort
+from engines.queries import Sort, SortKey
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE_SHOWN = 200
@@ -31,10 +31,10 @@ class _EngineSorted(TableListData):
 
 
 class EngineTable(tables.Table):
-    """Base for tables of engine rows. `engine_sort` maps column names to the engine's sortBy keys;
-    only those columns are sortable."""
+    """Base for tables of engine rows. `engine_sort` maps column names to the list's sort keys (each
+    adapter spells them for its engine); only those columns are sortable."""
 
-    engine_sort: dict[str, str] = {}
+    engine_sort: dict[str, SortKey] = {}
     engine_name = ""  # the engine in the page's URL, for links from cells
 
     def link(self, name: str, *args: str) -> str:

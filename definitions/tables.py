@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from cockpit.paging import EngineTable
 from cockpit.templatetags.cockpit import bidi_marks, unreadable
+from engines.queries import DefinitionSort
 
 
 class DefinitionTable(EngineTable):
@@ -14,7 +15,12 @@ class DefinitionTable(EngineTable):
     suspended = tables.Column(accessor="definition__suspended", verbose_name="State")
     tenant_id = tables.Column(accessor="definition__tenant_id", verbose_name="Tenant")
 
-    engine_sort = {"name": "name", "key": "key", "version": "version", "tenant_id": "tenantId"}
+    engine_sort = {
+        "name": DefinitionSort.NAME,
+        "key": DefinitionSort.KEY,
+        "version": DefinitionSort.VERSION,
+        "tenant_id": DefinitionSort.TENANT_ID,
+    }
 
     def render_name(self, value):
         if value.unreadable:

@@ -21,7 +21,7 @@ from definitions.statistics import Counts, counts_by_key
 from definitions.tables import DefinitionTable
 from engines.errors import EngineError
 from engines.models import ProcessDefinition
-from engines.queries import ProcessInstanceQuery, Sort, containing
+from engines.queries import DefinitionSort, ProcessInstanceQuery, Sort, containing
 from instances.modify_views import model_of
 from instances.rows import with_details
 from instances.tables import InstanceTable
@@ -86,7 +86,7 @@ def definition_detail(request: HttpRequest, definition_id: str) -> HttpResponse:
     # GET /process-definition?key=…: the versions to switch between
     versions = request.engine.list_definitions(
         key=definition.key, tenant_ids=[definition.tenant_id] if definition.tenant_id else (),
-        sort=Sort("version", "desc"), limit=200,
+        sort=Sort(DefinitionSort.VERSION, "desc"), limit=200,
     )  # fmt: skip
     context = {
         "definition": definition,

@@ -5,11 +5,7 @@ Each error carries the engine's own message, fit to show a user as it is.
 
 from __future__ import annotations
 
-# Camunda's built-in exception codes worth a second try: the transaction was rolled
-# back and repeating it may well succeed.
-OPTIMISTIC_LOCKING_CODE = 1
-DEADLOCK_CODE = 10000
-RETRYABLE_CODES = frozenset({OPTIMISTIC_LOCKING_CODE, DEADLOCK_CODE})
+from typing import Any
 
 
 class EngineError(Exception):
@@ -106,17 +102,19 @@ class NotFound(EngineResponseError):
 
 
 class EngineServerError(EngineResponseError):
-    """500 and friends: the engine failed while processing the request."""
+    """500 and friends: the engine failed while processing the request. Retryable when the adapter
+    knows the engine rolled it back for a reason that may well be gone on a second try."""
 
-    @property
-    def retryable(self) -> bool:  # type: ignore[override]
-        return self.code in RETRYABLE_CODES
+    def __init__(self, message: str, *, retryable: bool = False, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retryable = retryable
 
 
 class OptimisticLockingConflict(EngineServerError):
     """Someone else changed the same data at the same time; the change was rolled back."""
 
-    retryable = True
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, retryable=True, **kwargs)
 
     @property
     def title(self) -> str:
@@ -124,10 +122,24 @@ class OptimisticLockingConflict(EngineServerError):
 
 
 def error_for_status(
-    status: int, *, message: str, engine: str, exception_type: str = "", code: int | None = None
+    status: int,
+    *,
+    message: str,
+    engine: str,
+    exception_type: str = "",
+    code: int | None = None,
+    conflict: bool = False,
+    retryable: bool = False,
 ) -> EngineResponseError:
-    """Map an HTTP status and the engine's error body to our exception."""
-    kwargs = {"engine": engine, "status": status, "exception_type": exception_type, "code": code}
+    """Our exception for an HTTP status and what the adapter read from the engine's error: its own
+    type and code, whether it says the data changed meanwhile (conflict) and whether a second try
+    may succeed (retryable)."""
+    kwargs: dict[str, Any] = {
+        "engine": engine,
+        "status": status,
+        "exception_type": exception_type,
+        "code": code,
+    }
     if status == 400:
         return InvalidRequest(message, **kwargs)
     if status == 401:
@@ -136,10 +148,10 @@ def error_for_status(
         return Forbidden(message, **kwargs)
     if status == 404:
         return NotFound(message, **kwargs)
-    if exception_type.endswith("OptimisticLockingException") or code == OPTIMISTIC_LOCKING_CODE:
+    if conflict:
         return OptimisticLockingConflict(message, **kwargs)
     if status >= 500:
-        return EngineServerError(message, **kwargs)
+        return EngineServerError(message, retryable=retryable, **kwargs)
     return EngineResponseError(message, **kwargs)
 
 

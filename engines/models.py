@@ -2,7 +2,7 @@
 
 Models tolerate unknown extra fields and null in every optional field, so a newer
 engine release or a fork adding fields never breaks a page. Field names are the
-domain's (snake_case); the engine's camelCase names are aliases.
+domain's; each adapter maps its engine's answers onto them before validating.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
-    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,7 +21,6 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from engines.variables import TypedValue
 
@@ -40,7 +38,7 @@ EngineId = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^/]+$")]
 
 
 class DomainModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, alias_generator=to_camel)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     # Why the engine's item could not be read ("" when it could): see unreadable().
     _unreadable: str = PrivateAttr(default="")
@@ -155,7 +153,7 @@ class ActivityInstance(DomainModel):
     id: EngineId
     parent_activity_instance_id: str | None = None
     activity_id: str | None = None
-    activity_name: str | None = Field(default=None, validation_alias=AliasChoices("activityName", "name"))
+    activity_name: str | None = None
     activity_type: str | None = None
     process_instance_id: EngineId | None = None
     process_definition_id: EngineId | None = None
@@ -241,10 +239,8 @@ class Incident(DomainModel):
     job_definition_id: str | None = None
     annotation: str | None = None
 
-    @property
-    def job_id(self) -> str | None:
-        """For failedJob incidents the configuration is the failing job's id."""
-        return self.configuration if self.incident_type == "failedJob" else None
+    # The failing job's id, for an incident of a failed job.
+    job_id: str | None = None
 
 
 class Job(DomainModel):
@@ -350,9 +346,7 @@ class HistoricActivityInstance(DomainModel):
 class HistoricVariable(DomainModel):
     id: EngineId
     name: str | None = None
-    type: str | None = None
-    value: Any = None
-    value_info: dict[str, Any] | None = None
+    value: TypedValue | None = None
     process_definition_key: str | None = None
     process_instance_id: EngineId | None = None
     activity_instance_id: str | None = None

@@ -8,15 +8,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, TypeAlias
 
-from engines.dates import format_engine_date
+from engines.variables import TypedValue
 
 VARIABLE_OPERATORS = ("eq", "neq", "gt", "gteq", "lt", "lteq", "like")
 MAX_PAGE_SIZE = 1000
 
 
 def containing(text: str) -> str:
-    """A *Like pattern matching `text` anywhere, taken literally: the engines' LIKE escapes with a backslash
-    (Camunda 7's mappings end in ESCAPE ${escapeChar}), so %, _ and the backslash itself are escaped."""
+    """A *_like pattern matching `text` anywhere, taken literally: % and _ are the wildcards, and the
+    backslash escapes (so %, _ and the backslash itself are escaped)."""
     literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{literal}%"
 
@@ -30,7 +30,7 @@ def check_page(offset: int, limit: int) -> None:
 
 
 class InstanceSort(StrEnum):
-    ID = "id"
+    ID = "instance_id"
     DEFINITION_KEY = "definition_key"
     DEFINITION_ID = "definition_id"
     BUSINESS_KEY = "business_key"
@@ -53,7 +53,7 @@ class IncidentSort(StrEnum):
 
 
 class BatchSort(StrEnum):
-    ID = "id"
+    ID = "batch_id"
     TENANT_ID = "tenant_id"
 
 
@@ -80,13 +80,20 @@ INCIDENT_FILTERS = (
 IncidentFilter: TypeAlias = str | Sequence[str] | None
 
 
+def sort_key(value: str) -> SortKey:
+    """A sort key back from its stored value."""
+    for keys in (InstanceSort, DefinitionSort, IncidentSort, BatchSort, JobSort):
+        try:
+            return keys(value)
+        except ValueError:
+            continue
+    raise ValueError(f"unknown sort key {value!r}")
+
+
 @dataclass(frozen=True)
 class Sort:
     by: SortKey
     order: Literal["asc", "desc"] = "asc"
-
-    def to_json(self) -> dict[str, str]:
-        return {"sortBy": self.by, "sortOrder": self.order}
 
 
 @dataclass(frozen=True)
@@ -103,53 +110,48 @@ class VariableFilter:
         if not self.name:
             raise ValueError("a variable filter needs a name")
 
-    def to_json(self) -> dict[str, Any]:
-        value = format_engine_date(self.value) if isinstance(self.value, datetime) else self.value
-        return {"name": self.name, "operator": self.operator, "value": value}
-
-    def to_param(self) -> str:
-        """The GET form name_operator_value; value as text."""
-        value = self.value
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif isinstance(value, datetime):
-            value = format_engine_date(value)
-        return f"{self.name}_{self.operator}_{value}"
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
 
 class _Query:
-    """Shared spelling: snake_case fields become the engine's camelCase keys; empty ones are left out."""
+    """Plain values for a stored operation (`to_dict`); `from_dict` gives the same query back."""
 
-    # Fields whose engine name is not simply the camelCase of ours.
-    _renamed: dict[str, str] = {}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            item.name: [asdict(v) for v in value] if item.name in ("variables", "sorting") else value
+            for item in fields(self)  # type: ignore[arg-type]
+            if (value := getattr(self, item.name)) not in (None, ())
+        }
 
-    def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {}
-        for item in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, item.name)
-            if value is None or value == ():
-                continue
-            key = self._renamed.get(item.name, _camel(item.name))
-            if item.name == "variables":
-                value = [v.to_json() for v in value]
-            elif item.name == "sorting":
-                value = [s.to_json() for s in value]
-            elif isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, datetime):
-                value = format_engine_date(value)
-            body[key] = value
-        return body
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Any:
+        known = {item.name for item in fields(cls)}  # type: ignore[arg-type]
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown query fields: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name == "variables":
+                value = tuple(VariableFilter(**v) for v in value)
+            elif name == "sorting":
+                value = tuple(_stored_sort(s) for s in value)
+                value = tuple(s for s in value if s is not None)
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[name] = value
+        return cls(**values)
+
+
+def _stored_sort(data: dict[str, Any]) -> Sort | None:
+    # A sorting stored before sort keys were the domain's names an engine's own: the order of a bulk
+    # operation's items does not matter, so it is dropped.
+    try:
+        return Sort(sort_key(data["by"]), data.get("order", "asc"))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
 class ProcessInstanceQuery(_Query):
-    """The runtime process-instance query (POST /process-instance), every filter it has."""
+    """Running process instances, every filter the dashboard uses; empty fields filter nothing."""
 
     process_instance_ids: tuple[str, ...] = ()
     business_key: str | None = None
@@ -180,49 +182,15 @@ class ProcessInstanceQuery(_Query):
     variable_values_ignore_case: bool | None = None
     sorting: tuple[Sort, ...] = field(default=())
 
-    _renamed = {"tenant_ids": "tenantIdIn", "activity_ids": "activityIdIn"}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values (for a stored operation); `from_dict` gives the same query back."""
-        return {
-            item.name: [asdict(v) for v in value] if item.name in ("variables", "sorting") else value
-            for item in fields(self)
-            if (value := getattr(self, item.name)) not in (None, ())
-        }
-
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProcessInstanceQuery:
-        known = {item.name for item in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown query fields: {', '.join(sorted(unknown))}")
-        values: dict[str, Any] = {}
-        for name, value in data.items():
-            if name == "variables":
-                value = tuple(VariableFilter(**v) for v in value)
-            elif name == "sorting":
-                value = tuple(Sort(**s) for s in value)
-            elif isinstance(value, list):
-                value = tuple(value)
-            values[name] = value
-        return cls(**values)
-
-    def to_params(self) -> dict[str, Any]:
-        """The same query in the GET form: comma lists, name_op_value variables, one sort."""
-        params = self.to_json()
-        params.pop("sorting", None)
-        if self.variables:
-            params["variables"] = ",".join(v.to_param() for v in self.variables)
-        if self.process_instance_ids:
-            params["processInstanceIds"] = ",".join(self.process_instance_ids)
-        if self.sorting:
-            params["sortBy"], params["sortOrder"] = self.sorting[0].by, self.sorting[0].order
-        return params
+        query: ProcessInstanceQuery = super().from_dict(data)
+        return query
 
 
 @dataclass(frozen=True)
 class HistoricProcessInstanceQuery(_Query):
-    """The historic process-instance query (POST /history/process-instance): finished instances too."""
+    """Process instances running or ended, as history keeps them."""
 
     process_instance_ids: tuple[str, ...] = ()
     process_definition_id: str | None = None
@@ -252,38 +220,6 @@ class HistoricProcessInstanceQuery(_Query):
     variable_values_ignore_case: bool | None = None
     sorting: tuple[Sort, ...] = ()
 
-    _renamed = {"tenant_ids": "tenantIdIn", "active_activity_ids": "activeActivityIdIn"}
-
-
-@dataclass(frozen=True)
-class Modification:
-    """Instructions for process instance modification, executed by the engine in order."""
-
-    instructions: tuple[Instruction, ...]
-    skip_custom_listeners: bool = False
-    skip_io_mappings: bool = False
-    annotation: str | None = None
-
-    @classmethod
-    def from_json(cls, body: dict[str, Any]) -> Modification:
-        """The modification back from its request body (as an operation keeps it)."""
-        return cls(
-            instructions=tuple(Instruction.from_json(item) for item in body.get("instructions") or ()),
-            skip_custom_listeners=bool(body.get("skipCustomListeners")),
-            skip_io_mappings=bool(body.get("skipIoMappings")),
-            annotation=body.get("annotation"),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "skipCustomListeners": self.skip_custom_listeners,
-            "skipIoMappings": self.skip_io_mappings,
-            "instructions": [i.to_json() for i in self.instructions],
-        }
-        if self.annotation:
-            body["annotation"] = self.annotation
-        return body
-
 
 class InstructionKind(StrEnum):
     """What one modification instruction does."""
@@ -294,7 +230,29 @@ class InstructionKind(StrEnum):
     CANCEL = "cancel"
 
 
-INSTRUCTION_TYPES = ("startBeforeActivity", "startAfterActivity", "startTransition", "cancel")
+# The kinds as operations recorded them before they were the domain's names (read, never written).
+_STORED_KINDS = {
+    "startBeforeActivity": InstructionKind.START_BEFORE_ACTIVITY,
+    "startAfterActivity": InstructionKind.START_AFTER_ACTIVITY,
+    "startTransition": InstructionKind.START_TRANSITION,
+}
+
+
+def instruction_kind(value: str) -> InstructionKind:
+    try:
+        return _STORED_KINDS.get(value) or InstructionKind(value)
+    except ValueError:
+        raise ValueError(f"unknown instruction type {value!r}") from None
+
+
+@dataclass(frozen=True)
+class StartVariable:
+    """A variable an instruction sets where it starts; local: in the new activity instance's scope."""
+
+    value: TypedValue
+    local: bool = False
+
+
 _INSTRUCTION_FIELDS = (
     "activity_id",
     "transition_id",
@@ -302,44 +260,46 @@ _INSTRUCTION_FIELDS = (
     "transition_instance_id",
     "ancestor_activity_instance_id",
     "cancel_current_active_activity_instances",
-    "variables",
 )
+
+
+def _stored_name(name: str) -> str:
+    # Operations recorded before the domain's names kept camelCase keys.
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 @dataclass(frozen=True)
 class Instruction:
-    type: str
+    """One step of a modification: start before or after an activity, on a sequence flow, or cancel
+    (every instance of an activity, or one activity or transition instance)."""
+
+    type: InstructionKind
     activity_id: str | None = None
     transition_id: str | None = None
     activity_instance_id: str | None = None
     transition_instance_id: str | None = None
     ancestor_activity_instance_id: str | None = None
     cancel_current_active_activity_instances: bool | None = None
-    # Encoded variables (name -> VariableValueDto, optionally with "local").
-    variables: dict[str, dict[str, Any]] | None = None
+    variables: dict[str, StartVariable] | None = None
 
     def __post_init__(self) -> None:
-        if self.type not in INSTRUCTION_TYPES:
-            raise ValueError(f"unknown instruction type {self.type!r}")
+        object.__setattr__(self, "type", instruction_kind(self.type))
         needs = {
-            "startBeforeActivity": self.activity_id,
-            "startAfterActivity": self.activity_id,
-            "startTransition": self.transition_id,
-            "cancel": self.activity_id or self.activity_instance_id or self.transition_instance_id,
+            InstructionKind.START_BEFORE_ACTIVITY: self.activity_id,
+            InstructionKind.START_AFTER_ACTIVITY: self.activity_id,
+            InstructionKind.START_TRANSITION: self.transition_id,
+            InstructionKind.CANCEL: self.activity_id
+            or self.activity_instance_id
+            or self.transition_instance_id,
         }[self.type]
         if not needs:
             raise ValueError(f"a {self.type} instruction needs its target")
 
-    @classmethod
-    def from_json(cls, body: dict[str, Any]) -> Instruction:
-        return cls(
-            type=body["type"],
-            **{name: body[_camel(name)] for name in _INSTRUCTION_FIELDS if _camel(name) in body},
-        )
-
     @property
     def applies_to_many(self) -> bool:
-        """Whether it can be part of a modification of many instances (/modification/execute)."""
+        """Whether it can be part of one plan for many instances: activity instances, ancestors and
+        variables belong to one instance."""
         return not (
             self.activity_instance_id
             or self.transition_instance_id
@@ -347,10 +307,66 @@ class Instruction:
             or self.variables
         )
 
-    def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"type": self.type}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type.value}
         for name in _INSTRUCTION_FIELDS:
             value = getattr(self, name)
             if value is not None:
-                body[_camel(name)] = value
-        return body
+                data[name] = value
+        if self.variables:
+            data["variables"] = {
+                name: {**variable.value.to_dict(), **({"local": True} if variable.local else {})}
+                for name, variable in self.variables.items()
+            }
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Instruction:
+        """Also reads what operations recorded before (camelCase keys, the engine's variable shape)."""
+        values: dict[str, Any] = {}
+        for name in _INSTRUCTION_FIELDS:
+            for key in (name, _stored_name(name)):
+                if key in data:
+                    values[name] = data[key]
+                    break
+        variables = data.get("variables")
+        if variables:
+            values["variables"] = {
+                name: StartVariable(TypedValue.from_dict(v), bool(v.get("local")))
+                for name, v in variables.items()
+            }
+        return cls(type=data["type"], **values)
+
+
+@dataclass(frozen=True)
+class Modification:
+    """A plan of instructions for process instance modification, executed by the engine in order."""
+
+    instructions: tuple[Instruction, ...]
+    skip_custom_listeners: bool = False
+    skip_io_mappings: bool = False
+    annotation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "instructions": [i.to_dict() for i in self.instructions],
+            "skip_custom_listeners": self.skip_custom_listeners,
+            "skip_io_mappings": self.skip_io_mappings,
+        }
+        if self.annotation:
+            data["annotation"] = self.annotation
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Modification:
+        """The plan back from `to_dict`, or from what operations recorded before (camelCase keys)."""
+
+        def flag(name: str) -> bool:
+            return bool(data.get(name, data.get(_stored_name(name))))
+
+        return cls(
+            instructions=tuple(Instruction.from_dict(item) for item in data.get("instructions") or ()),
+            skip_custom_listeners=flag("skip_custom_listeners"),
+            skip_io_mappings=flag("skip_io_mappings"),
+            annotation=data.get("annotation"),
+        )

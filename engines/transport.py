@@ -1,9 +1,9 @@
-"""HTTP to one engine: a pooled client, explicit timeouts, auth, retries, error mapping."""
+"""HTTP to one engine: a pooled client, explicit timeouts, auth, retries; the adapter reads errors."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -26,7 +26,7 @@ _CONNECTION_FAILURES = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.Rea
 
 
 def query_params(params: Mapping[str, Any] | None) -> dict[str, str]:
-    """Spell query parameters as engine-rest reads them: true/false, comma lists, no Nones."""
+    """Query parameters as REST APIs commonly read them: true/false, comma lists, no Nones."""
     spelled: dict[str, str] = {}
     for key, value in (params or {}).items():
         if value is None:
@@ -40,11 +40,27 @@ def query_params(params: Mapping[str, Any] | None) -> dict[str, str]:
     return spelled
 
 
+def plain_error(response: httpx.Response, engine: str) -> EngineError:
+    """An error answer read by its status alone, its text as the message (for an adapter that has no
+    error format of its own to read)."""
+    text = response.text.strip()
+    message = text if text and len(text) < 500 else response.reason_phrase or f"HTTP {response.status_code}"
+    return error_for_status(response.status_code, message=message, engine=engine)
+
+
 class Transport:
     """One pooled httpx.Client per engine and process; safe to share between threads."""
 
-    def __init__(self, config: EngineConfig, *, http: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        http: httpx.Client | None = None,
+        read_error: Callable[[httpx.Response, str], EngineError] = plain_error,
+    ) -> None:
+        """read_error turns an error answer into our exception, as the engine spells its errors."""
         self.config = config
+        self.read_error = read_error
         auth = httpx.BasicAuth(config.username, config.password) if config.username else None
         self.http = http or httpx.Client(
             base_url=config.base_url,
@@ -124,34 +140,5 @@ class Transport:
         except httpx.HTTPError as error:
             raise EngineUnavailable(f"{self.config.title}: {error}", engine=name) from None
         if response.is_error:
-            raise self.error_from(response)
+            raise self.read_error(response, name)
         return response
-
-    def error_from(self, response: httpx.Response) -> EngineError:
-        # An adapter whose engine spells its error bodies otherwise overrides this.
-        return _error_from(response, engine=self.config.name)
-
-
-def _error_from(response: httpx.Response, *, engine: str) -> EngineError:
-    exception_type, code = "", None
-    message = response.reason_phrase or f"HTTP {response.status_code}"
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-        text = response.text.strip()
-        if text and len(text) < 500:
-            message = text
-    if isinstance(body, dict):
-        exception_type = str(body.get("type") or "")
-        message = str(body.get("message") or message)
-        raw_code = body.get("code")
-        if isinstance(raw_code, int | float):
-            code = int(raw_code)
-    return error_for_status(
-        response.status_code,
-        message=message,
-        engine=engine,
-        exception_type=exception_type,
-        code=code,
-    )

@@ -1,7 +1,8 @@
-"""The variable codec: engine variables to typed Python values and back, for every engine type.
+"""Typed variable values: what a user types, checked and typed, and how a value is shown and stored.
 
 Everything a user types is checked here before anything is sent, so an engine never
-sees an Integer that is not 32-bit or a Json value that does not parse.
+sees an Integer that is not 32-bit or a Json value that does not parse. How an engine
+spells a value on the wire is its adapter's business.
 """
 
 from __future__ import annotations
@@ -18,10 +19,28 @@ from enum import StrEnum
 from typing import Any
 from xml.parsers import expat
 
-from engines.dates import format_engine_date, parse_engine_date
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$")
+
+
+def date_text(moment: datetime) -> str:
+    """A moment as the dashboard writes it, yyyy-MM-dd'T'HH:mm:ss.SSSZ; naive ones are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}" + moment.strftime("%z")
+
+
+def parse_date_text(text: str) -> datetime:
+    """The moment date_text wrote; ValueError naming the expected shape for anything else."""
+    if not isinstance(text, str) or not _DATE_TEXT.match(text):
+        raise ValueError(
+            f"{text!r} is not a date as yyyy-MM-dd'T'HH:mm:ss.SSSZ (for example 2026-11-22T09:30:00.000+0100)"
+        )
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
 class VariableType(StrEnum):
+    """A variable's type, by the names users know from the engines (Java's types)."""
+
     STRING = "String"
     INTEGER = "Integer"
     LONG = "Long"
@@ -77,6 +96,33 @@ class TypedValue:
     def type_label(self) -> str:
         return self.type_name or self.type.value
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, for a stored operation or the audit log; `from_dict` gives the value back.
+        A Date is ISO 8601 text, binary content Base64."""
+        if self.unreadable:
+            raise VariableValueError("a value the dashboard could not read is never stored to be sent")
+        value = self.value
+        if isinstance(value, datetime):
+            value = value.isoformat(timespec="milliseconds")
+        elif isinstance(value, bytes):
+            value = base64.b64encode(value).decode("ascii")
+        data: dict[str, Any] = {"type": self.type.value, "value": value}
+        if self.value_info:
+            data["info"] = dict(self.value_info)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TypedValue:
+        """The value `to_dict` stored. Operations recorded earlier stored {type, value} alike (a Date as
+        date_text, which ISO 8601 reads too)."""
+        kind = variable_type(data.get("type") or "Null")
+        value = data.get("value")
+        if value is not None and kind == VariableType.DATE:
+            value = datetime.fromisoformat(value)
+        elif value is not None and kind in BINARY_TYPES:
+            value = base64.b64decode(value)
+        return cls(kind, value, dict(data.get("info") or {}))
+
     @property
     def object_type_name(self) -> str:
         return _text_of(self.value_info.get("objectTypeName"))
@@ -99,7 +145,7 @@ def _text_of(info: Any) -> str:
     return info if isinstance(info, str) else ""
 
 
-def _type_of(raw: Any) -> VariableType:
+def variable_type(raw: Any) -> VariableType:
     try:
         return VariableType(raw)
     except ValueError:
@@ -110,7 +156,7 @@ def _type_of(raw: Any) -> VariableType:
         raise VariableValueError(f"unknown variable type {raw!r}") from None
 
 
-def _raw_text(value: Any) -> str:
+def raw_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     try:
@@ -119,114 +165,11 @@ def _raw_text(value: Any) -> str:
         return repr(type(value))
 
 
-def _unreadable(kind: VariableType | None, raw_type: Any, value: Any, info: dict, reason: str) -> TypedValue:
-    return TypedValue(
-        kind or VariableType.STRING,
-        _raw_text(value),
-        info,
-        unreadable=reason,
-        type_name="" if kind else _raw_text(raw_type),
-    )
-
-
-def decode(dto: dict[str, Any]) -> TypedValue:
-    """An engine VariableValueDto ({"type", "value", "valueInfo"}) as a TypedValue; what does not
-    fit its type comes back unreadable (raw text) instead of raising."""
-    if not isinstance(dto, dict):
-        return _unreadable(None, "?", dto, {}, "the engine sent no variable value here")
-    raw_type = dto.get("type") or "Null"
-    value = dto.get("value")
-    raw_info = dto.get("valueInfo")
-    info = dict(raw_info) if isinstance(raw_info, dict) else {}
-    try:
-        kind = _type_of(raw_type)
-    except VariableValueError:
-        return _unreadable(
-            None, raw_type, value, info, f"the type {_raw_text(raw_type)} is not one the dashboard knows"
-        )
-    if value is None:
-        return TypedValue(kind, None, info)
-    try:
-        return TypedValue(kind, _DECODERS.get(kind, _as_is)(value), info)
-    except (ValueError, TypeError, OverflowError, binascii.Error) as error:
-        return _unreadable(kind, raw_type, value, info, f"not a {kind} value: {error}")
-
-
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _whole_number(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("not a whole number")
-    return value
-
-
-def _double(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("not a number")
-    return float(value)
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("neither true nor false")
-    return value
-
-
-def _date(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError("a Date is sent as text")
-    return parse_engine_date(value)
-
-
-def _binary(value: Any) -> Any:
-    if isinstance(value, str):
-        return base64.b64decode(value, validate=True)
-    raise ValueError("binary content is sent as Base64 text")
-
-
-def _serialized(value: Any) -> str:
-    # deserializeValues=true sends an Object as JSON (and some engines a Json value so); keep its text.
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-_DECODERS = {
-    VariableType.INTEGER: _whole_number,
-    VariableType.LONG: _whole_number,
-    VariableType.SHORT: _whole_number,
-    VariableType.DOUBLE: _double,
-    VariableType.BOOLEAN: _boolean,
-    VariableType.DATE: _date,
-    VariableType.FILE: _binary,
-    VariableType.BYTES: _binary,
-    VariableType.JSON: _serialized,
-    VariableType.OBJECT: _serialized,
-    VariableType.XML: _raw_text,
-    VariableType.STRING: _raw_text,
-}
-
-
-def encode(typed: TypedValue) -> dict[str, Any]:
-    """A TypedValue as the engine's VariableValueDto."""
-    if typed.unreadable:
-        raise VariableValueError("a value the dashboard could not read is never sent back")
-    value = typed.value
-    if isinstance(value, datetime):
-        value = format_engine_date(value)
-    elif isinstance(value, bytes):
-        value = base64.b64encode(value).decode("ascii")
-    dto: dict[str, Any] = {"type": typed.type.value, "value": value}
-    if typed.value_info:
-        dto["valueInfo"] = dict(typed.value_info)
-    return dto
-
-
 def parse_input(
     type_name: str | VariableType, text: str, value_info: dict[str, Any] | None = None
 ) -> TypedValue:
     """What a user typed into a form, as a TypedValue; VariableValueError says what is wrong."""
-    kind = _type_of(type_name)
+    kind = variable_type(type_name)
     info = dict(value_info or {})
     if kind in BINARY_TYPES:
         raise VariableValueError(f"{kind} values are uploaded as a file, not typed")
@@ -261,7 +204,7 @@ def to_text(typed: TypedValue) -> str:
     if typed.type == VariableType.BOOLEAN:
         return "true" if value else "false"
     if typed.type == VariableType.DATE:
-        return format_engine_date(value)
+        return date_text(value)
     if typed.type == VariableType.DOUBLE:
         return repr(float(value))
     if isinstance(value, bytes):
@@ -309,7 +252,7 @@ def _parse_boolean(text: str, info: dict[str, Any]) -> bool:
 def _parse_date(text: str, info: dict[str, Any]) -> datetime:
     stripped = text.strip()
     try:
-        return parse_engine_date(stripped)
+        return parse_date_text(stripped)
     except ValueError:
         pass
     year = re.match(r"[+-]?(\d+)-", stripped)

@@ -15,11 +15,11 @@ from typing import Any
 from engines.base import EngineClient
 from engines.fanout import fan_out
 from engines.models import Incident, ProcessDefinition
-from engines.queries import Sort
+from engines.queries import IncidentSort, Sort
 
 PAGE = 500
 SCAN = 2000
-NEWEST = Sort("incidentTimestamp", "desc")
+NEWEST = Sort(IncidentSort.TIMESTAMP, "desc")
 
 
 @dataclass(frozen=True)

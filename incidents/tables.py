@@ -5,6 +5,7 @@ from django.utils.timesince import timesince
 
 from cockpit.paging import EngineTable
 from cockpit.templatetags.cockpit import unreadable
+from engines.queries import IncidentSort
 
 
 class IncidentTable(EngineTable):
@@ -20,11 +21,11 @@ class IncidentTable(EngineTable):
     annotation = tables.Column()
 
     engine_sort = {
-        "incident_timestamp": "incidentTimestamp",
-        "incident_type": "incidentType",
-        "incident_message": "incidentMessage",
-        "process_instance_id": "processInstanceId",
-        "activity_id": "activityId",
+        "incident_timestamp": IncidentSort.TIMESTAMP,
+        "incident_type": IncidentSort.TYPE,
+        "incident_message": IncidentSort.MESSAGE,
+        "process_instance_id": IncidentSort.PROCESS_INSTANCE_ID,
+        "activity_id": IncidentSort.ACTIVITY_ID,
     }
 
     def render_incident_timestamp(self, value):

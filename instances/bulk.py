@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from engines.variables import VariableType, VariableValueError, encode, parse_input
+from engines.variables import VariableType, VariableValueError, parse_input
 
 
 class BulkActionForm(forms.Form):
@@ -82,5 +82,5 @@ class BulkActionForm(forms.Form):
         if self.kind == "job_retries":
             return {"retries": data["retries"]}
         if self.kind == "set_variables":
-            return {"variables": {data["variable_name"]: encode(self.typed_value)}}
+            return {"variables": {data["variable_name"]: self.typed_value.to_dict()}}
         return {}

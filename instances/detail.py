@@ -23,7 +23,7 @@ from engines.models import (
     Variable,
 )
 from engines.queries import HistoricProcessInstanceQuery
-from engines.variables import decode
+from engines.variables import TypedValue, VariableType
 
 TABS = {
     "variables": "Variables",
@@ -307,7 +307,7 @@ def ended_variables(engine: EngineClient, instance_id: str) -> list[Variable]:
     return [
         Variable(
             name=item.name or "",
-            value=decode({"type": item.type, "value": item.value, "valueInfo": item.value_info}),
+            value=item.value or TypedValue(VariableType.NULL, None),
             process_instance_id=item.process_instance_id,
             activity_instance_id=item.activity_instance_id,
         )

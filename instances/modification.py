@@ -19,8 +19,8 @@ from typing import Any
 
 from engines.bpmn import BpmnModel, FlowNode
 from engines.models import ActivityInstance
-from engines.queries import Instruction, InstructionKind, Modification
-from engines.variables import TypedValue, VariableValueError, encode, parse_input
+from engines.queries import Instruction, InstructionKind, Modification, StartVariable
+from engines.variables import TypedValue, VariableValueError, parse_input
 
 BODY = "#multiInstanceBody"
 TYPES = {
@@ -160,14 +160,12 @@ class Step:
             variables = {}
             for variable in self.variables:
                 try:
-                    dto = encode(parse_value(variable.type, variable.value))
+                    value = parse_value(variable.type, variable.value)
                 except VariableValueError as error:
                     raise PlanError(f"Variable {variable.name}: {error}") from None
-                if variable.local:
-                    dto["local"] = True
-                variables[variable.name] = dto
+                variables[variable.name] = StartVariable(value, local=variable.local)
         return Instruction(
-            type=self.type,
+            type=KIND_OF[self.type],
             activity_id=self.activity_id or None,
             transition_id=self.transition_id or None,
             activity_instance_id=self.activity_instance_id or None,

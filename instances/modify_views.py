@@ -478,7 +478,7 @@ def _submit(request: HttpRequest, target: Target, form: PlanForm, steps, context
                 action="instance.modify",
                 target_type="process_instance",
                 target_id=target.instance_id,
-                parameters={"modification": modification.to_json()},
+                parameters={"modification": modification.to_dict()},
             ):
                 # POST /process-instance/{id}/modification
                 engine.modify_instance(target.instance_id, modification)
@@ -492,7 +492,7 @@ def _submit(request: HttpRequest, target: Target, form: PlanForm, steps, context
         return _go(request, reverse("instance_detail", args=[name, target.instance_id]))
     parameters: dict[str, Any] = {
         "definition_id": target.definition_id,
-        "modification": modification.to_json(),
+        "modification": modification.to_dict(),
     }
     if target.single:
         parameters.update(ids=[target.instance_id], instance_id=target.instance_id)

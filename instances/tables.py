@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from cockpit.paging import EngineTable
 from cockpit.templatetags.cockpit import bidi_marks, unreadable
+from engines.queries import InstanceSort
 
 
 class InstanceTable(EngineTable):
@@ -22,10 +23,10 @@ class InstanceTable(EngineTable):
         row_attrs = {"data-row-link": "true"}
 
     engine_sort = {
-        "id": "instanceId",
-        "definition": "definitionKey",
-        "business_key": "businessKey",
-        "tenant_id": "tenantId",
+        "id": InstanceSort.ID,
+        "definition": InstanceSort.DEFINITION_KEY,
+        "business_key": InstanceSort.BUSINESS_KEY,
+        "tenant_id": InstanceSort.TENANT_ID,
     }
 
     def render_select(self, record):

@@ -323,7 +323,7 @@ def audit_value(typed: TypedValue | None, content: bytes | None = None) -> dict 
     if len(text) > AUDITED_AT_MOST:
         entry["truncated"] = True
     if typed.value_info:
-        entry["valueInfo"] = typed.value_info
+        entry["info"] = typed.value_info
     return entry
 
 

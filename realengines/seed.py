@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from demo_engine.seeding import CUSTOMERS
-from engines.variables import TypedValue, VariableType, encode
+from engines.camunda7.variables import encode
+from engines.variables import TypedValue, VariableType
 from realengines.bpmn import deployments, executable_xml
 from realengines.run import RunningEngine
 

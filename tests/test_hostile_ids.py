@@ -72,11 +72,15 @@ def _state(engine) -> tuple[int, int]:
 def test_support_deleting_a_variable_named_dot_dot_is_refused_and_the_instance_stays(client_as, engine):
     """The engine can hold a variable named '..'; deleting it once sent DELETE /process-instance/{id}."""
     from audit.models import AuditEntry
-    from engines.variables import TypedValue, VariableType
     from tests.instances.test_variables import hidden
 
     [instance] = engine.list_instances(ProcessInstanceQuery(), limit=1)
-    engine.modify_variables(instance.id, modifications={"..": TypedValue(VariableType.STRING, "x")})
+    # No call of the client can name '..' in a path; the variables' POST carries it in the body.
+    engine.transport.request(
+        "POST",
+        f"/process-instance/{instance.id}/variables",
+        json={"modifications": {"..": {"type": "String", "value": "x"}}},
+    )
     [found] = [v for v in engine.variable_instances(instance.id) if v.name == ".."]
     client = client_as("Support")
     url = f"/e/demo/instances/{instance.id}/variables/{found.id}/delete/"

@@ -18,8 +18,12 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from engines.base import BulkWork, Capabilities, EngineClient, InstanceTree
+from engines.camunda7.dates import format_engine_date
+from engines.camunda7.errors import read_error
+from engines.camunda7.parsing import parse
+from engines.camunda7.variables import decode, encode
+from engines.camunda7.wire import modification_json, query_json, sort_json
 from engines.config import EngineConfig
-from engines.dates import format_engine_date
 from engines.errors import UnaddressableName, UnreadableAnswer
 from engines.models import (
     ActivityInstance,
@@ -49,7 +53,7 @@ from engines.queries import (
     check_page,
 )
 from engines.transport import Transport
-from engines.variables import TypedValue, VariableType, decode, encode, to_text
+from engines.variables import TypedValue, VariableType, to_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,7 +80,7 @@ def _page(offset: int, limit: int) -> dict[str, int]:
 
 
 def _sort(sort: Sort | None) -> dict[str, str]:
-    return sort.to_json() if sort else {}
+    return sort_json(sort)
 
 
 def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processInstanceIds") -> dict[str, Any]:
@@ -90,7 +94,7 @@ def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processIn
             if isinstance(query, HistoricProcessInstanceQuery)
             else "processInstanceQuery"
         )
-        body[key] = query.to_json()
+        body[key] = query_json(query)
     if not body:
         raise ValueError("a bulk operation needs instance ids or a query")
     return body
@@ -116,7 +120,7 @@ CAPABILITIES = Capabilities(
 class Camunda7Client(EngineClient):
     def __init__(self, config: EngineConfig, *, http: httpx.Client | None = None) -> None:
         self.config = config
-        self.transport = Transport(config, http=http)
+        self.transport = Transport(config, http=http, read_error=read_error)
         # A definition's XML never changes for its id: keep it for the life of the process.
         self._xml_cache: dict[str, str] = {}
         self._deployed: dict[str, ProcessDefinition] = {}
@@ -134,7 +138,7 @@ class Camunda7Client(EngineClient):
     def _one(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         answer = self.transport.json(method, path, **kwargs)
         try:
-            return model.model_validate(answer)
+            return parse(model, answer)
         except ValidationError as error:
             raise UnreadableAnswer(f"{method} {path}: {_refusal(error)}", engine=self.config.name) from None
 
@@ -146,7 +150,7 @@ class Camunda7Client(EngineClient):
         items = []
         for item in answer:
             try:
-                items.append(model.model_validate(item))
+                items.append(parse(model, item))
             except ValidationError as error:
                 items.append(model.unreadable_item(item, _refusal(error)))
         return items
@@ -161,21 +165,17 @@ class Camunda7Client(EngineClient):
     def _query(self, model: type[M], path: str, query: Any, offset: int, limit: int) -> list[M]:
         """A POST query: a read, so safe to repeat; the page goes in the query string."""
         return self._many(
-            model, "POST", path, params=_page(offset, limit), json=query.to_json(), safe_to_repeat=True
+            model, "POST", path, params=_page(offset, limit), json=query_json(query), safe_to_repeat=True
         )
 
     def _query_count(self, path: str, query: Any) -> int:
-        return self._count("POST", path, json=query.to_json(), safe_to_repeat=True)
+        return self._count("POST", path, json=query_json(query), safe_to_repeat=True)
 
     # --- engine -----------------------------------------------------------------------------
 
     def version(self) -> EngineVersion:
         # GET /version
         return self._one(EngineVersion, "GET", "/version")
-
-    def engine_names(self) -> list[str]:
-        # GET /engine
-        return [item["name"] for item in self.transport.json("GET", "/engine") or []]
 
     # --- process definitions --------------------------------------------------------------------
 
@@ -290,21 +290,6 @@ class Camunda7Client(EngineClient):
         # POST /process-instance/count
         return self._query_count("/process-instance/count", query or ProcessInstanceQuery())
 
-    def list_instances_by_params(
-        self, query: ProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
-    ) -> list[ProcessInstance]:
-        """The GET form of the query, for proxies that allow no POST reads; one sort key only."""
-        # GET /process-instance
-        params = {**(query or ProcessInstanceQuery()).to_params(), **_page(offset, limit)}
-        return self._many(ProcessInstance, "GET", "/process-instance", params=params)
-
-    def count_instances_by_params(self, query: ProcessInstanceQuery | None = None) -> int:
-        # GET /process-instance/count
-        params = (query or ProcessInstanceQuery()).to_params()
-        params.pop("sortBy", None)
-        params.pop("sortOrder", None)
-        return self._count("GET", "/process-instance/count", params=params)
-
     def get_instance(self, instance_id: str) -> ProcessInstance:
         # GET /process-instance/{id}
         return self._one(ProcessInstance, "GET", f"/process-instance/{_segment(instance_id)}")
@@ -347,7 +332,9 @@ class Camunda7Client(EngineClient):
     def modify_instance(self, instance_id: str, modification: Modification) -> None:
         # POST /process-instance/{id}/modification
         self.transport.request(
-            "POST", f"/process-instance/{_segment(instance_id)}/modification", json=modification.to_json()
+            "POST",
+            f"/process-instance/{_segment(instance_id)}/modification",
+            json=modification_json(modification),
         )
 
     def modify_instance_async(self, instance_id: str, modification: Modification) -> Batch:
@@ -356,7 +343,7 @@ class Camunda7Client(EngineClient):
             Batch,
             "POST",
             f"/process-instance/{_segment(instance_id)}/modification-async",
-            json=modification.to_json(),
+            json=modification_json(modification),
         )
 
     # --- process instances: variables --------------------------------------------------------------------
@@ -390,22 +377,6 @@ class Camunda7Client(EngineClient):
             # PUT /process-instance/{id}/variables/{varName}
             path = f"/process-instance/{_segment(instance_id)}/variables/{_segment(name)}"
         self.transport.request("PUT", path, json=encode(value))
-
-    def modify_variables(
-        self,
-        instance_id: str,
-        *,
-        modifications: dict[str, TypedValue] | None = None,
-        deletions: Iterable[str] = (),
-    ) -> None:
-        """Set and delete several variables in one engine transaction."""
-        # POST /process-instance/{id}/variables
-        body: dict[str, Any] = {}
-        if modifications:
-            body["modifications"] = {name: encode(value) for name, value in modifications.items()}
-        if deletions:
-            body["deletions"] = list(deletions)
-        self.transport.request("POST", f"/process-instance/{_segment(instance_id)}/variables", json=body)
 
     def delete_variable(self, instance_id: str, name: str, *, execution_id: str | None = None) -> None:
         if execution_id:
@@ -528,33 +499,6 @@ class Camunda7Client(EngineClient):
         # POST /process-instance/delete
         return self._one(Batch, "POST", "/process-instance/delete", json=body)
 
-    def set_instances_suspended(
-        self,
-        ids: Iterable[str] | None = None,
-        query: ProcessInstanceQuery | HistoricProcessInstanceQuery | None = None,
-        *,
-        suspended: bool,
-    ) -> None:
-        """Synchronously, in one engine transaction: for small sets only."""
-        # PUT /process-instance/suspended
-        self.transport.request(
-            "PUT", "/process-instance/suspended", json={**_targets(ids, query), "suspended": suspended}
-        )
-
-    def set_definition_instances_suspended(
-        self, *, definition_id: str | None = None, definition_key: str | None = None, suspended: bool
-    ) -> None:
-        """Every instance of one definition (id) or of all versions of a key."""
-        if not (definition_id or definition_key):
-            raise ValueError("name a definition id or key")
-        body: dict[str, Any] = {"suspended": suspended}
-        if definition_id:
-            body["processDefinitionId"] = definition_id
-        else:
-            body["processDefinitionKey"] = definition_key
-        # PUT /process-instance/suspended
-        self.transport.request("PUT", "/process-instance/suspended", json=body)
-
     def set_instances_suspended_async(
         self,
         ids: Iterable[str] | None = None,
@@ -608,18 +552,6 @@ class Camunda7Client(EngineClient):
         return self._one(Batch, "POST", "/process-instance/variables-async", json=body)
 
     # --- modification of many instances -------------------------------------------------------------------
-
-    def execute_modification(
-        self,
-        definition_id: str,
-        modification: Modification,
-        ids: Iterable[str] | None = None,
-        query: ProcessInstanceQuery | None = None,
-    ) -> None:
-        # POST /modification/execute
-        self.transport.request(
-            "POST", "/modification/execute", json=_modification_body(definition_id, modification, ids, query)
-        )
 
     def execute_modification_async(
         self,
@@ -741,10 +673,6 @@ class Camunda7Client(EngineClient):
 
     # --- batches --------------------------------------------------------------------------------------------
 
-    def list_batches(self, *, offset: int = 0, limit: int = 50) -> list[Batch]:
-        # GET /batch
-        return self._many(Batch, "GET", "/batch", params=_page(offset, limit))
-
     def count_batches(self) -> int:
         # GET /batch/count
         return self._count("GET", "/batch/count")
@@ -767,13 +695,6 @@ class Camunda7Client(EngineClient):
     def delete_batch(self, batch_id: str, *, cascade: bool = False) -> None:
         # DELETE /batch/{id}
         self.transport.request("DELETE", f"/batch/{_segment(batch_id)}", params={"cascade": cascade})
-
-    def list_historic_batches(
-        self, *, batch_id: str | None = None, completed: bool | None = None, offset: int = 0, limit: int = 50
-    ) -> list[HistoricBatch]:
-        # GET /history/batch
-        params = {"batchId": batch_id, "completed": completed, "sortBy": "startTime", "sortOrder": "desc"}
-        return self._many(HistoricBatch, "GET", "/history/batch", params={**params, **_page(offset, limit)})
 
     def get_historic_batch(self, batch_id: str) -> HistoricBatch:
         # GET /history/batch/{id}
@@ -912,7 +833,7 @@ def _modification_body(
                 "instructions for many instances name activities or sequence flows only: "
                 "activity instances, ancestors and variables belong to one instance"
             )
-    return {"processDefinitionId": definition_id, **modification.to_json(), **_targets(ids, query)}
+    return {"processDefinitionId": definition_id, **modification_json(modification), **_targets(ids, query)}
 
 
 def _variable(item: Any) -> Variable:

@@ -22,7 +22,6 @@ from engines.config import EngineConfig
 from engines.errors import (
     EngineError,
     NotFound,
-    OptimisticLockingConflict,
     UnaddressableName,
     UnreadableAnswer,
     Unsupported,
@@ -160,26 +159,25 @@ def _split_variable_id(value: str) -> tuple[str, str]:
     return execution_id, name
 
 
-class _FlowableTransport(Transport):
-    def error_from(self, response: httpx.Response) -> EngineError:
-        # Flowable answers {"message": "Not found", "exception": "Could not find ..."}: the exception
-        # is the sentence worth showing, the message only names the status.
-        message = response.reason_phrase or f"HTTP {response.status_code}"
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if isinstance(body, dict):
-            message = str(body.get("exception") or body.get("message") or message)
-        if response.status_code == 409 and "another transaction" in message:
-            return OptimisticLockingConflict(message, engine=self.config.name, status=409)
-        return error_for_status(response.status_code, message=message, engine=self.config.name)
+def read_error(response: httpx.Response, engine: str) -> EngineError:
+    """Flowable answers {"message": "Not found", "exception": "Could not find ..."}: the exception is
+    the sentence worth showing, the message only names the status."""
+    message = response.reason_phrase or f"HTTP {response.status_code}"
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        message = str(body.get("exception") or body.get("message") or message)
+    # FlowableOptimisticLockingException: "... was updated by another transaction concurrently"
+    conflict = response.status_code == 409 and "another transaction" in message
+    return error_for_status(response.status_code, message=message, engine=engine, conflict=conflict)
 
 
 class FlowableClient(EngineClient):
     def __init__(self, config: EngineConfig, *, http: httpx.Client | None = None) -> None:
         self.config = config
-        self.transport = _FlowableTransport(config, http=http)
+        self.transport = Transport(config, http=http, read_error=read_error)
         self._xml_cache: dict[str, str] = {}
         self._deployed: dict[str, ProcessDefinition] = {}
 
@@ -423,24 +421,24 @@ class FlowableClient(EngineClient):
                 execution["id"],
                 {
                     "id": execution["id"],
-                    "activityId": execution.get("activityId"),
-                    "processInstanceId": instance_id,
-                    "processDefinitionId": instance.definition_id,
-                    "executionIds": [execution["id"]],
-                    "incidentIds": failed.get(execution["id"], []),
-                    "childActivityInstances": [],
-                    "childTransitionInstances": [],
+                    "activity_id": execution.get("activityId"),
+                    "process_instance_id": instance_id,
+                    "process_definition_id": instance.definition_id,
+                    "execution_ids": [execution["id"]],
+                    "incident_ids": failed.get(execution["id"], []),
+                    "child_activity_instances": [],
+                    "child_transition_instances": [],
                 },
             )
 
         root = {
             "id": instance_id,
-            "activityId": instance.definition_id,
-            "processInstanceId": instance_id,
-            "processDefinitionId": instance.definition_id,
-            "executionIds": [instance_id],
-            "childActivityInstances": [],
-            "childTransitionInstances": [],
+            "activity_id": instance.definition_id,
+            "process_instance_id": instance_id,
+            "process_definition_id": instance.definition_id,
+            "execution_ids": [instance_id],
+            "child_activity_instances": [],
+            "child_transition_instances": [],
         }
         for execution in executions:
             if execution["id"] == instance_id or not execution.get("activityId"):
@@ -454,8 +452,8 @@ class FlowableClient(EngineClient):
                     break
                 parent_id = ancestor.get("parentId")
             node = node_of(execution)
-            node["parentActivityInstanceId"] = parent["id"]
-            parent["childActivityInstances"].append(node)
+            node["parent_activity_instance_id"] = parent["id"]
+            parent["child_activity_instances"].append(node)
         return self._model(ActivityInstance, root, "the instance's executions")
 
     # --- variables -----------------------------------------------------------------------
@@ -829,12 +827,15 @@ class FlowableClient(EngineClient):
                     "way to move one token by its activity instance, with an ancestor or with variables"
                     " (change-state cancels and starts activities by id)"
                 )
-            if instruction.type == "cancel" and instruction.activity_id:
+            if instruction.type == InstructionKind.CANCEL and instruction.activity_id:
                 cancel.append(instruction.activity_id)
-            elif instruction.type == "startBeforeActivity" and instruction.activity_id:
+            elif instruction.type == InstructionKind.START_BEFORE_ACTIVITY and instruction.activity_id:
                 start.append(instruction.activity_id)
             else:
-                _unsupported(f"{instruction.type} instruction (change-state cancels and starts activities)")
+                _unsupported(
+                    f"{instruction.type.replace('_', ' ')} instruction (change-state cancels activities and"
+                    " starts before activities)"
+                )
         # POST /runtime/process-instances/{processInstanceId}/change-state
         self._json(
             "POST",
@@ -1117,6 +1118,7 @@ def _incident(raw: Any) -> Any:
         # A dead-letter job is its own root cause.
         "root_cause_incident_id": raw.get("id"),
         "configuration": raw.get("id"),
+        "job_id": raw.get("id"),
         "tenant_id": _tenant(raw),
         "incident_message": raw.get("exceptionMessage"),
     }
@@ -1175,14 +1177,10 @@ def _historic_variable(raw: dict[str, Any]) -> dict[str, Any]:
     variable = raw.get("variable") if isinstance(raw.get("variable"), dict) else {}
     assert isinstance(variable, dict)
     typed = decode(variable)
-    value: Any = typed.value
-    if isinstance(value, datetime):
-        value = value.isoformat()
     return {
         "id": raw.get("id"),
         "name": variable.get("name"),
-        "type": typed.type_label,
-        "value": value,
+        "value": typed,
         "process_instance_id": raw.get("processInstanceId"),
         "execution_id": raw.get("executionId"),
         "error_message": typed.unreadable or None,

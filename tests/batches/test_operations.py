@@ -12,7 +12,7 @@ from batches import operations
 from batches.models import Operation, OperationItem
 from cockpit.engines import client as engine_client
 from engines.queries import ProcessInstanceQuery
-from engines.variables import TypedValue, VariableType, encode
+from engines.variables import TypedValue, VariableType
 
 pytestmark = pytest.mark.django_db
 INSTANCES = 120
@@ -25,7 +25,7 @@ def orders() -> dict:
 
 
 def note(text: str) -> dict:
-    return {"name": "note", "value": encode(TypedValue(VariableType.STRING, text))}
+    return {"name": "note", "value": TypedValue(VariableType.STRING, text).to_dict()}
 
 
 def work_to_the_end(operation: Operation, owner: str = "test") -> Operation:

@@ -49,7 +49,7 @@ def test_the_live_part_polls_while_something_runs_and_stops_after(client_as, mak
     assert response.status_code == 200 and 'hx-trigger="every 2s"' in response.content.decode()
     assert "<h1>" not in response.content.decode()
     Operation.objects.filter(pk=op.pk).update(status="completed")
-    for batch in engine_client("demo").list_batches():
+    for batch in engine_client("demo").batch_statistics():
         engine_client("demo").delete_batch(batch.id)
     response = viewer.get(f"/e/demo/batches/operations/{op.pk}/", HTTP_HX_REQUEST="true")
     assert response.status_code == 286 and "every 2s" not in response.content.decode()

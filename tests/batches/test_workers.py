@@ -10,7 +10,7 @@ from batches import operations
 from batches.models import Operation
 from cockpit.engines import client as engine_client
 from engines.queries import ProcessInstanceQuery
-from engines.variables import TypedValue, VariableType, encode
+from engines.variables import TypedValue, VariableType
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 INSTANCES = 5000
@@ -34,7 +34,7 @@ def set_on_every_order(user, value: str) -> Operation:
     parameters = {
         "query": query.to_dict(),
         "name": "stamp",
-        "value": encode(TypedValue(VariableType.STRING, value)),
+        "value": TypedValue(VariableType.STRING, value).to_dict(),
     }
     return operations.start(user=user, engine="demo", kind="set_variable_each", parameters=parameters)
 

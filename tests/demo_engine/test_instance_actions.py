@@ -115,21 +115,13 @@ def test_a_bad_variable_value_is_refused_with_the_reason_and_changes_nothing(wri
     instance = first(writable, process_definition_key="order", activity_ids=("check_stock",))
     before = writable.instance_variables(instance.id)
     with pytest.raises(InvalidRequest, match=message):
-        writable.modify_variables(
-            instance.id, modifications={"amount": TypedValue(VariableType.INTEGER, 1), "bad": value}
-        )
+        writable.set_variable(instance.id, "bad", value)
     assert writable.instance_variables(instance.id) == before
 
 
-def test_variables_are_modified_and_deleted_together_and_deletions_reach_history(writable):
+def test_a_deleted_variable_is_gone_and_left_out_of_history(writable):
     instance = first(writable, process_definition_key="loan", activity_ids=("review",))
-    writable.modify_variables(
-        instance.id,
-        modifications={"amount": TypedValue(VariableType.INTEGER, 1234)},
-        deletions=["comment"],
-    )
-    variables = writable.instance_variables(instance.id)
-    assert variables["amount"].value == 1234 and "comment" not in variables
+    writable.set_variable(instance.id, "amount", TypedValue(VariableType.INTEGER, 1234))
     writable.delete_variable(instance.id, "label")
     assert "label" not in writable.instance_variables(instance.id)
     with pytest.raises(NotFound, match="label"):

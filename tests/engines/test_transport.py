@@ -135,7 +135,7 @@ def test_lists_are_always_paged(engine):
 def test_instructions_naming_one_instances_activity_instances_are_refused_for_many(engine):
     plan = Modification((Instruction("cancel", activity_instance_id="charge:1"),))
     with pytest.raises(ValueError, match="belong to one instance"):
-        engine.execute_modification("order:1:abc", plan, ids=["pi-1"])
+        engine.execute_modification_async("order:1:abc", plan, ids=["pi-1"])
 
 
 def test_a_bulk_operation_needs_ids_or_a_query(engine):

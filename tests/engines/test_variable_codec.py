@@ -8,13 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engines.camunda7.variables import decode, encode
 from engines.variables import (
     INTEGER_RANGES,
     TypedValue,
     VariableType,
     VariableValueError,
-    decode,
-    encode,
     file_value,
     parse_input,
     to_text,

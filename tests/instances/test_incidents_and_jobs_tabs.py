@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from engines.dates import format_engine_date
+from engines.camunda7.dates import format_engine_date
 from tests.engines.cases import JOB
 from tests.instances.fake_engine import fake_engine
 

@@ -4,6 +4,8 @@ import pytest
 
 from demo_engine.models import LOAN, ORDER
 from engines.bpmn import parse_model
+from engines.camunda7.parsing import parse
+from engines.camunda7.wire import instruction_json, modification_json
 from engines.models import ActivityInstance
 from instances.modification import (
     PlanError,
@@ -33,13 +35,14 @@ def tree(*children, transitions=()):
             "childTransitionInstances": [],
         }
 
-    return ActivityInstance.model_validate(
+    return parse(
+        ActivityInstance,
         {
             "id": "pi",
             "activityId": "order:1:x",
             "childActivityInstances": [node(child, "pi") for child in children],
             "childTransitionInstances": [{"id": t, "activityId": t.split(":")[0]} for t in transitions],
-        }
+        },
     )
 
 
@@ -95,7 +98,7 @@ def test_the_bpmn_reader_knows_nodes_scopes_flows_and_multi_instance():
     ],
 )
 def test_each_instruction_becomes_the_engines_instruction(step, body):
-    assert step.instruction().to_json() == body
+    assert instruction_json(step.instruction()) == body
 
 
 def test_the_plan_keeps_its_order_and_options_in_the_request_body():
@@ -103,9 +106,9 @@ def test_the_plan_keeps_its_order_and_options_in_the_request_body():
         Step("cancel", transition_instance_id="charge:2"),
         Step("startBeforeActivity", activity_id="check_stock"),
     ]
-    body = modification_of(
-        steps, skip_custom_listeners=True, skip_io_mappings=False, annotation="stuck"
-    ).to_json()
+    body = modification_json(
+        modification_of(steps, skip_custom_listeners=True, skip_io_mappings=False, annotation="stuck")
+    )
     assert body == {
         "skipCustomListeners": True,
         "skipIoMappings": False,

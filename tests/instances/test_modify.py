@@ -73,8 +73,8 @@ def test_an_operator_cancels_a_failed_token_and_starts_before_an_earlier_activit
     entry = AuditEntry.objects.get(action="instance.modify")
     assert entry.target_id == instance_id and entry.outcome == "succeeded"
     assert entry.parameters["modification"]["instructions"] == [
-        {"type": "cancel", "transitionInstanceId": waiting},
-        {"type": "startBeforeActivity", "activityId": "check_stock"},
+        {"type": "cancel", "transition_instance_id": waiting},
+        {"type": "start_before_activity", "activity_id": "check_stock"},
     ]
     assert entry.parameters["modification"]["annotation"] == "payment provider was down"
     [operation] = engine.user_operations(process_instance_id=instance_id, limit=1)

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from engines.variables import encode
+from engines.camunda7.variables import encode
 from realengines.seed import variables_of
 from tests.demo_engine.conftest import start_server, stop_server
 from tests.real_engines.differential import differences, error_type

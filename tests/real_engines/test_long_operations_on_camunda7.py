@@ -11,8 +11,16 @@ import pytest
 
 from batches import operations
 from batches.models import Operation
-from engines.queries import HistoricProcessInstanceQuery, Modification, ProcessInstanceQuery, VariableFilter
-from engines.variables import TypedValue, VariableType, encode
+from engines.camunda7.variables import encode
+from engines.queries import (
+    HistoricProcessInstanceQuery,
+    Instruction,
+    InstructionKind,
+    Modification,
+    ProcessInstanceQuery,
+    VariableFilter,
+)
+from engines.variables import TypedValue, VariableType
 from realengines.seed import variables_of
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -106,7 +114,7 @@ def test_engine_batches_delete_suspend_set_variables_and_modify_a_few_hundred_in
     assert_completed_as_the_engine_batch(suspended, camunda7_client, BATCHED)
     assert camunda7_client.count_instances(of(groups["suspend"], suspended=True)) == BATCHED
 
-    stamp = encode(TypedValue(VariableType.STRING, "checked in bulk"))
+    stamp = TypedValue(VariableType.STRING, "checked in bulk").to_dict()
     stamped = run(
         operator, "set_variables", query=of(groups["variables"]).to_dict(), variables={"stamp": stamp}
     )
@@ -114,12 +122,12 @@ def test_engine_batches_delete_suspend_set_variables_and_modify_a_few_hundred_in
     with_stamp = of(groups["variables"], variables=(VariableFilter("stamp", "eq", "checked in bulk"),))
     assert camunda7_client.count_instances(with_stamp) == BATCHED
 
-    plan = Modification.from_json({"instructions": [
-        {"type": "startBeforeActivity", "activityId": "pack"},
-        {"type": "cancel", "activityId": "check_stock"},
-    ]})  # fmt: skip
+    plan = Modification((
+        Instruction(InstructionKind.START_BEFORE_ACTIVITY, activity_id="pack"),
+        Instruction(InstructionKind.CANCEL, activity_id="check_stock"),
+    ))  # fmt: skip
     modified = run(operator, "modify", query=of(groups["modify"]).to_dict(), definition_id=definition_id,
-                   modification=plan.to_json())  # fmt: skip
+                   modification=plan.to_dict())  # fmt: skip
     assert_completed_as_the_engine_batch(modified, camunda7_client, BATCHED)
     assert camunda7_client.count_instances(of(groups["modify"], activity_ids=("pack",))) == BATCHED
     assert camunda7_client.count_instances(of(groups["modify"], activity_ids=("check_stock",))) == 0
@@ -160,7 +168,7 @@ def test_killing_a_worker_midway_through_an_instance_by_instance_operation_loses
 
     before = changes()
     doomed = camunda_workers.start("doomed")
-    value = encode(TypedValue(VariableType.STRING, "stamped one by one"))
+    value = TypedValue(VariableType.STRING, "stamped one by one").to_dict()
     operation = operations.start(
         user=make_user("Support"), engine="demo", kind="set_variable_each",
         parameters={"query": of(prefix).to_dict(), "name": "stamp", "value": value},

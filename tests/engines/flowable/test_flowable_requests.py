@@ -491,7 +491,9 @@ CASES = [
                 "variable": {"name": "amount", "type": "integer", "value": 12, "scope": "global"},
             }
         ),
-        check=lambda r: (r[0].name, r[0].type, r[0].value) == ("amount", "Integer", 12),
+        check=lambda r: (
+            (r[0].name, r[0].value.type, r[0].value.value) == ("amount", VariableType.INTEGER, 12)
+        ),
     ),
     Case(
         "modify_instance_is_change_state",
@@ -688,7 +690,7 @@ def test_capabilities_say_what_flowable_lacks(engine):
             lambda e: e.modify_instance(
                 "pi-1", Modification(instructions=(Instruction("startAfterActivity", activity_id="pack"),))
             ),
-            "startAfterActivity",
+            "start after activity",
         ),
         (lambda e: e.set_job_retries("job-1", 1, due_date=datetime(2027, 1, 1, tzinfo=UTC)), "schedule"),
     ],
