@@ -7,8 +7,8 @@ that use them, ``-m "not real_engine"`` leaves them out):
     A ``RealEngine``: the engine is built (only when its Maven sources changed), started on a free
     loopback port on first use, seeded, and stopped when the session ends. Its attributes:
 
-    - ``config``: an ``engines.config.EngineConfig`` for the dashboard (None for Flowable until its
-      adapter exists), with the engine user's credentials;
+    - ``config``: an ``engines.config.EngineConfig`` for the dashboard (kind ``flowable`` for
+      Flowable), with the engine user's credentials;
     - ``seeded``: a ``realengines.seed.Seeded``: ``seeded.one("charge_declined")``,
       ``seeded.of_shape("sign", key="loan")``, ``seeded.definitions["order:2"]``; shapes are listed
       in ``realengines.seed.SHAPES`` (instances are shared by the session: a test that changes
@@ -16,10 +16,10 @@ that use them, ``-m "not real_engine"`` leaves them out):
     - ``rest_url``, ``webapp_url`` (Cockpit for Camunda 7), ``http()``: an httpx client on the REST
       root with the engine user, ``log_tail()``, ``rss_megabytes()``.
 
-``camunda7_config``, ``operaton_config``, ``cibseven_config`` (session)
+``camunda7_config``, ``operaton_config``, ``cibseven_config``, ``flowable_config`` (session)
     The ``EngineConfig`` alone.
 
-``camunda7_client``, ``operaton_client``, ``cibseven_client`` (per test)
+``camunda7_client``, ``operaton_client``, ``cibseven_client``, ``flowable_client`` (per test)
     The dashboard's own service-layer client of that engine (``engines.build_client``), closed after.
 
 ``on_camunda7`` (per test)
@@ -56,7 +56,7 @@ ENGINE_FIXTURES |= {"on_camunda7", "real_engines"}
 class RealEngine:
     running: RunningEngine
     seeded: Seeded | None
-    config: EngineConfig | None
+    config: EngineConfig
 
     def __getattr__(self, name):
         return getattr(self.running, name)
@@ -91,16 +91,15 @@ class Engines:
             running.stop()
             self.failed[family] = f"seeding {family} failed: {error}\nits log ends:\n{running.log_tail()}"
             pytest.fail(self.failed[family], pytrace=False)
-        config = None
-        if running.family.api == "camunda":
-            config = EngineConfig(
-                name=family,
-                base_url=running.rest_url,
-                username=running.username,
-                password=running.password,
-                read_timeout=30,
-                label=running.family.title,
-            )
+        config = EngineConfig(
+            name=family,
+            base_url=running.rest_url,
+            kind="flowable" if running.family.api == "flowable" else "camunda7",
+            username=running.username,
+            password=running.password,
+            read_timeout=30,
+            label=running.family.title,
+        )
         engine = RealEngine(running, seeded, config)
         self.started[family] = engine
         return engine
@@ -152,6 +151,11 @@ def cibseven_config(cibseven_engine) -> EngineConfig:
     return cibseven_engine.config
 
 
+@pytest.fixture(scope="session")
+def flowable_config(flowable_engine) -> EngineConfig:
+    return flowable_engine.config
+
+
 def _client(config: EngineConfig):
     client = build_client(config)
     yield client
@@ -171,6 +175,11 @@ def operaton_client(operaton_config):
 @pytest.fixture
 def cibseven_client(cibseven_config):
     yield from _client(cibseven_config)
+
+
+@pytest.fixture
+def flowable_client(flowable_config):
+    yield from _client(flowable_config)
 
 
 @pytest.fixture
