@@ -275,12 +275,16 @@ def tab_calls(engine: EngineClient, instance_id: str, tab: str) -> dict[str, Cal
         # GET /job
         return {"jobs": lambda: engine.list_jobs(process_instance_id=instance_id, limit=PER_TAB)}
     if tab == "history":
-        return {
+        calls: dict[str, Callable[[], Any]] = {
             # GET /history/activity-instance
             "activities": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB),
-            # GET /history/user-operation
-            "operations": lambda: engine.user_operations(process_instance_id=instance_id, limit=PER_TAB),
         }
+        if engine.capabilities.user_operation_log:  # an engine without one: the tab says so
+            # GET /history/user-operation
+            calls["operations"] = lambda: engine.user_operations(
+                process_instance_id=instance_id, limit=PER_TAB
+            )
+        return calls
     raise ValueError(f"no tab named {tab!r}")
 
 

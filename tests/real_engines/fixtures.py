@@ -26,6 +26,10 @@ that use them, ``-m "not real_engine"`` leaves them out):
     The dashboard's engine named ``demo`` is the real Camunda 7 (settings.ENGINES), for view and
     journey tests; its value is the ``RealEngine``.
 
+``on_flowable`` (per test)
+    The dashboard's engine named ``flowable`` is the real Flowable 7.2, beside the tests' usual
+    ``demo`` (Camunda 7 API) engine in settings.ENGINES; its value is the ``RealEngine``.
+
 Where the engine cannot be had: without java or mvn the test skips with one line saying what to
 install (under CI=true it fails: .ci/run installs them); a build that fails, or a jar that does not
 start, fails the test with Maven's output or the engine's log tail. REALENGINE_INSTANCES sets how
@@ -49,7 +53,7 @@ from tests.parts import missing
 
 FAMILIES = ("camunda7", "operaton", "cibseven", "flowable")
 ENGINE_FIXTURES = {f"{family}_{suffix}" for family in FAMILIES for suffix in ("engine", "config", "client")}
-ENGINE_FIXTURES |= {"on_camunda7", "real_engines"}
+ENGINE_FIXTURES |= {"on_camunda7", "on_flowable", "real_engines"}
 
 
 @dataclass
@@ -196,6 +200,12 @@ def on_camunda7(settings, camunda7_engine) -> RealEngine:
         )
     }
     return camunda7_engine
+
+
+@pytest.fixture
+def on_flowable(settings, flowable_engine) -> RealEngine:
+    settings.ENGINES = {**settings.ENGINES, "flowable": flowable_engine.config}
+    return flowable_engine
 
 
 def pytest_collection_modifyitems(items):

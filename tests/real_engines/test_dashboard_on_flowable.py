@@ -1,0 +1,49 @@
+"""The dashboard's pages on a real Flowable 7.2 (on_flowable): what they show is the engine's, and
+what Flowable lacks is said in place."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_instance_list_shows_flowables_instances_and_their_count(
+    on_flowable, operator_client, flowable_client
+):
+    waiting = on_flowable.seeded.one("pack", key="order")
+    page = operator_client.get("/e/flowable/instances/", {"business_key": waiting.business_key})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert waiting.id in body and waiting.business_key in body
+    count = operator_client.get("/e/flowable/instances/count/")
+    assert count.status_code == 200
+    assert f"{flowable_client.count_instances():,}" in count.content.decode()
+
+
+def test_an_instance_page_shows_its_executions_variables_and_failure(on_flowable, operator_client):
+    declined = on_flowable.seeded.one("charge_declined")
+    page = operator_client.get(f"/e/flowable/instances/{declined.id}/")
+    assert page.status_code == 200 and declined.business_key in page.content.decode()
+    for tab in ("tree", "variables", "incidents", "jobs", "history"):
+        answer = operator_client.get(f"/e/flowable/instances/{declined.id}/{tab}/")
+        assert answer.status_code in (200, 404), (tab, answer.status_code)
+        if tab == "variables":
+            assert "customer" in answer.content.decode()
+        if tab == "incidents":
+            assert "Card declined: insufficient funds" in answer.content.decode()
+
+
+def test_the_history_tab_shows_the_path_and_says_flowable_keeps_no_user_operation_log(
+    on_flowable, operator_client
+):
+    completed = on_flowable.seeded.one("completed", key="order")
+    body = operator_client.get(f"/e/flowable/instances/{completed.id}/history/").content.decode()
+    assert "could not be loaded" not in body
+    assert "check_stock" in body and "ship" in body
+    assert "Flowable 7.2 keeps no log of user operations" in body
+
+
+def test_the_incidents_tab_offers_no_annotation_flowable_cannot_keep(on_flowable, operator_client):
+    declined = on_flowable.seeded.one("charge_declined")
+    body = operator_client.get(f"/e/flowable/instances/{declined.id}/incidents/").content.decode()
+    assert "Card declined: insufficient funds" in body
+    assert 'name="annotation"' not in body
