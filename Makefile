@@ -30,9 +30,11 @@ test: install-dev
 bench: install
 	$(BIN)/python bench/run.py
 
+# The type checker's files and strictness (strict on engines/) are in pyproject.toml.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from accounts.roles import Perm
@@ -97,9 +98,7 @@ def named_incidents(client: EngineClient, parameters: dict) -> Iterator[Incident
     ids = list(dict.fromkeys(parameters.get("incident_ids") or []))
     for n in range(0, len(ids), PAGE):
         # GET /incident/{id}, a page's worth at once
-        found = fan_out(
-            {i: (lambda i=i: client.get_incident(i)) for i in ids[n : n + PAGE]}, keep_failures=True
-        )
+        found = fan_out({i: partial(client.get_incident, i) for i in ids[n : n + PAGE]}, keep_failures=True)
         for incident in found.values():
             if isinstance(incident, Incident):
                 seen.add(incident.id)
@@ -135,7 +134,7 @@ def _retry_incident_jobs(client: EngineClient, ids, query, parameters: dict) -> 
         else:
             elsewhere.add(incident.root_cause_incident_id)
     # GET /incident/{id} of root causes in called instances, at once
-    roots = fan_out({i: (lambda i=i: client.get_incident(i)) for i in elsewhere}, keep_failures=True)
+    roots = fan_out({i: partial(client.get_incident, i) for i in elsewhere}, keep_failures=True)
     jobs.update(root.job_id for root in roots.values() if isinstance(root, Incident) and root.job_id)
     if not jobs:
         raise InvalidRequest("No failed job stands behind these incidents (any more): nothing to retry.")

@@ -120,10 +120,10 @@ def parse_model(xml: str, process_id: str | None = None) -> BpmnModel:
                     source=element.get("sourceRef", ""),
                     target=element.get("targetRef", ""),
                 )
-            elif kind not in NOT_NODES and element.get("id"):
+            elif kind not in NOT_NODES and (node_id := element.get("id")):
                 loop = element.find(f"{BPMN}multiInstanceLoopCharacteristics")
-                model.nodes[element.get("id")] = FlowNode(
-                    id=element.get("id"),
+                model.nodes[node_id] = FlowNode(
+                    id=node_id,
                     name=element.get("name") or "",
                     type=kind,
                     parent=parent,

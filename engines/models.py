@@ -8,6 +8,7 @@ domain's; each adapter maps its engine's answers onto them before validating.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Self
@@ -171,7 +172,7 @@ class ActivityInstance(DomainModel):
     def transitions(self) -> list[TransitionInstance]:
         return list(self.child_transition_instances or [])
 
-    def walk(self):
+    def walk(self) -> Iterator[ActivityInstance]:
         """Every activity instance of the tree, depth first, this one included."""
         yield self
         for child in self.children:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -200,7 +201,7 @@ def to_text(typed: TypedValue) -> str:
     if value is None:
         return ""
     if typed.unreadable:
-        return value
+        return str(value)
     if typed.type == VariableType.BOOLEAN:
         return "true" if value else "false"
     if typed.type == VariableType.DATE:
@@ -216,7 +217,7 @@ def _parse_string(text: str, info: dict[str, Any]) -> str:
     return text
 
 
-def _parse_whole(kind: VariableType):
+def _parse_whole(kind: VariableType) -> Callable[[str, dict[str, Any]], int]:
     low, high = INTEGER_RANGES[kind]
 
     def parse(text: str, info: dict[str, Any]) -> int:
@@ -296,12 +297,12 @@ def xml_nesting(text: str) -> int:
     """How deep XML text nests its elements, read by expat (no recursion); -1 if it is not well-formed."""
     depth = deepest = 0
 
-    def start(name, attributes):
+    def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal depth, deepest
         depth += 1
         deepest = max(deepest, depth)
 
-    def end(name):
+    def end(name: str) -> None:
         nonlocal depth
         depth -= 1
 

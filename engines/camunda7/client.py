@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from engines.base import BulkWork, Capabilities, EngineClient, InstanceTree
 from engines.camunda7.dates import format_engine_date
@@ -32,6 +32,7 @@ from engines.models import (
     BatchStatistics,
     BinaryContent,
     DefinitionStatistics,
+    DomainModel,
     EngineVersion,
     HistoricActivityInstance,
     HistoricBatch,
@@ -46,6 +47,7 @@ from engines.models import (
 )
 from engines.queries import (
     HistoricProcessInstanceQuery,
+    IncidentFilter,
     InstructionKind,
     Modification,
     ProcessInstanceQuery,
@@ -55,7 +57,7 @@ from engines.queries import (
 from engines.transport import Transport
 from engines.variables import TypedValue, VariableType, to_text
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=DomainModel)
 
 
 def _segment(value: str) -> str:
@@ -242,7 +244,10 @@ class Camunda7Client(EngineClient):
         if cached is not None:
             return cached
         # GET /process-definition/{id}/xml
-        xml = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")["bpmn20Xml"]
+        answer = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")
+        xml = answer.get("bpmn20Xml") if isinstance(answer, dict) else None
+        if not isinstance(xml, str):
+            raise UnreadableAnswer("the engine sent no BPMN XML for the definition", engine=self.config.name)
         with self._xml_lock:
             self._xml_cache[definition_id] = xml
         return xml
@@ -576,16 +581,15 @@ class Camunda7Client(EngineClient):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
-        **filters: Any,
+        **filters: IncidentFilter,
     ) -> list[Incident]:
-        """Incidents matching the filters (the keyword names of INCIDENT_FILTERS), sorted and paged."""
         # GET /incident
         params = _incident_filters(filters)
         return self._many(
             Incident, "GET", "/incident", params={**params, **_sort(sort), **_page(offset, limit)}
         )
 
-    def count_incidents(self, **filters: Any) -> int:
+    def count_incidents(self, **filters: IncidentFilter) -> int:
         # GET /incident/count
         return self._count("GET", "/incident/count", params=_incident_filters(filters))
 
@@ -774,7 +778,14 @@ class Camunda7Client(EngineClient):
         return self._many(UserOperation, "GET", "/history/user-operation", params=params)
 
 
-def _definition_filters(key, key_like, name_like, latest_version, suspended, tenant_ids) -> dict[str, Any]:
+def _definition_filters(
+    key: str | None,
+    key_like: str | None,
+    name_like: str | None,
+    latest_version: bool | None,
+    suspended: bool | None,
+    tenant_ids: Iterable[str],
+) -> dict[str, Any]:
     return {
         "key": key,
         "keyLike": key_like,
@@ -786,7 +797,7 @@ def _definition_filters(key, key_like, name_like, latest_version, suspended, ten
 
 
 # The incident query's filters: keyword name -> the engine's parameter.
-INCIDENT_FILTERS = {
+INCIDENT_PARAMETERS = {
     "process_instance_id": "processInstanceId",
     "process_definition_id": "processDefinitionId",
     "process_definition_keys": "processDefinitionKeyIn",
@@ -799,19 +810,22 @@ INCIDENT_FILTERS = {
 
 
 def _incident_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(filters) - set(INCIDENT_FILTERS)
+    unknown = set(filters) - set(INCIDENT_PARAMETERS)
     if unknown:
         raise TypeError(f"unknown incident filters: {', '.join(sorted(unknown))}")
     params = {}
     for name, value in filters.items():
         if isinstance(value, list | tuple):
             value = list(value) or None
-        params[INCIDENT_FILTERS[name]] = value
+        params[INCIDENT_PARAMETERS[name]] = value
     return params
 
 
 def _job_filters(
-    process_instance_id, with_exception, no_retries_left, job_definition_id=None
+    process_instance_id: str | None,
+    with_exception: bool | None,
+    no_retries_left: bool | None,
+    job_definition_id: str | None = None,
 ) -> dict[str, Any]:
     return {
         "processInstanceId": process_instance_id,

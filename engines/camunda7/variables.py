@@ -19,7 +19,9 @@ from engines.variables import TypedValue, VariableType, VariableValueError, raw_
 TYPE_NAMES = {kind: kind.value for kind in VariableType}
 
 
-def _unreadable(kind: VariableType | None, raw_type: Any, value: Any, info: dict, reason: str) -> TypedValue:
+def _unreadable(
+    kind: VariableType | None, raw_type: Any, value: Any, info: dict[str, Any], reason: str
+) -> TypedValue:
     return TypedValue(
         kind or VariableType.STRING,
         raw_text(value),

@@ -3,7 +3,8 @@
 import pytest
 
 from engines.errors import EngineServerError, InvalidRequest, NotFound
-from engines.queries import Instruction, Modification, ProcessInstanceQuery, VariableFilter
+from engines.queries import Instruction, Modification, ProcessInstanceQuery, StartVariable, VariableFilter
+from engines.variables import TypedValue, VariableType
 from tests.demo_engine.conftest import eventually
 
 
@@ -152,8 +153,8 @@ def test_variables_of_an_instruction_can_be_local_to_what_it_starts(writable):
             "startBeforeActivity",
             activity_id="pack",
             variables={
-                "packer": {"value": "Grace", "type": "String", "local": True},
-                "urgent": {"value": True, "type": "Boolean"},
+                "packer": StartVariable(TypedValue(VariableType.STRING, "Grace"), local=True),
+                "urgent": StartVariable(TypedValue(VariableType.BOOLEAN, True)),
             },
         ),
     )

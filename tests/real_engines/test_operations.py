@@ -23,6 +23,7 @@ from engines.queries import (
     Modification,
     ProcessInstanceQuery,
     Sort,
+    StartVariable,
     VariableFilter,
 )
 from engines.variables import TypedValue, VariableType
@@ -123,7 +124,9 @@ def _modify_instance(w):
                     "startBeforeActivity",
                     activity_id="pack",
                     ancestor_activity_instance_id=tree.id,
-                    variables={"approved": {"value": False, "type": "Boolean", "local": True}},
+                    variables={
+                        "approved": StartVariable(TypedValue(VariableType.BOOLEAN, False), local=True)
+                    },
                 ),
                 Instruction("startTransition", transition_id="flow_ship_await_delivery"),
                 Instruction("startAfterActivity", activity_id="check_stock"),
