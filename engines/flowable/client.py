@@ -7,8 +7,6 @@ and configuration are the job's id, so that "retry" moves the dead-letter job ba
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
@@ -142,17 +140,17 @@ def _unsupported(what: str) -> NoReturn:
 
 
 def variable_id(execution_id: str, name: str) -> str:
-    """Flowable's variables have no id of their own: the dashboard's is the execution and the name
-    (the name in URL-safe Base64, so that the id stays one path segment whatever the name)."""
-    encoded = base64.urlsafe_b64encode(name.encode()).decode("ascii").rstrip("=")
-    return f"{execution_id}~{encoded}"
+    """Flowable's variables have no id of their own: the dashboard's is the execution's id and the name
+    in hex, so that it stays one path segment and one CSS identifier (pages target rows by id) whatever
+    the name holds."""
+    return f"{execution_id}_{name.encode().hex()}"
 
 
 def _split_variable_id(value: str) -> tuple[str, str]:
-    execution_id, _, encoded = value.partition("~")
+    execution_id, _, encoded = value.rpartition("_")
     try:
-        name = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
+        name = bytes.fromhex(encoded).decode()
+    except (ValueError, UnicodeDecodeError):
         name = ""
     if not execution_id or not name:
         raise NotFound(f"no variable has the id {value!r}", status=404)
@@ -530,6 +528,12 @@ class FlowableClient(EngineClient):
         self, instance_id: str, name: str, value: TypedValue, *, execution_id: str | None = None
     ) -> None:
         local = bool(execution_id) and execution_id != instance_id
+        if value.type not in CAPABILITIES.variable_types or value.type == VariableType.BYTES:
+            # Said where the value was typed (an engine error), never a crash; binary goes by upload.
+            _unsupported(
+                f"{value.type} variables the dashboard can write"
+                + (": upload the content instead" if value.type == VariableType.BYTES else "")
+            )
         body = [encode(name, value, local=local)]
         # PUT /runtime/process-instances/{id}/variables or PUT /runtime/executions/{id}/variables
         # (create or update; scope local keeps it on the execution)
