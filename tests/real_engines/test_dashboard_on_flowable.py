@@ -1,6 +1,8 @@
 """The dashboard's pages on a real Flowable 7.2 (on_flowable): what they show is the engine's, and
 what Flowable lacks is said in place."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +49,28 @@ def test_the_incidents_tab_offers_no_annotation_flowable_cannot_keep(on_flowable
     body = operator_client.get(f"/e/flowable/instances/{declined.id}/incidents/").content.decode()
     assert "Card declined: insufficient funds" in body
     assert 'name="annotation"' not in body
+
+
+def test_the_variable_form_offers_only_the_types_flowable_stores(
+    on_flowable, operator_client, flowable_client
+):
+    instance = on_flowable.seeded.of_shape("ship", key="order")[-1]
+    [customer] = flowable_client.variable_instances(instance.id, name="customer")
+    form = operator_client.get(
+        f"/e/flowable/instances/{instance.id}/variables/{customer.id}/edit/"
+    ).content.decode()
+    offered = set(re.findall(r'<option value="(\w+)"', form))
+    assert offered == {
+        "String",
+        "Integer",
+        "Long",
+        "Short",
+        "Double",
+        "Boolean",
+        "Date",
+        "Json",
+        "Bytes",
+        "Null",
+    }
+    added = operator_client.get(f"/e/flowable/instances/{instance.id}/variables/add/").content.decode()
+    assert 'value="Xml"' not in added and 'value="Object"' not in added and 'value="File"' not in added
