@@ -8,6 +8,7 @@ and configuration are the job's id, so that "retry" moves the dead-letter job ba
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
@@ -39,6 +40,7 @@ from engines.models import (
     HistoricProcessInstance,
     HistoricVariable,
     Incident,
+    IncidentCount,
     Job,
     ProcessDefinition,
     ProcessInstance,
@@ -46,6 +48,7 @@ from engines.models import (
     Variable,
 )
 from engines.queries import (
+    MAX_PAGE_SIZE,
     DefinitionSort,
     HistoricProcessInstanceQuery,
     IncidentFilter,
@@ -70,6 +73,7 @@ CAPABILITIES = Capabilities(
     modification_of_many=False,
     engine_batches=frozenset(),
     batch_management=False,
+    # No statistics endpoint: definition_statistics and activity_statistics count with queries instead.
     process_statistics=False,
     incident_annotation=False,
     user_operation_log=False,
@@ -331,23 +335,121 @@ class FlowableClient(EngineClient):
     # --- statistics ----------------------------------------------------------------------
 
     def definition_statistics(self, *, root_incidents: bool = False) -> list[DefinitionStatistics]:
-        _unsupported("statistics endpoint (count instances with the instance query instead)")
+        """Flowable has no statistics endpoint: per definition, a count of its running instances and of
+        its dead-letter jobs (each its own root cause, so root_incidents changes nothing)."""
+        rows = []
+        for definition in self._all(self.list_definitions):
+            if definition.unreadable:
+                continue
+            instances = self.count_instances(ProcessInstanceQuery(process_definition_id=definition.id))
+            failed = self.count_incidents(process_definition_id=definition.id)
+            rows.append(
+                DefinitionStatistics(
+                    id=definition.id,
+                    instances=instances,
+                    failed_jobs=failed,
+                    incidents=[IncidentCount(incident_type="failedJob", incident_count=failed)]
+                    if failed
+                    else [],
+                    definition=definition,
+                )
+            )
+        return rows
 
     def activity_statistics(self, definition_id: str) -> list[ActivityStatistics]:
-        _unsupported("statistics endpoint (count instances per activity with the instance query instead)")
+        """Flowable has no statistics endpoint: the executions of the definition standing in each
+        activity, and its dead-letter jobs by the activity that failed."""
+        standing: dict[str, int] = {}
+        start = 0
+        while True:
+            # GET /runtime/executions?processDefinitionId= (page by page)
+            answer = self._json(
+                "GET",
+                "/runtime/executions",
+                params={"processDefinitionId": definition_id, "start": start, "size": MAX_PAGE_SIZE},
+            )
+            data = answer.get("data") if isinstance(answer, dict) else None
+            for execution in data or []:
+                if isinstance(execution, dict) and isinstance(execution.get("activityId"), str):
+                    standing[execution["activityId"]] = standing.get(execution["activityId"], 0) + 1
+            start += MAX_PAGE_SIZE
+            if not data or start >= self._total(answer):
+                break
+        failed: dict[str, int] = {}
+        for job in self._dead_letter_jobs({"processDefinitionId": definition_id}):
+            if isinstance(job.get("elementId"), str):
+                failed[job["elementId"]] = failed.get(job["elementId"], 0) + 1
+        return [
+            ActivityStatistics(
+                id=activity,
+                instances=standing.get(activity, 0),
+                failed_jobs=failed.get(activity, 0),
+                incidents=[IncidentCount(incident_type="failedJob", incident_count=failed[activity])]
+                if activity in failed
+                else [],
+            )
+            for activity in sorted(set(standing) | set(failed))
+        ]
+
+    def _all(self, lister: Callable[..., Listed[M]]) -> list[M]:
+        found: list[M] = []
+        while True:
+            page = lister(offset=len(found), limit=MAX_PAGE_SIZE)
+            found.extend(page)
+            if len(page) < MAX_PAGE_SIZE:
+                return found
+
+    def _dead_letter_jobs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every dead-letter job matching (page by page): failures are few, and Flowable can count them
+        per instance or activity no other way."""
+        found: list[dict[str, Any]] = []
+        while True:
+            # GET /management/deadletter-jobs
+            answer = self._json(
+                "GET",
+                f"/management/{DEAD_LETTER_JOBS}",
+                params=params | {"start": len(found), "size": MAX_PAGE_SIZE},
+            )
+            data = answer.get("data") if isinstance(answer, dict) else None
+            found.extend(j for j in data or [] if isinstance(j, dict))
+            if not data or len(found) >= self._total(answer):
+                return found
 
     # --- instances -----------------------------------------------------------------------
+
+    def _with_failures(self, query: ProcessInstanceQuery | None) -> ProcessInstanceQuery | None:
+        """Flowable's instance query knows no failures: "with incidents" becomes the ids of the instances
+        that have dead-letter jobs (None when there are none, so that nothing matches)."""
+        if query is None or (not query.with_incident and query.incident_type is None):
+            return query
+        if query.incident_type not in (None, "failedJob"):
+            return None  # Flowable's only failure is a failed job
+        failing = {str(job.get("processInstanceId")) for job in self._dead_letter_jobs({})}
+        if query.process_instance_ids:
+            failing &= set(query.process_instance_ids)
+        if not failing:
+            return None
+        return replace(
+            query, with_incident=None, incident_type=None, process_instance_ids=tuple(sorted(failing))
+        )
 
     def list_instances(
         self, query: ProcessInstanceQuery | None = None, *, offset: int = 0, limit: int = 50
     ) -> Listed[ProcessInstance]:
-        body = instance_query(query) | _page(offset, limit)
+        check_page(offset, limit)
+        narrowed = self._with_failures(query)
+        if query is not None and narrowed is None:
+            return _nothing()
+        body = instance_query(narrowed) | _page(offset, limit)
         # POST /query/process-instances
         answer = self._json("POST", "/query/process-instances", json=body, safe_to_repeat=True)
         return self._listed(ProcessInstance, answer, _instance)
 
     def count_instances(self, query: ProcessInstanceQuery | None = None) -> int:
-        body = instance_query(query) | {"size": 0}
+        narrowed = self._with_failures(query)
+        if query is not None and narrowed is None:
+            return 0
+        body = instance_query(narrowed) | {"size": 0}
         body.pop("sort", None)
         body.pop("order", None)
         # POST /query/process-instances (size 0: the total only)
@@ -409,7 +511,7 @@ class FlowableClient(EngineClient):
         instance = self.get_instance(instance_id)
         executions = self.executions(instance_id)
         failed: dict[str, list[str]] = {}
-        for job in self._all_jobs(DEAD_LETTER_JOBS, {"processInstanceId": instance_id}):
+        for job in self._dead_letter_jobs({"processInstanceId": instance_id}):
             failed.setdefault(str(job.get("executionId")), []).append(str(job.get("id")))
         by_id = {e["id"]: e for e in executions}
         nodes: dict[str, dict[str, Any]] = {}
@@ -665,12 +767,6 @@ class FlowableClient(EngineClient):
             "processInstanceId": process_instance_id,
             "withException": True if with_exception else None,
         }
-
-    def _all_jobs(self, table: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        # GET /management/{jobs|timer-jobs|deadletter-jobs}
-        answer = self._json("GET", f"/management/{table}", params=params | {"start": 0, "size": 1000})
-        data = answer.get("data") if isinstance(answer, dict) else None
-        return [j for j in data or [] if isinstance(j, dict)]
 
     def list_jobs(
         self,
@@ -969,11 +1065,11 @@ def instance_query(query: ProcessInstanceQuery | None) -> dict[str, Any]:
     lacking = {
         "process_definition_key_not_in": "filter excluding definition keys",
         "case_instance_id": "case instances in its process instance query",
-        "with_incident": "incidents (failures are dead-letter jobs)",
-        "incident_id": "incidents (failures are dead-letter jobs)",
-        "incident_type": "incidents (failures are dead-letter jobs)",
-        "incident_message": "incidents (failures are dead-letter jobs)",
-        "incident_message_like": "incidents (failures are dead-letter jobs)",
+        "with_incident": "instance query by failures (FlowableClient narrows it by dead-letter jobs)",
+        "incident_type": "instance query by failures (FlowableClient narrows it by dead-letter jobs)",
+        "incident_id": "instance filter by one failure",
+        "incident_message": "instance filter by a failure's message",
+        "incident_message_like": "instance filter by a failure's message",
         "process_definition_without_tenant_id": "filter on definitions without a tenant",
         "leaf_process_instances": "filter on instances that call none",
         "variable_names_ignore_case": "variable names compared ignoring case",
@@ -1051,6 +1147,12 @@ def historic_query(query: HistoricProcessInstanceQuery | None) -> dict[str, Any]
         body["variables"] = _variable_filters(query.variables, ignore_case=query.variable_values_ignore_case)
     body = {k: v for k, v in body.items() if v is not None}
     return body | _one_tenant(query.tenant_ids) | _sorting(query.sorting)
+
+
+def _nothing() -> Listed[Any]:
+    empty: Listed[Any] = Listed()
+    empty.total = 0
+    return empty
 
 
 # --- Flowable's answers in the domain's names --------------------------------------------------

@@ -682,11 +682,10 @@ def test_capabilities_say_what_flowable_lacks(engine):
 @pytest.mark.parametrize(
     "call, missing",
     [
-        (lambda e: e.definition_statistics(), "statistics"),
         (lambda e: e.set_incident_annotation("job-1", "on it"), "annotations"),
         (lambda e: e.user_operations(process_instance_id="pi-1"), "user operation log"),
         (lambda e: e.delete_instances_async(["pi-1"]), "engine-side batches"),
-        (lambda e: e.list_instances(ProcessInstanceQuery(with_incident=True)), "incidents"),
+        (lambda e: e.list_instances(ProcessInstanceQuery(incident_message="x")), "failure's message"),
         (lambda e: e.list_instances(ProcessInstanceQuery(tenant_ids=("a", "b"))), "several tenants"),
         (
             lambda e: e.modify_instance(
@@ -706,3 +705,65 @@ def test_what_flowable_cannot_do_is_refused_naming_what_is_missing_and_sends_not
     # No respx router here: anything sent would fail to connect rather than pass.
     with pytest.raises(Unsupported, match=missing):
         call(engine)
+
+
+def test_instances_with_failures_are_those_with_dead_letter_jobs(engine, http):
+    http.get("/management/deadletter-jobs").respond(
+        json=page(DEAD_JOB, {**DEAD_JOB, "id": "job-2", "processInstanceId": "pi-7"})
+    )
+    query = http.post("/query/process-instances").respond(json=page(INSTANCE, total=1))
+    found = engine.list_instances(
+        ProcessInstanceQuery(process_instance_ids=("pi-1", "pi-2"), with_incident=True)
+    )
+    assert [i.id for i in found] == ["pi-1"]
+    assert json.loads(query.calls.last.request.content) == {
+        "processInstanceIds": ["pi-1"],
+        "start": 0,
+        "size": 50,
+    }
+
+
+def test_with_no_dead_letter_jobs_no_instance_has_failures_and_none_is_asked_for(engine, http):
+    http.get("/management/deadletter-jobs").respond(json=page())
+    assert engine.count_instances(ProcessInstanceQuery(with_incident=True)) == 0
+    listed = engine.list_instances(ProcessInstanceQuery(with_incident=True))
+    assert listed == [] and listed.total == 0
+
+
+def test_definition_statistics_are_counted_with_queries(engine, http):
+    http.get("/repository/process-definitions", params={"start": "0", "size": "1000"}).respond(
+        json=page(DEFINITION, {**DEFINITION, "id": "order:1:d-1", "version": 1})
+    )
+    counted = http.post("/query/process-instances").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=page(total=7 if json.loads(request.content)["processDefinitionId"] == "order:2:d-2" else 2),
+        )
+    )
+    http.get(
+        "/management/deadletter-jobs", params={"processDefinitionId": "order:2:d-2", "size": "0"}
+    ).respond(json=page(total=3))
+    http.get(
+        "/management/deadletter-jobs", params={"processDefinitionId": "order:1:d-1", "size": "0"}
+    ).respond(json=page(total=0))
+    rows = {row.id: row for row in engine.definition_statistics()}
+    assert (rows["order:2:d-2"].instances, rows["order:2:d-2"].failed_jobs) == (7, 3)
+    assert [(i.incident_type, i.incident_count) for i in rows["order:2:d-2"].incidents] == [("failedJob", 3)]
+    assert (rows["order:1:d-1"].instances, rows["order:1:d-1"].incidents) == (2, [])
+    assert rows["order:2:d-2"].definition.key == "order" and counted.call_count == 2
+
+
+def test_activity_statistics_count_executions_and_dead_letter_jobs_per_activity(engine, http):
+    http.get("/runtime/executions", params={"processDefinitionId": "order:2:d-2"}).respond(
+        json=page(
+            {"id": "pi-1", "activityId": None},
+            {"id": "ex-1", "activityId": "pack"},
+            {"id": "ex-2", "activityId": "pack"},
+            {"id": "ex-3", "activityId": "charge"},
+        )
+    )
+    http.get("/management/deadletter-jobs", params={"processDefinitionId": "order:2:d-2"}).respond(
+        json=page(DEAD_JOB)
+    )
+    rows = {row.id: (row.instances, row.failed_jobs) for row in engine.activity_statistics("order:2:d-2")}
+    assert rows == {"pack": (2, 0), "charge": (1, 1)}
