@@ -2,7 +2,10 @@
 
 Everything here speaks the dashboard's domain. Ids are the engine's own, opaque to the dashboard;
 results are the models of engines/models.py; lists are paged by offset and limit (at most
-MAX_PAGE_SIZE, see engines.queries.check_page) and come back in the order the engine sorted them.
+MAX_PAGE_SIZE, see engines.queries.check_page) and come back in the order the engine sorted them;
+an adapter whose engine gives the total with a page at no cost returns a `Listed` carrying it. Sort
+keys are the enums of engines.queries, one per list; each adapter maps them to its engine's names.
+Variables are TypedValues (engines.variables) whatever the engine's wire format.
 An adapter declares what its engine can do in `capabilities`; a page offers only that, and bulk
 work falls back to the dashboard's own item-by-item path where the engine has no batch for it.
 
@@ -178,7 +181,7 @@ class EngineClient(ABC):
 
     @abstractmethod
     def definition_xml(self, definition_id: str) -> str:
-        """The BPMN 2.0 XML of a definition (never changes for its id)."""
+        """The BPMN 2.0 XML of a definition (never changes for its id); "" when the engine sent none."""
 
     @abstractmethod
     def set_definition_suspended(

@@ -31,6 +31,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "filter_string": filter_string(request.GET),
         "cut": False,
         "can_operate": can_operate,
+        **_annotation_offered(request),
     }
     if form.cleaned_data.get("group"):
         context["groups"], context["cut"] = groups.groups(request.engine, filters, annotated)
@@ -119,8 +120,19 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
 # --- one incident: stack trace, annotation, retry (from the instance page and the incident list) -----------
 
 
+def _annotation_offered(request: HttpRequest) -> dict[str, str]:
+    """Where the engine keeps no notes on incidents, no page offers to write one, and says why."""
+    kind = KINDS["incident_annotate"]
+    return {} if kind.available(request.engine.capabilities) else {"annotation_missing": kind.missing}
+
+
 def _incident_row(request: HttpRequest, incident: Incident, *, status: int = 200, **extra) -> HttpResponse:
-    context = {"incident": incident, "can_operate": request.user.has_perm(Perm.OPERATE), **extra}
+    context = {
+        "incident": incident,
+        "can_operate": request.user.has_perm(Perm.OPERATE),
+        **_annotation_offered(request),
+        **extra,
+    }
     return render(request, "incidents/_incident.html#incident-row", context, status=status)
 
 

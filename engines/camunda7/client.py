@@ -247,7 +247,7 @@ class Camunda7Client(EngineClient):
         answer = self.transport.json("GET", f"/process-definition/{_segment(definition_id)}/xml")
         xml = answer.get("bpmn20Xml") if isinstance(answer, dict) else None
         if not isinstance(xml, str):
-            raise UnreadableAnswer("the engine sent no BPMN XML for the definition", engine=self.config.name)
+            return ""  # none sent: nothing to keep either
         with self._xml_lock:
             self._xml_cache[definition_id] = xml
         return xml

@@ -10,6 +10,7 @@ from batches.models import Operation
 from engines.base import BulkWork
 from engines.camunda7.client import CAPABILITIES, Camunda7Client
 from engines.queries import InstructionKind
+from engines.variables import TypedValue, VariableType
 
 pytestmark = pytest.mark.django_db
 INSTANCES = 60
@@ -75,3 +76,34 @@ def test_the_modification_wizard_offers_only_the_instruction_kinds_the_engine_ha
     assert 'value="startBeforeActivity"' in page and 'value="cancel"' in page
     assert 'value="startAfterActivity"' not in page and 'value="startTransition"' not in page
     assert "This engine cannot start after an activity or start on a sequence flow." in page
+
+
+def test_the_incident_list_offers_no_annotation_where_the_engine_keeps_none_and_says_why(
+    engine_without, client_as, on_demo
+):
+    operator = client_as("Operator")
+    assert 'value="annotate"' in operator.get("/e/demo/incidents/").content.decode()
+    engine_without(incident_annotation=False)
+    page = operator.get("/e/demo/incidents/").content.decode()
+    assert 'value="retry"' in page and 'value="annotate"' not in page
+    assert "This engine keeps no notes on incidents." in page
+    grouped = operator.get("/e/demo/incidents/?group=on").content.decode()
+    assert "Retry all…" in grouped and "Annotate all…" not in grouped
+
+
+def test_setting_variables_on_an_engine_without_that_batch_sets_them_instance_by_instance(
+    engine_without, make_user, engine, fresh
+):
+    engine_without(engine_batches=frozenset())
+    ids = [fresh(process_definition_key="order").id for _ in range(2)]
+    stamp = TypedValue(VariableType.STRING, "checked one by one")
+    operation = operations.start(
+        user=make_user("Operator"),
+        engine="demo",
+        kind="set_variables",
+        parameters={"ids": ids, "variables": {"stamp": stamp.to_dict()}},
+    )
+    assert operation.mode == "chunked"
+    operation = work_to_the_end(operation)
+    assert (operation.status, operation.done) == ("completed", 2)
+    assert [engine.get_variable(i, "stamp") for i in ids] == [stamp, stamp]
