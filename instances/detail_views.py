@@ -14,6 +14,7 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
 from audit.models import AuditEntry, with_target
+from batches.kinds import KINDS
 from batches.models import Operation, OperationItem
 from cockpit.engines import engine_scoped
 from engines.errors import EngineError, NotFound
@@ -60,6 +61,9 @@ def _tab_context(request: HttpRequest, instance_id: str, tab: str, loaded: detai
             incidents = [i for i in incidents if activity in (i.activity_id, i.failed_activity_id)]
         context["incidents"] = incidents
         context["instance_suspended"] = bool(loaded["instance"] and loaded["instance"].suspended)
+        annotate = KINDS["incident_annotate"]  # as on the incident list: no note where the engine keeps none
+        if not annotate.available(request.engine.capabilities):
+            context["annotation_missing"] = annotate.missing
     elif tab == "called":
         context["called"] = loaded["called"] or []
     elif tab == "jobs":
