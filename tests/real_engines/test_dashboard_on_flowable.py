@@ -74,3 +74,34 @@ def test_the_variable_form_offers_only_the_types_flowable_stores(
     }
     added = operator_client.get(f"/e/flowable/instances/{instance.id}/variables/add/").content.decode()
     assert 'value="Xml"' not in added and 'value="Object"' not in added and 'value="File"' not in added
+
+
+def test_the_dashboard_counts_flowables_instances_and_failures_with_queries(
+    on_flowable, operator_client, flowable_client
+):
+    failing = {i.process_instance_id for i in flowable_client.list_incidents(limit=1000)}
+    running = operator_client.get("/e/flowable/tiles/instances/").content.decode()
+    assert f"{flowable_client.count_instances():,}" in running
+    assert f"{len(failing)} with incidents" in running
+    incidents = operator_client.get("/e/flowable/tiles/incidents/").content.decode()
+    assert "could not" not in incidents.lower() and "failedJob" in incidents
+    assert f"{flowable_client.count_incidents():,}" in incidents
+
+
+def test_the_processes_and_a_definition_page_show_counts_from_queries(
+    on_flowable, operator_client, flowable_client
+):
+    from engines.queries import ProcessInstanceQuery
+
+    processes = operator_client.get("/e/flowable/processes/")
+    assert processes.status_code == 200 and "Order to delivery" in processes.content.decode()
+    latest = flowable_client.get_latest_definition("order")
+    page = operator_client.get(f"/e/flowable/processes/{latest.id}/")
+    assert page.status_code == 200
+    waiting = flowable_client.count_instances(
+        ProcessInstanceQuery(process_definition_id=latest.id, activity_ids=("pack",))
+    )
+    badges = operator_client.get(f"/e/flowable/processes/{latest.id}/activities.json").json()
+    assert badges["active"]["pack"] >= waiting > 0  # a join's waiting executions stand there too
+    failed = flowable_client.count_incidents(process_definition_id=latest.id)
+    assert badges["incidents"]["charge"] == failed > 0
