@@ -7,6 +7,7 @@ and configuration are the job's id, so that "retry" moves the dead-letter job ba
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -418,19 +419,36 @@ class FlowableClient(EngineClient):
     # --- instances -----------------------------------------------------------------------
 
     def _with_failures(self, query: ProcessInstanceQuery | None) -> ProcessInstanceQuery | None:
-        """Flowable's instance query knows no failures: "with incidents" becomes the ids of the instances
-        that have dead-letter jobs (None when there are none, so that nothing matches)."""
-        if query is None or (not query.with_incident and query.incident_type is None):
+        """Flowable's instance query knows no failures: a filter on them (with incidents, of a type, with
+        a message) becomes the ids of the instances whose dead-letter jobs match (None when none do, so
+        that nothing matches). Failures are few: their messages are matched here."""
+        if query is None or not (
+            query.with_incident
+            or query.incident_type is not None
+            or query.incident_message is not None
+            or query.incident_message_like is not None
+        ):
             return query
         if query.incident_type not in (None, "failedJob"):
             return None  # Flowable's only failure is a failed job
-        failing = {str(job.get("processInstanceId")) for job in self._dead_letter_jobs({})}
+        like = _like(query.incident_message_like) if query.incident_message_like is not None else None
+        failing = {
+            str(job.get("processInstanceId"))
+            for job in self._dead_letter_jobs({})
+            if (query.incident_message is None or job.get("exceptionMessage") == query.incident_message)
+            and (like is None or like.fullmatch(str(job.get("exceptionMessage") or "")))
+        }
         if query.process_instance_ids:
             failing &= set(query.process_instance_ids)
         if not failing:
             return None
         return replace(
-            query, with_incident=None, incident_type=None, process_instance_ids=tuple(sorted(failing))
+            query,
+            with_incident=None,
+            incident_type=None,
+            incident_message=None,
+            incident_message_like=None,
+            process_instance_ids=tuple(sorted(failing)),
         )
 
     def list_instances(
@@ -1068,8 +1086,6 @@ def instance_query(query: ProcessInstanceQuery | None) -> dict[str, Any]:
         "with_incident": "instance query by failures (FlowableClient narrows it by dead-letter jobs)",
         "incident_type": "instance query by failures (FlowableClient narrows it by dead-letter jobs)",
         "incident_id": "instance filter by one failure",
-        "incident_message": "instance filter by a failure's message",
-        "incident_message_like": "instance filter by a failure's message",
         "process_definition_without_tenant_id": "filter on definitions without a tenant",
         "leaf_process_instances": "filter on instances that call none",
         "variable_names_ignore_case": "variable names compared ignoring case",
@@ -1147,6 +1163,25 @@ def historic_query(query: HistoricProcessInstanceQuery | None) -> dict[str, Any]
         body["variables"] = _variable_filters(query.variables, ignore_case=query.variable_values_ignore_case)
     body = {k: v for k, v in body.items() if v is not None}
     return body | _one_tenant(query.tenant_ids) | _sorting(query.sorting)
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    """A *_like pattern (engines.queries.containing) as a regular expression: % any text, _ one
+    character, a backslash takes the next character literally."""
+    parts, escaped = [], False
+    for char in pattern:
+        if escaped:
+            parts.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "%":
+            parts.append(".*")
+        elif char == "_":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _nothing() -> Listed[Any]:

@@ -27,6 +27,7 @@ from engines.queries import (
     ProcessInstanceQuery,
     Sort,
     VariableFilter,
+    containing,
 )
 from engines.variables import TypedValue, VariableType
 
@@ -685,7 +686,7 @@ def test_capabilities_say_what_flowable_lacks(engine):
         (lambda e: e.set_incident_annotation("job-1", "on it"), "annotations"),
         (lambda e: e.user_operations(process_instance_id="pi-1"), "user operation log"),
         (lambda e: e.delete_instances_async(["pi-1"]), "engine-side batches"),
-        (lambda e: e.list_instances(ProcessInstanceQuery(incident_message="x")), "failure's message"),
+        (lambda e: e.list_instances(ProcessInstanceQuery(incident_id="job-1")), "one failure"),
         (lambda e: e.list_instances(ProcessInstanceQuery(tenant_ids=("a", "b"))), "several tenants"),
         (
             lambda e: e.modify_instance(
@@ -767,3 +768,25 @@ def test_activity_statistics_count_executions_and_dead_letter_jobs_per_activity(
     )
     rows = {row.id: (row.instances, row.failed_jobs) for row in engine.activity_statistics("order:2:d-2")}
     assert rows == {"pack": (2, 0), "charge": (1, 1)}
+
+
+def test_instances_are_found_by_their_failures_message_taken_literally(engine, http):
+    http.get("/management/deadletter-jobs").respond(
+        json=page(
+            {**DEAD_JOB, "processInstanceId": "pi-1", "exceptionMessage": "Card declined: 100% used"},
+            {
+                **DEAD_JOB,
+                "id": "job-2",
+                "processInstanceId": "pi-2",
+                "exceptionMessage": "Card declined: 100 used",
+            },
+            {**DEAD_JOB, "id": "job-3", "processInstanceId": "pi-3", "exceptionMessage": "Timed out"},
+        )
+    )
+    query = http.post("/query/process-instances").respond(json=page(INSTANCE, total=1))
+    engine.count_instances(ProcessInstanceQuery(incident_message_like=containing("100%")))
+    assert json.loads(query.calls.last.request.content)["processInstanceIds"] == ["pi-1"]
+    engine.count_instances(ProcessInstanceQuery(incident_message_like="Card%"))
+    assert json.loads(query.calls.last.request.content)["processInstanceIds"] == ["pi-1", "pi-2"]
+    engine.count_instances(ProcessInstanceQuery(incident_message="Timed out"))
+    assert json.loads(query.calls.last.request.content)["processInstanceIds"] == ["pi-3"]
