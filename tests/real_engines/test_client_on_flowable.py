@@ -203,3 +203,21 @@ def test_definitions_and_their_bpmn(flowable_client, flowable_engine):
     xml = flowable_client.definition_xml(latest.id)
     assert xml.lstrip().startswith("<?xml") and "pack" in xml
     assert flowable_client.count_definitions(key="loan") == 2
+
+
+def test_change_state_cancels_an_activity_and_starts_another(flowable_client, flowable_engine):
+    from engines.queries import Instruction, InstructionKind, Modification
+
+    instance = flowable_engine.seeded.of_shape("check_stock", key="order")[0]
+    assert "check_stock" in flowable_client.activity_instance_tree(instance.id).counts_by_activity()
+    flowable_client.modify_instance(
+        instance.id,
+        Modification(
+            instructions=(
+                Instruction(InstructionKind.CANCEL, activity_id="check_stock"),
+                Instruction(InstructionKind.START_BEFORE_ACTIVITY, activity_id="ship"),
+            )
+        ),
+    )
+    where = flowable_client.activity_instance_tree(instance.id).counts_by_activity()
+    assert "check_stock" not in where and "ship" in where
