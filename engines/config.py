@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ENGINE_KINDS = ("camunda7",)
+ENGINE_KINDS = ("camunda7", "flowable")
 
 
 @dataclass(frozen=True)

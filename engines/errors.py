@@ -155,6 +155,15 @@ def error_for_status(
     return EngineResponseError(message, **kwargs)
 
 
+class Unsupported(EngineError):
+    """The engine has no way to do this at all (its capability flag is off, so no page offers it);
+    the message names what is missing."""
+
+    @property
+    def title(self) -> str:
+        return "This engine cannot do this"
+
+
 class UnaddressableName(InvalidRequest):
     """An id or name that no engine URL can carry ('.', '..', empty): refused before anything is sent,
     since a dot segment would be collapsed on the way and reach another endpoint."""

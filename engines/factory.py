@@ -13,4 +13,8 @@ def build_client(config: EngineConfig, *, http: httpx.Client | None = None) -> E
         from engines.camunda7.client import Camunda7Client
 
         return Camunda7Client(config, http=http)
+    if config.kind == "flowable":
+        from engines.flowable.client import FlowableClient
+
+        return FlowableClient(config, http=http)
     raise ValueError(f"no client for engine kind {config.kind!r}")

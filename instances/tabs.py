@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Perm
 from audit.models import AuditEntry, with_target
+from batches.kinds import KINDS
 from batches.models import Operation, OperationItem
 from engines.base import EngineClient
 from engines.errors import EngineError
@@ -79,7 +80,11 @@ def _incidents(data: TabData) -> dict[str, Any]:
     if data.activity:
         incidents = [i for i in incidents if data.activity in (i.activity_id, i.failed_activity_id)]
     instance = data.loaded["instance"]
-    return {"incidents": incidents, "instance_suspended": bool(instance and instance.suspended)}
+    context = {"incidents": incidents, "instance_suspended": bool(instance and instance.suspended)}
+    annotate = KINDS["incident_annotate"]  # as on the incident list: no note where the engine keeps none
+    if not annotate.available(data.engine.capabilities):
+        context["annotation_missing"] = annotate.missing
+    return context
 
 
 def _called(data: TabData) -> dict[str, Any]:
@@ -92,6 +97,13 @@ def _jobs(data: TabData) -> dict[str, Any]:
         _, executions = data.scopes
         jobs = [j for j in jobs if j.execution_id in executions]
     return {"jobs": detail.job_rows(jobs, data.loaded.tree, timezone.now())}
+
+
+def _history_calls(engine: EngineClient, instance_id: str) -> Calls:
+    calls: Calls = {"activities": lambda: engine.historic_activity_instances(instance_id, limit=PER_TAB)}
+    if engine.capabilities.user_operation_log:  # an engine without one: the tab says so
+        calls["operations"] = lambda: engine.user_operations(process_instance_id=instance_id, limit=PER_TAB)
+    return calls
 
 
 def _history(data: TabData) -> dict[str, Any]:
@@ -176,10 +188,7 @@ TABS: dict[str, Tab] = {
         Tab(
             "history",
             "History",
-            calls=lambda engine, i: {
-                "activities": lambda: engine.historic_activity_instances(i, limit=PER_TAB),
-                "operations": lambda: engine.user_operations(process_instance_id=i, limit=PER_TAB),
-            },
+            calls=_history_calls,
             shows=_history,
             template="instances/_history_tab.html",
         ),

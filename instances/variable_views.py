@@ -48,6 +48,12 @@ def _row(
 def _form(
     request: EngineRequest, instance_id: str, variable: Variable | None, form, *, status: int = 200, **extra
 ):
+    # Only the types this engine stores are offered (a variable's own type stays, to be read).
+    types = request.engine.capabilities.variable_types
+    own = variable.value.type if variable else None
+    form.fields["type"].choices = [
+        (v, label) for v, label in form.fields["type"].choices if v in types or v == own
+    ]
     context = {"instance_id": instance_id, "variable": variable, "form": form, **extra}
     partial = "variable-add" if variable is None else "variable-edit"
     return render(request, f"{ROWS}#{partial}", context, status=status)

@@ -7,8 +7,8 @@ that use them, ``-m "not real_engine"`` leaves them out):
     A ``RealEngine``: the engine is built (only when its Maven sources changed), started on a free
     loopback port on first use, seeded, and stopped when the session ends. Its attributes:
 
-    - ``config``: an ``engines.config.EngineConfig`` for the dashboard (None for Flowable until its
-      adapter exists), with the engine user's credentials;
+    - ``config``: an ``engines.config.EngineConfig`` for the dashboard (kind ``flowable`` for
+      Flowable), with the engine user's credentials;
     - ``seeded``: a ``realengines.seed.Seeded``: ``seeded.one("charge_declined")``,
       ``seeded.of_shape("sign", key="loan")``, ``seeded.definitions["order:2"]``; shapes are listed
       in ``realengines.seed.SHAPES`` (instances are shared by the session: a test that changes
@@ -16,15 +16,19 @@ that use them, ``-m "not real_engine"`` leaves them out):
     - ``rest_url``, ``webapp_url`` (Cockpit for Camunda 7), ``http()``: an httpx client on the REST
       root with the engine user, ``log_tail()``, ``rss_megabytes()``.
 
-``camunda7_config``, ``operaton_config``, ``cibseven_config`` (session)
+``camunda7_config``, ``operaton_config``, ``cibseven_config``, ``flowable_config`` (session)
     The ``EngineConfig`` alone.
 
-``camunda7_client``, ``operaton_client``, ``cibseven_client`` (per test)
+``camunda7_client``, ``operaton_client``, ``cibseven_client``, ``flowable_client`` (per test)
     The dashboard's own service-layer client of that engine (``engines.build_client``), closed after.
 
 ``on_camunda7`` (per test)
     The dashboard's engine named ``demo`` is the real Camunda 7 (settings.ENGINES), for view and
     journey tests; its value is the ``RealEngine``.
+
+``on_flowable`` (per test)
+    The dashboard's engine named ``flowable`` is the real Flowable 7.2, beside the tests' usual
+    ``demo`` (Camunda 7 API) engine in settings.ENGINES; its value is the ``RealEngine``.
 
 Where the engine cannot be had: without java or mvn the test skips with one line saying what to
 install (under CI=true it fails: .ci/run installs them); a build that fails, or a jar that does not
@@ -49,14 +53,14 @@ from tests.parts import missing
 
 FAMILIES = ("camunda7", "operaton", "cibseven", "flowable")
 ENGINE_FIXTURES = {f"{family}_{suffix}" for family in FAMILIES for suffix in ("engine", "config", "client")}
-ENGINE_FIXTURES |= {"on_camunda7", "real_engines"}
+ENGINE_FIXTURES |= {"on_camunda7", "on_flowable", "real_engines"}
 
 
 @dataclass
 class RealEngine:
     running: RunningEngine
     seeded: Seeded | None
-    config: EngineConfig | None
+    config: EngineConfig
 
     def __getattr__(self, name):
         return getattr(self.running, name)
@@ -91,16 +95,15 @@ class Engines:
             running.stop()
             self.failed[family] = f"seeding {family} failed: {error}\nits log ends:\n{running.log_tail()}"
             pytest.fail(self.failed[family], pytrace=False)
-        config = None
-        if running.family.api == "camunda":
-            config = EngineConfig(
-                name=family,
-                base_url=running.rest_url,
-                username=running.username,
-                password=running.password,
-                read_timeout=30,
-                label=running.family.title,
-            )
+        config = EngineConfig(
+            name=family,
+            base_url=running.rest_url,
+            kind="flowable" if running.family.api == "flowable" else "camunda7",
+            username=running.username,
+            password=running.password,
+            read_timeout=30,
+            label=running.family.title,
+        )
         engine = RealEngine(running, seeded, config)
         self.started[family] = engine
         return engine
@@ -152,6 +155,11 @@ def cibseven_config(cibseven_engine) -> EngineConfig:
     return cibseven_engine.config
 
 
+@pytest.fixture(scope="session")
+def flowable_config(flowable_engine) -> EngineConfig:
+    return flowable_engine.config
+
+
 def _client(config: EngineConfig):
     client = build_client(config)
     yield client
@@ -174,6 +182,11 @@ def cibseven_client(cibseven_config):
 
 
 @pytest.fixture
+def flowable_client(flowable_config):
+    yield from _client(flowable_config)
+
+
+@pytest.fixture
 def on_camunda7(settings, camunda7_engine) -> RealEngine:
     config = camunda7_engine.config
     settings.ENGINES = {
@@ -187,6 +200,12 @@ def on_camunda7(settings, camunda7_engine) -> RealEngine:
         )
     }
     return camunda7_engine
+
+
+@pytest.fixture
+def on_flowable(settings, flowable_engine) -> RealEngine:
+    settings.ENGINES = {**settings.ENGINES, "flowable": flowable_engine.config}
+    return flowable_engine
 
 
 def pytest_collection_modifyitems(items):
