@@ -157,6 +157,7 @@ def _delete_instance(client: EngineClient, instance_id: str, parameters: dict) -
         skip_io_mappings=parameters.get("skip_io_mappings", False),
         skip_subprocesses=parameters.get("skip_subprocesses", False),
         fail_if_not_exists=False,
+        reason=parameters.get("reason") or None,
     )
     return "deleted"
 

@@ -103,6 +103,9 @@ class Capabilities:
     instance_tree: InstanceTree = InstanceTree.ACTIVITY_INSTANCES
     # Variables local to one execution (activity instance), not only process-level ones.
     local_variables: bool = False
+    # Deleting or modifying instances can skip custom listeners and IO mappings, and leave called
+    # instances running.
+    skip_options: bool = False
     # The variable types the engine stores and the dashboard may send.
     variable_types: frozenset[VariableType] = field(default_factory=frozenset)
 
@@ -231,8 +234,10 @@ class EngineClient(ABC):
         skip_io_mappings: bool = False,
         skip_subprocesses: bool = False,
         fail_if_not_exists: bool = True,
+        reason: str | None = None,
     ) -> None:
-        """Cancel a running instance (it ends, its history stays)."""
+        """Cancel a running instance (it ends, its history stays). The reason is kept with the
+        instance's history where the engine keeps one for a single delete (not every engine does)."""
 
     @abstractmethod
     def set_instance_suspended(self, instance_id: str, *, suspended: bool) -> None:

@@ -162,7 +162,7 @@ def instance_delete(request: EngineRequest, instance_id: str) -> HttpResponse:
         target_id=instance_id,
         parameters={"reason": form.cleaned_data["reason"], **options},
     ):
-        request.engine.delete_instance(instance_id, **options)
+        request.engine.delete_instance(instance_id, reason=form.cleaned_data["reason"], **options)
     messages.success(request, f"Process instance {instance_id} deleted.")
     return redirect(reverse("instance_list", args=[request.engine_name]))
 

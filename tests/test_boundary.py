@@ -1,14 +1,24 @@
-"""The engine boundary is declared, not implied: the apps see engines/base.py only, Camunda's adapter
-implements all of it, and nothing of Camunda's wire format is left in the shared modules."""
+"""The engine boundary is declared, not implied: the apps see engines/base.py only, each adapter
+(Camunda's, Flowable's) implements all of it, and nothing of Camunda's wire format is left in the
+shared modules."""
 
 import ast
 import inspect
 import re
 from pathlib import Path
 
+import pytest
+
 from engines.base import EngineClient
 from engines.camunda7.client import Camunda7Client
 from engines.config import EngineConfig
+from engines.flowable.client import FlowableClient
+
+ADAPTERS = {
+    Camunda7Client: EngineConfig(name="t", base_url="http://engine.invalid/engine-rest"),
+    FlowableClient: EngineConfig(name="t", kind="flowable", base_url="http://engine.invalid/flowable-rest"),
+}
+ADAPTER_PACKAGES = ("engines.camunda7", "engines.flowable")
 
 ROOT = Path(__file__).resolve().parent.parent
 # Below the boundary, or about one engine on purpose: the adapters, the stand-in engine, the tests,
@@ -42,39 +52,50 @@ def _imports(path: Path) -> set[str]:
 
 def _adapter_imports(path: Path) -> set[str]:
     return {
-        name for name in _imports(path) if name == "engines.camunda7" or name.startswith("engines.camunda7.")
+        name
+        for name in _imports(path)
+        if any(name == package or name.startswith(f"{package}.") for package in ADAPTER_PACKAGES)
     }
 
 
-def test_no_module_above_the_engines_imports_the_camunda_adapter():
+def test_no_module_above_the_engines_imports_an_adapter():
     above = _python_files_above()
     assert len(above) > 50  # the apps were found
     offenders = {str(p.relative_to(ROOT)): _adapter_imports(p) for p in above if _adapter_imports(p)}
     assert offenders == {}
 
 
-def test_of_the_shared_engine_modules_only_the_factory_knows_the_camunda_adapter():
+def test_of_the_shared_engine_modules_only_the_factory_knows_the_adapters():
     offenders = [str(p.relative_to(ROOT)) for p in SHARED if p != FACTORY and _adapter_imports(p)]
     assert offenders == [] and _adapter_imports(FACTORY)
 
 
-def test_the_camunda_adapter_implements_every_method_of_the_interface_as_declared():
+def _as_list(annotation) -> str:
+    return str(annotation).replace("Listed[", "list[")
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.__name__)
+def test_each_adapter_implements_every_method_of_the_interface_as_declared(adapter):
     abstract = EngineClient.__abstractmethods__
     assert {"capabilities", "list_instances", "set_variable", "delete_instances_async"} <= abstract
     for name in abstract:
-        declared, implemented = getattr(EngineClient, name), getattr(Camunda7Client, name)
+        declared, implemented = getattr(EngineClient, name), getattr(adapter, name)
         assert implemented is not declared, f"{name} is not implemented"
         if isinstance(declared, property):
             continue
-        assert inspect.signature(implemented) == inspect.signature(declared), name
-    assert not Camunda7Client.__abstractmethods__
-    client = Camunda7Client(EngineConfig(name="t", base_url="http://engine.invalid/engine-rest"))
-    assert isinstance(client, EngineClient) and client.capabilities.process_statistics
+        implemented, declared = inspect.signature(implemented), inspect.signature(declared)
+        assert implemented.parameters == declared.parameters, name
+        # A page that also carries its total (Listed) is still the list the interface declares.
+        assert _as_list(implemented.return_annotation) == _as_list(declared.return_annotation), name
+    assert not adapter.__abstractmethods__
+    client = adapter(ADAPTERS[adapter])
+    assert isinstance(client, EngineClient) and client.capabilities.instructions
     client.close()
 
 
-def test_every_public_method_of_the_adapter_is_part_of_the_interface():
-    public = {name for name, _ in inspect.getmembers(Camunda7Client) if not name.startswith("_")}
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.__name__)
+def test_every_public_method_of_an_adapter_is_part_of_the_interface(adapter):
+    public = {name for name, _ in inspect.getmembers(adapter) if not name.startswith("_")}
     declared = {name for name, _ in inspect.getmembers(EngineClient) if not name.startswith("_")}
     assert public - declared == set()
 

@@ -115,6 +115,7 @@ CAPABILITIES = Capabilities(
     user_operation_log=True,
     instance_tree=InstanceTree.ACTIVITY_INSTANCES,
     local_variables=True,
+    skip_options=True,
     variable_types=frozenset(VariableType),
 )
 
@@ -315,8 +316,9 @@ class Camunda7Client(EngineClient):
         skip_io_mappings: bool = False,
         skip_subprocesses: bool = False,
         fail_if_not_exists: bool = True,
+        reason: str | None = None,
     ) -> None:
-        # DELETE /process-instance/{id}
+        # DELETE /process-instance/{id}: Camunda keeps no reason for a single delete (its batch does)
         self.transport.request(
             "DELETE",
             f"/process-instance/{_segment(instance_id)}",

@@ -512,7 +512,7 @@ class FlowableClient(EngineClient):
 
     # --- activity tree (built from executions) -------------------------------------------
 
-    def executions(self, instance_id: str) -> list[dict[str, Any]]:
+    def _executions(self, instance_id: str) -> list[dict[str, Any]]:
         # GET /runtime/executions?processInstanceId= (every execution of the instance, the root included)
         answer = self._json(
             "GET",
@@ -527,7 +527,7 @@ class FlowableClient(EngineClient):
 
     def activity_instance_tree(self, instance_id: str) -> ActivityInstance:
         instance = self.get_instance(instance_id)
-        executions = self.executions(instance_id)
+        executions = self._executions(instance_id)
         failed: dict[str, list[str]] = {}
         for job in self._dead_letter_jobs({"processInstanceId": instance_id}):
             failed.setdefault(str(job.get("executionId")), []).append(str(job.get("id")))
@@ -597,7 +597,7 @@ class FlowableClient(EngineClient):
     ) -> list[Variable]:
         check_page(offset, limit)
         found: list[Variable] = []
-        for execution in self.executions(instance_id):
+        for execution in self._executions(instance_id):
             execution_id = execution["id"]
             # GET /runtime/executions/{executionId}/variables?scope=local
             answer = self._json(

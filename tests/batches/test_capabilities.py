@@ -107,3 +107,16 @@ def test_setting_variables_on_an_engine_without_that_batch_sets_them_instance_by
     operation = work_to_the_end(operation)
     assert (operation.status, operation.done) == ("completed", 2)
     assert [engine.get_variable(i, "stamp") for i in ids] == [stamp, stamp]
+
+
+def test_deleting_on_an_engine_that_cannot_skip_listeners_offers_no_such_option_and_keeps_the_reason(
+    engine_without, client_as, fresh
+):
+    engine_without(skip_options=False)
+    instance = fresh(process_definition_key="order")
+    operator = client_as("Operator")
+    page = operator.get(f"/e/demo/instances/{instance.id}/delete/").content.decode()
+    assert "Skip custom listeners" not in page and "always runs the listeners and mappings" in page
+    assert "Reason (kept in the audit log and by the engine)" in page
+    wizard = operator.get(f"/e/demo/instances/{instance.id}/modify/").content.decode()
+    assert "Skip custom listeners" not in wizard
