@@ -230,33 +230,12 @@ def _real_engine(env: dict[str, str]) -> str:
     if reason:
         sys.exit(reason)
     jar_for(ENGINE)  # built here, before the processes start, so its output is not interleaved
-    if family.api == "flowable":
-        # Without an adapter the dashboard cannot show it: the engine runs alone, seeded.
-        print(
-            f"\n  {family.title} starts and is seeded at http://127.0.0.1:{ENGINE_PORT}{family.rest_path}"
-            f" (user {DEFAULT_USER}, password {DEFAULT_PASSWORD}).\n  The dashboard has no Flowable adapter"
-            " yet (issue #19), so it is not started. Stop with Ctrl-C.\n",
-            flush=True,
-        )
-        os.chdir(ROOT)
-        # argv[0] is the virtualenv's python: Python finds its packages from it.
-        python = str(BIN / "python")
-        argv = [
-            python,
-            "-m",
-            "realengines",
-            "run",
-            ENGINE,
-            "--port",
-            ENGINE_PORT,
-            "--instances",
-            REAL_INSTANCES,
-        ]
-        os.execv(python, argv)
     env.update(
         {
             "COCKPIT_ENGINE_DEMO_URL": f"http://127.0.0.1:{ENGINE_PORT}{family.rest_path}",
             "COCKPIT_ENGINE_DEMO_LABEL": family.title,
+            # The adapter by the family's REST API: Camunda 7's (Camunda, Operaton, CIB seven) or Flowable's.
+            "COCKPIT_ENGINE_DEMO_KIND": "flowable" if family.api == "flowable" else "camunda7",
             "COCKPIT_ENGINE_DEMO_USER": DEFAULT_USER,
             "COCKPIT_ENGINE_DEMO_PASSWORD": DEFAULT_PASSWORD,
             "COCKPIT_ENGINE_DEMO_READ_TIMEOUT": "30",
