@@ -9,6 +9,7 @@ process or in any other: the numbers and the guard live in the shared cache (Red
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -18,12 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from engines.base import EngineClient
 from engines.errors import EngineError
 from engines.fanout import fan_out
 from engines.queries import ProcessInstanceQuery
 
+log = logging.getLogger(__name__)
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dashboard-tile")
 _running: dict[str, Future] = {}
 _lock = threading.Lock()
@@ -58,7 +61,12 @@ def cached(key: str, compute: Callable[[], Any]) -> Any:
     One computation per key runs at a time among all processes sharing the cache: whoever takes the
     guard (an atomic add, SET NX PX in Redis) computes in the background; a process that finds the
     guard taken reads the value from the cache when it lands."""
-    found = _found(key)
+    try:
+        found = _found(key)
+    except RedisError as error:
+        # Without the shared cache the number is still worth having: asked by this process alone.
+        log.warning("the shared cache is unreachable (%s): %s is asked without it", error, key)
+        return compute()
     if found is not None:
         return found
     deadline = time.monotonic() + settings.COCKPIT_DASHBOARD_WAIT_SECONDS

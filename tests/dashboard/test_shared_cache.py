@@ -186,3 +186,21 @@ def test_development_without_a_cache_url_keeps_the_cache_in_the_process():
         "COCKPIT_VAR_DIR": str(ROOT / "var"),
     }
     assert cache_of(env).startswith("django.core.cache.backends.locmem.LocMemCache")
+
+
+def test_the_numbers_still_show_when_the_shared_cache_is_unreachable(settings, viewer_client):
+    import respx
+
+    from tests.conftest import ENGINE_URL
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+        }
+    }
+    with respx.mock(base_url=ENGINE_URL, assert_all_called=False) as mock:
+        mock.get("/batch/count").respond(json={"count": 7})
+        response = viewer_client.get("/e/demo/tiles/batches/")
+    assert response.status_code == 200
+    assert re.search(r'<p class="number"><a [^>]*>7</a>', response.content.decode())
