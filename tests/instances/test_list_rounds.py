@@ -62,7 +62,7 @@ def test_the_rows_details_come_in_one_round_of_concurrent_calls(
 
     monkeypatch.setattr(Transport, "_send_once", together)
     engine_calls.clear()
-    details = viewer_client.post(action, dict(_grouped(fields))).content.decode()
+    details = viewer_client.post(action, dict(grouped(fields))).content.decode()
     assert sorted(engine_calls) == ["POST /history/process-instance", "POST /process-instance"]
     monkeypatch.setattr(Transport, "_send_once", recorded)
 
@@ -104,7 +104,7 @@ def test_the_details_need_a_role(client_as):
     assert response.status_code == 403
 
 
-def _grouped(fields):
+def grouped(fields):
     grouped: dict[str, list[str]] = {}
     for name, value in fields:
         grouped.setdefault(name, []).append(value)
