@@ -94,7 +94,7 @@ def instance_row_details(request: EngineRequest) -> HttpResponse:
     cells = [
         {
             "slot": slot,
-            "process": process_cell(details.definition) if details.definition else "",
+            "process": process_cell(details.definition),
             "with_incidents": details.has_incident,
             "started": started_cell(details.start_time),
         }

@@ -109,3 +109,8 @@ def grouped(fields):
     for name, value in fields:
         grouped.setdefault(name, []).append(value)
     return grouped.items()
+
+
+def test_an_instance_the_engine_does_not_know_gets_a_dash_for_its_process(viewer_client, on_demo):
+    details = viewer_client.post("/e/demo/instances/details/", {"id": ["no-such-instance"]}).content.decode()
+    assert re.search(r'<span id="row-0-process" hx-swap-oob="true">—</span>', details)
