@@ -101,6 +101,10 @@ def _guard(key: str) -> str:
 
 def _compute(key: str, compute: Callable[[], Any]) -> Any:
     try:
+        # Another process may have stored it and let the guard go just before this one took it.
+        landed = cache.get(key)
+        if landed is not None and not isinstance(landed, _Failed):
+            return landed
         value = compute()
         cache.set(key, value, settings.COCKPIT_DASHBOARD_CACHE_SECONDS)
         return value
