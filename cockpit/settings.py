@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -39,6 +40,14 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _database_url = env.text("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cockpit.sqlite3'}")
     REDIS_URL = env.text("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _next_database(redis_url: str) -> str:
+    """The same Redis, the database after the URL's (redis://host:6379/0 -> redis://host:6379/1)."""
+    parts = urlsplit(redis_url)
+    db = parts.path.strip("/")
+    return urlunsplit(parts._replace(path=f"/{int(db) + 1 if db.isdigit() else 1}"))
+
 
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -289,6 +298,23 @@ COCKPIT_RETRY_SETTLE_SECONDS = env.number("COCKPIT_RETRY_SETTLE_SECONDS", 60.0)
 # (the query goes on and fills the cache), and how long a number is kept.
 COCKPIT_DASHBOARD_WAIT_SECONDS = env.number("COCKPIT_DASHBOARD_WAIT_SECONDS", 4.0)
 COCKPIT_DASHBOARD_CACHE_SECONDS = env.integer("COCKPIT_DASHBOARD_CACHE_SECONDS", 30)
+# What the web processes share (dashboard numbers, process statistics, and the guard that runs each
+# slow statistics query once among all of them) lives in Redis, so several gunicorn workers or hosts
+# never send the engine the same query at once. Production defaults to the next database of
+# REDIS_URL's Redis: never the broker's own, since clearing a cache empties its whole database.
+# Development without COCKPIT_CACHE_URL keeps it in the process's memory (one runserver, the tests).
+_cache_url = env.text("COCKPIT_CACHE_URL", _next_database(REDIS_URL) if PRODUCTION else "")
+if _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "cockpit",
+            "OPTIONS": {"socket_timeout": 4, "socket_connect_timeout": 4},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A modification must say why (the annotation goes to the engine and the audit log), unless turned off.
 COCKPIT_MODIFICATION_ANNOTATION_REQUIRED = env.flag("COCKPIT_MODIFICATION_ANNOTATION_REQUIRED", default=True)
 if CELERY_BROKER_URL.startswith("filesystem://"):

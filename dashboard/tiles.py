@@ -3,12 +3,15 @@
 On large engines the statistics queries behind some numbers take a long time (Cockpit's pages
 are known to hang on them). So each tile waits only a few seconds for its number; a slower
 query keeps running in the background and fills the cache, and the tile asks again a little
-later. Whoever asks meanwhile waits on the same query instead of starting another one.
+later. Whoever asks meanwhile waits on the same query instead of starting another one, in this
+process or in any other: the numbers and the guard live in the shared cache (Redis, see settings).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,12 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from engines.base import EngineClient
 from engines.errors import EngineError
 from engines.fanout import fan_out
 from engines.queries import ProcessInstanceQuery
 
+log = logging.getLogger(__name__)
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dashboard-tile")
 _running: dict[str, Future] = {}
 _lock = threading.Lock()
@@ -41,26 +46,65 @@ class _Failed:
     error: EngineError
 
 
+# How long the guard of a running query is held at most: longer than any query may take within the
+# engine's timeouts, so that it ends with its query; a process that dies holding it delays the number
+# by this much at worst, and then another process asks again.
+GUARD_SECONDS = 120
+# How often a process that waits on another process's query looks whether its answer has landed.
+POLL_SECONDS = 0.05
+
+
 def cached(key: str, compute: Callable[[], Any]) -> Any:
     """The cached value, or the value of the one running computation, waited for a bounded time;
-    a computation that failed a moment ago raises its error again."""
+    a computation that failed a moment ago raises its error again.
+
+    One computation per key runs at a time among all processes sharing the cache: whoever takes the
+    guard (an atomic add, SET NX PX in Redis) computes in the background; a process that finds the
+    guard taken reads the value from the cache when it lands."""
+    try:
+        found = _found(key)
+    except RedisError as error:
+        # Without the shared cache the number is still worth having: asked by this process alone.
+        log.warning("the shared cache is unreachable (%s): %s is asked without it", error, key)
+        return compute()
+    if found is not None:
+        return found
+    deadline = time.monotonic() + settings.COCKPIT_DASHBOARD_WAIT_SECONDS
+    with _lock:
+        future = _running.get(key)
+        if future is None and cache.add(_guard(key), True, GUARD_SECONDS):
+            future = _running[key] = _POOL.submit(_compute, key, compute)
+    if future is not None:
+        try:
+            return future.result(timeout=settings.COCKPIT_DASHBOARD_WAIT_SECONDS)
+        except TimeoutError:
+            raise StillCounting(key) from None
+    # Another process computes it: its answer lands in the cache.
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        found = _found(key)
+        if found is not None:
+            return found
+    raise StillCounting(key)
+
+
+def _found(key: str) -> Any:
     found = cache.get(key)
     if isinstance(found, _Failed):
         raise found.error
-    if found is not None:
-        return found
-    with _lock:
-        future = _running.get(key)
-        if future is None:
-            future = _running[key] = _POOL.submit(_compute, key, compute)
-    try:
-        return future.result(timeout=settings.COCKPIT_DASHBOARD_WAIT_SECONDS)
-    except TimeoutError:
-        raise StillCounting(key) from None
+    return found
+
+
+def _guard(key: str) -> str:
+    return f"{key}:computing"
 
 
 def _compute(key: str, compute: Callable[[], Any]) -> Any:
     try:
+        # Another process may have stored it and let the guard go just before this one took it.
+        landed = cache.get(key)
+        if landed is not None and not isinstance(landed, _Failed):
+            return landed
         value = compute()
         cache.set(key, value, settings.COCKPIT_DASHBOARD_CACHE_SECONDS)
         return value
@@ -68,6 +112,8 @@ def _compute(key: str, compute: Callable[[], Any]) -> Any:
         cache.set(key, _Failed(error), FAILURE_SECONDS)
         raise
     finally:
+        # The value (or failure) is in the cache before the guard goes: a waiter never sees neither.
+        cache.delete(_guard(key))
         with _lock:
             _running.pop(key, None)
 

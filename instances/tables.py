@@ -16,7 +16,7 @@ class InstanceTable(EngineTable):
     business_key = tables.Column(accessor="instance__business_key", verbose_name="Business key")
     state = tables.Column(accessor="state", verbose_name="State")
     tenant_id = tables.Column(accessor="instance__tenant_id", verbose_name="Tenant")
-    start_time = tables.Column(accessor="start_time", verbose_name="Started")
+    start_time = tables.Column(accessor="start_time", verbose_name="Started", empty_values=())
 
     class Meta:
         # A click anywhere in a row opens the instance (cockpit.js follows the row's id link).
@@ -49,10 +49,33 @@ class InstanceTable(EngineTable):
             bidi_marks(value),
         )
 
-    def render_start_time(self, value):
-        return dateformat.format(timezone.localtime(value), "Y-m-d H:i")
+    # A row whose details come after it (rows.awaiting_details) draws an empty slot for each; the
+    # details fragment fills the slots by their ids.
+    def render_start_time(self, value, record):
+        return pending(record, "started") if record.slot is not None else started_cell(value)
 
     def render_definition(self, value, record):
-        if value is None:
-            return record.instance.definition_id or "—"
-        return format_html("{} <small>v{}</small>", bidi_marks(value.title), value.version)
+        if record.slot is not None:
+            return pending(record, "process")
+        return process_cell(record.definition, record.instance.definition_id)
+
+    def render_state(self, value, record):
+        if record.slot is None:
+            return value
+        return format_html(
+            "{}{}", "suspended" if record.instance.suspended else "active", pending(record, "state")
+        )
+
+
+def pending(record, cell: str):
+    return format_html('<span id="row-{}-{}" class="pending">…</span>', record.slot, cell)
+
+
+def started_cell(value) -> str:
+    return dateformat.format(timezone.localtime(value), "Y-m-d H:i") if value else ""
+
+
+def process_cell(definition, definition_id: str | None = None):
+    if definition is None:
+        return definition_id or "—"
+    return format_html("{} <small>v{}</small>", bidi_marks(definition.title), definition.version)

@@ -6,6 +6,7 @@ from instances import detail_views, modify_views, variable_views, views
 urlpatterns = [
     path("", views.instance_list, name="instance_list"),
     path("count/", views.instance_count, name="instance_count"),
+    path("details/", views.instance_row_details, name="instance_row_details"),
     path("export.<str:fmt>", views.instance_export, name="instance_export"),
     path("bulk/", views.bulk_action, name="instance_bulk"),
     path("searches/", views.save_search, name="save_search"),

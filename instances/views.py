@@ -23,15 +23,15 @@ from batches import operations
 from batches.kinds import KINDS
 from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import instance_filter_words
-from cockpit.paging import engine_table, filter_string
+from cockpit.paging import MAX_PAGE_SIZE_SHOWN, engine_table, filter_string
 from engines.base import Capabilities
 from engines.errors import EngineError
 from engines.queries import ProcessInstanceQuery
 from instances.bulk import BulkActionForm
 from instances.forms import OPERATOR_LABELS, VALUE_TYPES, InstanceFilterForm
 from instances.models import SavedSearch
-from instances.rows import with_details
-from instances.tables import InstanceTable
+from instances.rows import awaiting_details, row_details, row_ids, with_details
+from instances.tables import InstanceTable, process_cell, started_cell
 
 EXPORT_PAGE = 500
 
@@ -59,13 +59,13 @@ def instance_list(request: EngineRequest) -> HttpResponse:
         if query is None:
             return []
         sorted_query = replace(query, sorting=(sort,) if sort else ())
-        return with_details(
-            request.engine, request.engine.list_instances(sorted_query, offset=offset, limit=limit)
-        )
+        # The rows show at the time of this one call; their details follow (instance_row_details).
+        return awaiting_details(request.engine.list_instances(sorted_query, offset=offset, limit=limit))
 
     actions = offered_actions(request.user, request.engine.capabilities)
     table, page = engine_table(request, InstanceTable, fetch, exclude=() if actions else ("select",))
     context = {
+        "detail_ids": row_ids(list(table.data)),
         "form": form,
         "valid": valid,
         "nothing_can_match": valid and query is None,
@@ -81,6 +81,26 @@ def instance_list(request: EngineRequest) -> HttpResponse:
     }
     template = "instances/list.html#results" if request.htmx else "instances/list.html"
     return render(request, template, context)
+
+
+@require_POST  # a page of ids is too long for a URL
+@requires(Perm.VIEW)
+@engine_scoped
+def instance_row_details(request: EngineRequest) -> HttpResponse:
+    """The list's cells that need a second lookup (process version, incidents, start time), filled
+    into the rows' slots out of band, so the rows never wait for them."""
+    ids = request.POST.getlist("id")[:MAX_PAGE_SIZE_SHOWN]
+    found = row_details(request.engine, ids)
+    cells = [
+        {
+            "slot": slot,
+            "process": process_cell(details.definition),
+            "with_incidents": details.has_incident,
+            "started": started_cell(details.start_time),
+        }
+        for slot, details in enumerate(found.by_id[i] for i in ids)
+    ]
+    return render(request, "instances/list.html#row-details", {"cells": cells, "problems": found.problems})
 
 
 def offered_actions(user, capabilities: Capabilities) -> list[tuple[str, str]]:

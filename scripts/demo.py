@@ -194,6 +194,9 @@ def main() -> None:
             " --loglevel warning"
         )
         env["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+        env["COCKPIT_CACHE_URL"] = (
+            f"redis://127.0.0.1:{REDIS_PORT}/1"  # the dashboard's numbers, as in production
+        )
     else:
         # No Redis on this machine: Celery passes messages through files under var/.
         env["CELERY_BROKER_URL"] = "filesystem://"

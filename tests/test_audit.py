@@ -127,7 +127,7 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(client, make_user):
 
 
 def test_the_tests_run_on_the_database_they_were_asked_to():
-    """Run on PostgreSQL by test_audit_postgresql, which says so in COCKPIT_TEST_DATABASE."""
+    """Run on PostgreSQL by test_models_postgresql, which says so in COCKPIT_TEST_DATABASE."""
     assert connection.vendor == os.environ.get("COCKPIT_TEST_DATABASE", connection.vendor)
 
 

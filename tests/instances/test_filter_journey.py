@@ -30,6 +30,8 @@ def test_paging_keeps_the_filter_and_the_bulk_confirmation_names_it(
     assert "%3F" not in page.url and "??" not in page.url
     expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching")
     expect(page.get_by_label("With incidents")).to_be_checked()
+    # The rows' incidents come in a fragment after the rows: wait until every slot is filled.
+    expect(page.locator("#results .pending")).to_have_count(0)
     states = page.locator("table.engine-table tbody tr td:nth-child(5)").all_inner_texts()
     assert len(states) == with_incidents - 50
     assert all("with incidents" in state for state in states)

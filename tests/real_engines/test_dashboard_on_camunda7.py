@@ -1,5 +1,7 @@
 """The dashboard's pages on real Camunda 7.24 (on_camunda7): what they show is the engine's."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -18,3 +20,25 @@ def test_the_instance_list_counts_the_engines_instances(on_camunda7, operator_cl
     page = operator_client.get("/e/demo/instances/count/")
     assert page.status_code == 200
     assert f"{camunda7_client.count_instances():,}" in page.content.decode()
+
+
+def test_the_instance_lists_rows_get_their_process_incidents_and_start_from_the_engine(
+    on_camunda7, viewer_client, camunda7_client
+):
+    from engines.queries import ProcessInstanceQuery
+    from tests.instances.test_list_rounds import details_form, grouped
+
+    declined = on_camunda7.seeded.one("charge_declined")
+    body = viewer_client.get("/e/demo/instances/", {"business_key": declined.business_key}).content.decode()
+    action, fields = details_form(body)
+    assert [v for n, v in fields if n == "id"] == [declined.id]
+    details = viewer_client.post(action, dict(grouped(fields))).content.decode()
+    definition = camunda7_client.deployed_definition(
+        camunda7_client.list_instances(ProcessInstanceQuery(process_instance_ids=(declined.id,)))[
+            0
+        ].definition_id
+    )
+    assert f"{definition.title} <small>v{definition.version}</small>" in details
+    assert ", with incidents</span>" in details
+    assert re.search(r'<span id="row-0-started" hx-swap-oob="true">\d{4}-\d\d-\d\d \d\d:\d\d</span>', details)
+    assert "could not be read" not in details
