@@ -101,7 +101,7 @@ def validate(resolved: dict) -> dict:
     """A resolved plan's report (see resolve): only instructions and variables with failures are in it."""
     source, target = resolved["source"], resolved["target"]
     instructions = resolved["instructions"]
-    mapped = {}
+    mapped: dict[str, list[str]] = {}
     for instruction in instructions:
         sources = instruction.get("sourceActivityIds") or []
         targets = instruction.get("targetActivityIds") or []
@@ -112,13 +112,13 @@ def validate(resolved: dict) -> dict:
         failures = _failures(instruction, source, target, mapped)
         if failures:
             reports.append({"instruction": _instruction_dto(instruction), "failures": failures})
-    variable_reports = {}
-    for name, dto in (resolved.get("variables") or {}).items():
+    # A value that does not fit its type is refused outright, as Camunda does, not reported.
+    for dto in (resolved.get("variables") or {}).values():
         try:
             variable_columns(dto if isinstance(dto, dict) else {})
         except ValueError as error:
-            variable_reports[name] = {**(dto if isinstance(dto, dict) else {}), "failures": [str(error)]}
-    return {"instructionReports": reports, "variableReports": variable_reports}
+            raise invalid(str(error)) from None
+    return {"instructionReports": reports, "variableReports": {}}
 
 
 def _instruction_dto(instruction: dict) -> dict:
@@ -145,10 +145,6 @@ def _failures(instruction: dict, source: Definition, target: Definition, mapped:
         failures.append(f"Target activity '{target_id}' does not exist")
     if source_node is None or target_node is None:
         return failures
-    if source_node.type not in SUPPORTED:
-        failures.append("The type of the source activity is not supported for activity instance migration")
-    if target_node.type not in SUPPORTED:
-        failures.append("The type of the target activity is not supported for activity instance migration")
     if source_node.type != target_node.type:
         failures.append(
             f"Activities have incompatible types ({BEHAVIOURS.get(source_node.type, source_node.type)} is not "
@@ -168,7 +164,7 @@ def _failures(instruction: dict, source: Definition, target: Definition, mapped:
         ancestor = source_parent or source.key
         failures.append(
             f"The closest mapped ancestor '{ancestor}' is mapped to scope '{mapped_parent or target.key}' "
-            f"which is not an ancestor of target scope '{target_parent or target.key}'"
+            f"which is not an ancestor of target scope '{target_id}'"
         )
     return failures
 
@@ -188,21 +184,26 @@ def resolve(db: sqlite3.Connection, plan: Any) -> dict:
     }
 
 
+def _impl(instruction: dict) -> str:
+    # How the engine prints an instruction in its refusal.
+    source = (instruction["sourceActivityIds"] or [None])[0]
+    target = (instruction["targetActivityIds"] or [None])[0]
+    flag = str(bool(instruction["updateEventTrigger"])).lower()
+    return f"MigrationInstructionImpl{{sourceActivityId='{source}', targetActivityId='{target}', updateEventTrigger='{flag}'}}"
+
+
 def ensure_valid(resolved: dict) -> None:
     report = validate(resolved)
-    if report["instructionReports"] or report["variableReports"]:
+    if report["instructionReports"]:
         lines = [
-            f"\n\tMigration instruction {r['instruction']} is not valid:"
+            f"\n\t Migration instruction {_impl(r['instruction'])} is not valid:"
             + "".join(f"\n\t\t{failure}" for failure in r["failures"])
             for r in report["instructionReports"]
         ]
-        lines += [
-            f"\n\tVariable '{name}' is not valid:" + "".join(f"\n\t\t{f}" for f in r["failures"])
-            for name, r in report["variableReports"].items()
-        ]
         raise RestError(
             400,
-            f"Migration plan for process definition '{resolved['source'].id}' to '{resolved['target'].id}' "
+            f"ENGINE-23001 Migration plan for process definition '{resolved['source'].id}' to "
+            f"'{resolved['target'].id}' "
             "is not valid:" + "".join(lines),
             PLAN_INVALID,
         )
@@ -215,11 +216,11 @@ def migrate(runtime: Runtime, instance_id: str, resolved: dict) -> None:
     target: Definition = resolved["target"]
     if instance["definition_id"] != source.id:
         raise RestError(
-            400,
-            f"Process instance '{instance_id}' cannot be migrated. Its process definition "
+            500,
+            f"ENGINE-23002 Process instance '{instance_id}' cannot be migrated. Its process definition "
             f"'{instance['definition_id']}' does not match the source process definition of the migration "
             f"plan '{source.id}'",
-            INSTANCE_INVALID,
+            "ProcessEngineException",
         )
     mapping = {
         i["sourceActivityIds"][0]: i["targetActivityIds"][0]
@@ -231,12 +232,13 @@ def migrate(runtime: Runtime, instance_id: str, resolved: dict) -> None:
     if unmapped:
         raise RestError(
             400,
-            f"Cannot migrate process instance '{instance_id}':"
+            f"ENGINE-23004 Cannot migrate process instance '{instance_id}':"
             + "".join(
                 f"\n\tCannot migrate {'transition' if t['kind'] == 'transition' else 'activity'} instance "
                 f"'{t['id']}':\n\t\tThere is no migration instruction for this instance's activity"
                 for t in unmapped
-            ),
+            )
+            + "\n",
             INSTANCE_INVALID,
         )
     db = runtime.db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engines.errors import InvalidRequest
+from engines.errors import EngineServerError, InvalidRequest
 from engines.migration import MigrationInstruction
 from engines.queries import ProcessInstanceQuery
 from engines.variables import TypedValue, VariableType
@@ -41,15 +41,31 @@ def test_the_generated_plan_maps_each_activity_onto_the_one_of_the_same_id_scope
 def test_mapping_a_user_task_onto_a_service_task_is_refused_next_to_that_instruction(writable, versions):
     plan = writable.generate_migration_plan(*versions)
     wrong = MigrationInstruction(("check_stock",), ("charge",))
-    plan = plan.with_instruction(wrong).with_variables({"bad": TypedValue(VariableType.INTEGER, "many")})
+    plan = plan.with_instruction(wrong)
 
     report = writable.validate_migration_plan(plan)
 
     assert not report.valid
     [failure] = report.failures_of(wrong)
-    assert failure.startswith("Activities have incompatible types (UserTaskActivityBehavior")
+    assert failure == (
+        "Activities have incompatible types (UserTaskActivityBehavior is not compatible with "
+        "ClassDelegateActivityBehavior)"
+    )
     assert report.failures_of(plan.instructions[0]) == ()  # split -> split is fine
-    assert report.failures_of_variable("bad")
+
+
+def test_a_variable_whose_value_does_not_fit_its_type_is_refused_outright(writable, versions):
+    plan = writable.generate_migration_plan(*versions)
+    with pytest.raises(InvalidRequest, match="Cannot convert value 'many'"):
+        writable.validate_migration_plan(
+            plan.with_variables({"bad": TypedValue(VariableType.INTEGER, "many")})
+        )
+
+
+def test_an_instance_of_another_definition_is_refused(writable, versions):
+    [instance] = _waiting(writable, versions[1], "check_stock", limit=1)
+    with pytest.raises(EngineServerError, match="does not match the source process definition"):
+        writable.migrate_instances(writable.generate_migration_plan(*versions), [instance.id])
 
 
 def test_an_invalid_plan_executes_nothing(writable, versions):
