@@ -217,11 +217,10 @@ def instances_migrate(request: HttpRequest) -> HttpResponse:
         rows=_rows(plan, target.model, target_model, report) if plan else [],
         report=report,
         plan_json=json.dumps(plan.to_dict()) if plan else "",
-        diagram=json.dumps(
-            {"source": [i.source for i in plan.instructions], "target": [i.target for i in plan.instructions]}
-            if plan
-            else {"source": [], "target": []}
-        ),
+        diagram={
+            "source": [i.source for i in plan.instructions] if plan else [],
+            "target": [i.target for i in plan.instructions] if plan else [],
+        },
         at_once=AT_ONCE,
         variable_failures=(
             {name: report.failures_of_variable(name) for name in plan.variables} if report and plan else {}
@@ -277,7 +276,9 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
     }
     query = None if target.ids else target.query
     if not target.ids and query is None:
-        form.add_error(None, "No instance is selected and the list's filter matches none: nothing to migrate.")
+        form.add_error(
+            None, "No instance is selected and the list's filter matches none: nothing to migrate."
+        )
         return None
     targets: dict[str, Any] = {"ids": target.ids} if query is None else {"query": query.to_dict()}
     if run_async:
