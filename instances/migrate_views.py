@@ -204,9 +204,13 @@ def instances_migrate(request: HttpRequest) -> HttpResponse:
     if chosen_definition is None:
         plan = None
     elif plan is None or plan.target_definition_id != chosen or step == "generate":
-        plan = engine.generate_migration_plan(
-            source.id, chosen, update_event_triggers=form.cleaned_data.get("update_event_triggers", False)
-        )
+        try:
+            plan = engine.generate_migration_plan(
+                source.id, chosen, update_event_triggers=form.cleaned_data.get("update_event_triggers", False)
+            )
+        except EngineResponseError as error:  # no plan from the engine: mappings can still be added by hand
+            context["engine_error"] = error
+            plan = MigrationPlan(source.id, chosen)
     report: MigrationReport | None = None
     if plan is not None:
         plan, report, done = _step(request, step, form, plan, target, context)
@@ -249,11 +253,16 @@ def _step(request, step: str, form: MigrationForm, plan: MigrationPlan, target: 
     plan = plan.with_variables(variables)
     if form.errors:
         return plan, None, None
-    try:
-        report = request.engine.validate_migration_plan(plan)
-    except EngineResponseError as error:
-        context["engine_error"] = error
-        return plan, None, None
+    if not request.engine.capabilities.migration_validation:
+        # Nothing to ask beforehand: the page says so, and the migration itself says what it refuses.
+        context["unvalidated"] = True
+        report = MigrationReport()
+    else:
+        try:
+            report = request.engine.validate_migration_plan(plan)
+        except EngineResponseError as error:
+            context["engine_error"] = error
+            return plan, None, None
     if step == "migrate" and report.valid:
         return plan, report, _execute(request, form, plan, target, context)
     return plan, report, None

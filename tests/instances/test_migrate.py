@@ -10,7 +10,10 @@ from audit.models import AuditEntry
 from batches import operations
 from batches.models import Operation
 from cockpit.filter_words import instance_filter_words
+from engines.base import BulkWork
+from engines.camunda7.client import CAPABILITIES
 from engines.queries import ProcessInstanceQuery
+from tests.batches.test_capabilities import engine_without, work_to_the_end  # noqa: F401
 from tests.demo_engine.conftest import eventually
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +152,52 @@ def test_other_roles_see_no_migration_and_are_refused(on_demo, engine, client_as
     response = client.post("/e/demo/instances/migrate/", {"filter": filter_string, "step": "migrate"})
     assert response.status_code == 403
     assert engine.count_instances(ProcessInstanceQuery(process_definition_id=v1)) > 0
+
+
+def test_an_engine_that_cannot_migrate_offers_no_migration_and_says_why(
+    on_demo,
+    engine,
+    client_as,
+    engine_without,  # noqa: F811 - the fixture imported above
+):
+    engine_without(migration=False, migration_validation=False)
+    v1, _v2 = _versions(engine)
+    client = client_as("Operator")
+    page = client.get(f"/e/demo/processes/{v1}/").content.decode()
+    assert "Migrate instances…" not in page
+    assert "This engine cannot migrate instances between versions." in page
+    listing = client.get("/e/demo/instances/?" + urlencode({"definition_id": v1})).content.decode()
+    assert "Migrate to another version" not in listing
+    assert "This engine cannot migrate instances between definition versions." in listing
+    response = client.get(
+        "/e/demo/instances/migrate/?" + urlencode({"filter": urlencode({"definition_id": v1})})
+    )
+    assert response.status_code == 400
+
+
+def test_without_validation_the_page_says_so_and_without_the_batch_instances_go_one_by_one(
+    on_demo,
+    engine,
+    client_as,
+    engine_without,  # noqa: F811 - the fixture imported above
+):
+    engine_without(
+        migration_validation=False, engine_batches=CAPABILITIES.engine_batches - {BulkWork.MIGRATE_INSTANCES}
+    )
+    v1, v2 = _versions(engine)
+    ids = [i.id for i in _waiting(engine, v1, "ship")[:2]]
+    client = client_as("Operator")
+    response = client.post(
+        "/e/demo/instances/bulk/", {"action": "migrate", "scope": "selected", "ids": ids, "filter": ""}
+    )
+    wizard = Wizard(client, response["Location"])
+    wizard.post("validate")
+    assert "This engine does not check a plan before it runs it" in wizard.page
+    wizard.post("migrate", run_async="on")
+    operation = Operation.objects.get(kind="migrate")
+    assert operation.mode == Operation.Mode.CHUNKED
+    work_to_the_end(operation)
+    assert all(engine.get_instance(i).definition_id == v2 for i in ids)
 
 
 # Last: it migrates every instance of version 1 left.
