@@ -8,6 +8,7 @@ validation report comes before anything executes; a plan it refuses never execut
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,7 +110,12 @@ def _activity_choices(model: BpmnModel) -> list[tuple[str, str]]:
     nodes = sorted(
         (n for n in model.nodes.values() if n.type in MOVABLE), key=lambda n: (n.title.lower(), n.id)
     )
-    return [("", "—")] + [(n.id, f"{n.title} ({n.type})") for n in nodes]
+    return [("", "—")] + [(n.id, f"{n.title} ({_kind(n.type)})") for n in nodes]
+
+
+def _kind(element: str) -> str:
+    """A BPMN element name as people say it: userTask -> user task."""
+    return re.sub(r"(?<!^)([A-Z])", r" \1", element).lower()
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,7 @@ def _in_words(instruction: MigrationInstruction, source: BpmnModel, target: Bpmn
         said.append(f"The target version has no activity “{instruction.target}”.")
     if old and new and old.type != new.type:
         said.append(
-            f"{old.title} is a {old.type} and {new.title} a {new.type}: "
+            f"{old.title} is a {_kind(old.type)} and {new.title} a {_kind(new.type)}: "
             "an activity can only become one of the same kind."
         )
     if old and new and old.parent != new.parent:

@@ -80,7 +80,7 @@ def test_an_operator_migrates_the_filtered_instances_with_a_manual_mapping_after
     wizard.post("add", add_source="check_stock", add_target="charge")
     wizard.post("validate")
     assert wizard.response.status_code == 400
-    assert "Check stock is a userTask and Charge card a serviceTask" in wizard.page
+    assert "Check stock is a user task and Charge card a service task" in wizard.page
     assert "The engine: Activities have incompatible types" in wizard.page
     assert 'value="migrate"' not in wizard.page  # nothing to confirm while the engine refuses the plan
     wizard.post("migrate")  # and a hand-made request executes nothing either
@@ -219,6 +219,9 @@ def test_the_definition_page_offers_migration_and_many_instances_go_as_an_engine
     response = wizard.post("migrate", run_async="on")
     assert response.status_code == 302
     operation = Operation.objects.get(kind="migrate")
+    followed = client.get(response["Location"]).content.decode()
+    assert "Migrate instances to another version" in followed
+    assert "Process Order to delivery version 1" in followed  # what it acts on, in words
     assert operation.parameters["query"]["process_definition_id"] == v1
     assert operation.parameters["plan"]["source_definition_id"] == v1
     operations.hand_over(operation)  # the engine's own batch

@@ -56,7 +56,7 @@ def test_an_operator_migrates_version_1_to_2_with_one_manual_mapping(
     page.get_by_role("button", name="Add the mapping").click()
     page.get_by_role("button", name="Validate the plan").click()
     refused = page.locator('li.instruction[data-source="check_stock"]')
-    expect(refused).to_contain_text("Check stock is a userTask and Charge card a serviceTask")
+    expect(refused).to_contain_text("Check stock is a user task and Charge card a service task")
     expect(page.locator("#validation-report")).to_contain_text("The engine refuses the plan")
     expect(page.get_by_role("button", name=re.compile("^Migrate \\d+ instance"))).to_have_count(0)
 
