@@ -22,6 +22,7 @@ from cockpit.filter_words import incident_filter_words, instance_filter_words
 from engines.base import BulkWork, Capabilities, EngineClient
 from engines.errors import InvalidRequest, NotFound
 from engines.fanout import fan_out
+from engines.migration import MigrationPlan
 from engines.models import Batch, Incident
 from engines.queries import Modification, ProcessInstanceQuery
 from engines.variables import TypedValue
@@ -372,6 +373,49 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
+
+
+# --- migration between definition versions ---------------------------------------------------------
+
+
+def _migrate_many(client: EngineClient, ids, query, parameters: dict) -> Batch:
+    return client.migrate_instances_async(
+        MigrationPlan.from_dict(parameters["plan"]),
+        ids,
+        query,
+        skip_custom_listeners=parameters.get("skip_custom_listeners", False),
+        skip_io_mappings=parameters.get("skip_io_mappings", False),
+    )
+
+
+def _migrate_one(client: EngineClient, instance_id: str, parameters: dict) -> str:
+    client.migrate_instances(
+        MigrationPlan.from_dict(parameters["plan"]),
+        [instance_id],
+        skip_custom_listeners=parameters.get("skip_custom_listeners", False),
+        skip_io_mappings=parameters.get("skip_io_mappings", False),
+    )
+    return "migrated"
+
+
+def _is_migrated(client: EngineClient, instance_id: str, parameters: dict) -> bool:
+    try:
+        return client.get_instance(instance_id).definition_id == parameters["plan"]["target_definition_id"]
+    except NotFound:  # ended meanwhile: nothing left to migrate
+        return True
+
+
+KINDS["migrate"] = Kind(
+    "migrate",
+    "Migrate instances to another version",
+    Perm.OPERATE,
+    hand_over=_migrate_many,
+    engine_work=BulkWork.MIGRATE_INSTANCES,
+    apply=_migrate_one,
+    applied=_is_migrated,
+    possible=lambda capabilities: capabilities.migration,
+    missing="This engine cannot migrate instances between definition versions.",
+)
 
 
 def describe(parameters: dict[str, Any], *, engine: EngineClient | None = None) -> str:

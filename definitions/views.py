@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
@@ -91,8 +92,17 @@ def definition_detail(request: EngineRequest, definition_id: str) -> HttpRespons
         "versions": [v for v in versions if (v.tenant_id or "") == (definition.tenant_id or "")],
         "activity": request.GET.get("activity", ""),
         "can_operate": request.user.has_perm(Perm.OPERATE),
+        "migrate_url": _migrate_url(request, definition_id),
     }
     return render(request, "definitions/detail.html", context)
+
+
+def _migrate_url(request: EngineRequest, definition_id: str) -> str:
+    """The migration wizard for this version's running instances ("" where the engine cannot migrate)."""
+    if not request.engine.capabilities.migration:
+        return ""
+    wizard = reverse("instances_migrate", args=[request.engine_name])
+    return f"{wizard}?{urlencode({'filter': urlencode({'definition_id': definition_id})})}"
 
 
 @require_GET

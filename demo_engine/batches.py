@@ -14,6 +14,7 @@ import math
 import threading
 from typing import Any
 
+from demo_engine import migration
 from demo_engine.errors import RestError, invalid
 from demo_engine.runtime import Runtime
 from demo_engine.store import Store, new_id
@@ -30,6 +31,7 @@ OPERATIONS = {
     "set-variables": ("SetVariables", "ProcessInstance"),
     "set-job-retries": ("SetJobRetries", "Job"),
     "instance-modification": ("ModifyProcessInstance", "ProcessInstance"),
+    "instance-migration": ("Migrate", "ProcessInstance"),
 }
 
 
@@ -112,6 +114,9 @@ def apply(runtime: Runtime, batch_type: str, target: str, payload: dict) -> None
                 f"Process instance '{target}' does not belong to process definition '{definition_id}'"
             )
         runtime.modify(target, payload["instructions"], annotation=payload.get("annotation"))
+    elif batch_type == "instance-migration":
+        resolved = migration.resolve(runtime.db, payload["migrationPlan"])
+        migration.migrate(runtime, target, resolved)
     else:  # pragma: no cover - every type created above is handled
         raise RestError(500, f"Unknown batch type {batch_type}", "ProcessEngineException")
 

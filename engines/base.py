@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from engines.config import EngineConfig
+from engines.migration import MigrationPlan, MigrationReport
 from engines.models import (
     ActivityInstance,
     ActivityStatistics,
@@ -73,6 +74,7 @@ class BulkWork(StrEnum):
     RETRY_JOBS = "retry_jobs"  # named jobs (behind incidents)
     SET_VARIABLES = "set_variables"
     MODIFY_INSTANCES = "modify_instances"
+    MIGRATE_INSTANCES = "migrate_instances"
 
 
 class InstanceTree(StrEnum):
@@ -108,6 +110,10 @@ class Capabilities:
     skip_options: bool = False
     # The variable types the engine stores and the dashboard may send.
     variable_types: frozenset[VariableType] = field(default_factory=frozenset)
+    # Running instances moved from one definition to another by a plan of activity mappings.
+    migration: bool = False
+    # The engine checks a plan before it executes it and says what it refuses, per instruction.
+    migration_validation: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -446,8 +452,48 @@ class EngineClient(ABC):
         """One plan for many instances of a definition (capabilities.modification_of_many), as an
         engine batch: only instructions that name activities or sequence flows apply to many."""
 
-    # --- migration ---------------------------------------------------------------------------
-    # The dashboard does not migrate instances between definition versions yet: nothing to declare.
+    # --- migration (capabilities.migration) ----------------------------------------------------
+
+    @abstractmethod
+    def generate_migration_plan(
+        self,
+        source_definition_id: str,
+        target_definition_id: str,
+        *,
+        update_event_triggers: bool = False,
+    ) -> MigrationPlan:
+        """The engine's own plan between two definitions: each activity mapped onto the one of the
+        same id and kind; with update_event_triggers, events take the target's triggers."""
+
+    @abstractmethod
+    def validate_migration_plan(self, plan: MigrationPlan) -> MigrationReport:
+        """What the engine refuses about a plan, per instruction and per variable
+        (capabilities.migration_validation); an empty report when it would execute it."""
+
+    @abstractmethod
+    def migrate_instances(
+        self,
+        plan: MigrationPlan,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> None:
+        """Move the named instances and/or those the query matches, all of the source definition, to
+        the target now, in one engine transaction: all of them or none."""
+
+    @abstractmethod
+    def migrate_instances_async(
+        self,
+        plan: MigrationPlan,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> Batch:
+        """The same, as an engine batch (BulkWork.MIGRATE_INSTANCES): instance by instance."""
 
     # --- bulk work (capabilities.engine_batches) ----------------------------------------------
     # Each acts on instance ids, on a query's result, or on both, and hands back the engine's batch.

@@ -17,6 +17,7 @@ class BulkActionForm(forms.Form):
         ("job_retries", "Set job retries"),
         ("set_variables", "Set a variable"),
         ("modify", "Modify (move tokens)…"),
+        ("migrate", "Migrate to another version…"),
     )
     action = forms.ChoiceField(choices=ACTIONS)
     scope = forms.ChoiceField(

@@ -238,7 +238,7 @@ def _one(engine, instance_id: str) -> Target:
     )
 
 
-def _many(request: HttpRequest, data: QueryDict) -> Target:
+def instances_of_one_version(request: HttpRequest, data: QueryDict, *, doing: str = "modifies") -> Target:
     """The selected instances, or those matching the list's filter; all of one definition version."""
     ids = [i for i in data.getlist("ids") if i]
     filter_string = data.get("filter", "")
@@ -264,7 +264,7 @@ def _many(request: HttpRequest, data: QueryDict) -> Target:
             BpmnModel(""),
             ids=ids,
             filter_string=filter_string,
-            error="The engine modifies instances of one definition version at a time: select instances "
+            error=f"The engine {doing} instances of one definition version at a time: select instances "
             "of one version, or filter the list by process and version first.",
         )
     (definition_id,) = definitions
@@ -311,7 +311,7 @@ def instance_modify(request: HttpRequest, instance_id: str) -> HttpResponse:
 @engine_scoped
 def instances_modify(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
-    target = _many(request, data)
+    target = instances_of_one_version(request, data)
     if target.error:
         return render(request, PAGE, {"target": target}, status=400)
     return _wizard(request, target)

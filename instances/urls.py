@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instances import detail_views, modify_views, variable_views, views
+from instances import detail_views, migrate_views, modify_views, variable_views, views
 
 # Under /e/<engine>/instances/
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("searches/", views.save_search, name="save_search"),
     path("searches/<int:pk>/delete/", views.delete_search, name="delete_search"),
     path("modify/", modify_views.instances_modify, name="instances_modify"),
+    path("migrate/", migrate_views.instances_migrate, name="instances_migrate"),
     # one instance
     path("<id:instance_id>/", detail_views.instance_detail, name="instance_detail"),
     path("<id:instance_id>/tree/", detail_views.instance_tree, name="instance_tree"),

@@ -251,12 +251,13 @@ def bulk_action(request: EngineRequest) -> HttpResponse:
     options_refused = not bulk.is_valid() and bulk.only_options_refused
     if (not bulk.is_valid() and not options_refused) or not valid:
         return render(request, "instances/bulk_confirm.html", context, status=400)
-    if bulk.kind == "modify":  # a plan to build first: the wizard, for the same instances
+    if bulk.kind in ("modify", "migrate"):  # a plan to build first: the wizard, for the same instances
         targets = QueryDict(mutable=True)
         targets["filter"] = request.POST.get("filter", "")
         if bulk.cleaned_data["scope"] == "selected":
             targets.setlist("ids", context["selected"])
-        return redirect(f"{reverse('instances_modify', args=[request.engine_name])}?{targets.urlencode()}")
+        wizard = reverse(f"instances_{bulk.kind}", args=[request.engine_name])
+        return redirect(f"{wizard}?{targets.urlencode()}")
     kind = KINDS[bulk.kind]
     if not request.user.has_perm(kind.perm):
         return render(request, "instances/bulk_confirm.html", {**context, "forbidden": kind}, status=403)

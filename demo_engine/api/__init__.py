@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from demo_engine.api import batches, definitions, history, incidents, instances, variables
+from demo_engine.api import batches, definitions, history, incidents, instances, migration, variables
 from demo_engine.api.common import Raw, Request
 from demo_engine.errors import RestError
 from demo_engine.store import Store
@@ -85,6 +85,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     # modification of many instances
     ("POST", r"/modification/execute", instances.execute_modification),
     ("POST", r"/modification/executeAsync", instances.execute_modification_async),
+    # migration between definitions
+    ("POST", r"/migration/generate", migration.generate),
+    ("POST", r"/migration/validate", migration.validate),
+    ("POST", r"/migration/execute", migration.execute),
+    ("POST", r"/migration/executeAsync", migration.execute_async),
     # incidents and jobs
     ("GET", r"/incident", incidents.list_incidents),
     ("GET", r"/incident/count", incidents.count_incidents),

@@ -7,7 +7,7 @@ search away.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from email.message import Message
@@ -22,9 +22,17 @@ from engines.camunda7.dates import format_engine_date
 from engines.camunda7.errors import read_error
 from engines.camunda7.parsing import parse
 from engines.camunda7.variables import decode, encode
-from engines.camunda7.wire import modification_json, query_json, sort_json
+from engines.camunda7.wire import (
+    migration_plan_json,
+    migration_plan_of,
+    migration_report_of,
+    modification_json,
+    query_json,
+    sort_json,
+)
 from engines.config import EngineConfig
 from engines.errors import UnaddressableName, UnreadableAnswer
+from engines.migration import MigrationPlan, MigrationReport
 from engines.models import (
     ActivityInstance,
     ActivityStatistics,
@@ -58,6 +66,7 @@ from engines.transport import Transport
 from engines.variables import TypedValue, VariableType, to_text
 
 M = TypeVar("M", bound=DomainModel)
+R = TypeVar("R")
 
 
 def _segment(value: str) -> str:
@@ -117,6 +126,8 @@ CAPABILITIES = Capabilities(
     local_variables=True,
     skip_options=True,
     variable_types=frozenset(VariableType),
+    migration=True,
+    migration_validation=True,
 )
 
 
@@ -575,6 +586,67 @@ class Camunda7Client(EngineClient):
             json=_modification_body(definition_id, modification, ids, query),
         )
 
+    # --- migration ----------------------------------------------------------------------------------------
+
+    def generate_migration_plan(
+        self,
+        source_definition_id: str,
+        target_definition_id: str,
+        *,
+        update_event_triggers: bool = False,
+    ) -> MigrationPlan:
+        # POST /migration/generate
+        answer = self.transport.json(
+            "POST",
+            "/migration/generate",
+            json={
+                "sourceProcessDefinitionId": source_definition_id,
+                "targetProcessDefinitionId": target_definition_id,
+                "updateEventTriggers": update_event_triggers,
+            },
+            safe_to_repeat=True,
+        )
+        return self._read_migration(migration_plan_of, answer, "/migration/generate")
+
+    def validate_migration_plan(self, plan: MigrationPlan) -> MigrationReport:
+        # POST /migration/validate
+        answer = self.transport.json(
+            "POST", "/migration/validate", json=migration_plan_json(plan), safe_to_repeat=True
+        )
+        return self._read_migration(migration_report_of, answer, "/migration/validate")
+
+    def migrate_instances(
+        self,
+        plan: MigrationPlan,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> None:
+        # POST /migration/execute
+        body = _migration_body(plan, ids, query, skip_custom_listeners, skip_io_mappings)
+        self.transport.request("POST", "/migration/execute", json=body)
+
+    def migrate_instances_async(
+        self,
+        plan: MigrationPlan,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> Batch:
+        # POST /migration/executeAsync
+        body = _migration_body(plan, ids, query, skip_custom_listeners, skip_io_mappings)
+        return self._one(Batch, "POST", "/migration/executeAsync", json=body)
+
+    def _read_migration(self, read: Callable[[Any], R], answer: Any, path: str) -> R:
+        try:
+            return read(answer)
+        except (ValueError, TypeError, AttributeError) as error:
+            raise UnreadableAnswer(f"POST {path}: {error}", engine=self.config.name) from None
+
     # --- incidents -----------------------------------------------------------------------------------------
 
     def list_incidents(
@@ -850,6 +922,21 @@ def _modification_body(
                 "activity instances, ancestors and variables belong to one instance"
             )
     return {"processDefinitionId": definition_id, **modification_json(modification), **_targets(ids, query)}
+
+
+def _migration_body(
+    plan: MigrationPlan,
+    ids: Iterable[str] | None,
+    query: ProcessInstanceQuery | None,
+    skip_custom_listeners: bool,
+    skip_io_mappings: bool,
+) -> dict[str, Any]:
+    return {
+        "migrationPlan": migration_plan_json(plan),
+        **_targets(ids, query),
+        "skipCustomListeners": skip_custom_listeners,
+        "skipIoMappings": skip_io_mappings,
+    }
 
 
 def _variable(item: Any) -> Variable:

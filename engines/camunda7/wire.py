@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from engines.camunda7.dates import format_engine_date
-from engines.camunda7.variables import encode
+from engines.camunda7.variables import decode, encode
+from engines.migration import (
+    InstructionReport,
+    MigrationInstruction,
+    MigrationPlan,
+    MigrationReport,
+    VariableReport,
+)
 from engines.queries import (
     BatchSort,
     DefinitionSort,
@@ -133,3 +140,65 @@ def modification_json(modification: Modification) -> dict[str, Any]:
     if modification.annotation:
         body["annotation"] = modification.annotation
     return body
+
+
+# --- migration -----------------------------------------------------------------------------------
+
+
+def migration_instruction_json(instruction: MigrationInstruction) -> dict[str, Any]:
+    return {
+        "sourceActivityIds": list(instruction.source_activity_ids),
+        "targetActivityIds": list(instruction.target_activity_ids),
+        "updateEventTrigger": instruction.update_event_trigger,
+    }
+
+
+def migration_plan_json(plan: MigrationPlan) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "sourceProcessDefinitionId": plan.source_definition_id,
+        "targetProcessDefinitionId": plan.target_definition_id,
+        "instructions": [migration_instruction_json(i) for i in plan.instructions],
+    }
+    if plan.variables:
+        body["variables"] = {name: encode(value) for name, value in plan.variables.items()}
+    return body
+
+
+def migration_instruction_of(data: Any) -> MigrationInstruction:
+    if not isinstance(data, dict):
+        raise ValueError("an instruction is not an object")
+    return MigrationInstruction(
+        source_activity_ids=tuple(str(i) for i in data.get("sourceActivityIds") or ()),
+        target_activity_ids=tuple(str(i) for i in data.get("targetActivityIds") or ()),
+        update_event_trigger=bool(data.get("updateEventTrigger")),
+    )
+
+
+def migration_plan_of(data: Any) -> MigrationPlan:
+    """A plan as the engine generated it; ValueError when the answer is not one."""
+    if not isinstance(data, dict) or not data.get("sourceProcessDefinitionId"):
+        raise ValueError("no migration plan in the answer")
+    return MigrationPlan(
+        source_definition_id=str(data["sourceProcessDefinitionId"]),
+        target_definition_id=str(data.get("targetProcessDefinitionId") or ""),
+        instructions=tuple(migration_instruction_of(i) for i in data.get("instructions") or ()),
+        variables={name: decode(value) for name, value in (data.get("variables") or {}).items()},
+    )
+
+
+def migration_report_of(data: Any) -> MigrationReport:
+    """The engine's validation report; ValueError when the answer is not one."""
+    if not isinstance(data, dict):
+        raise ValueError("no validation report in the answer")
+    instructions = tuple(
+        InstructionReport(
+            instruction=migration_instruction_of(item.get("instruction") or {}),
+            failures=tuple(str(f) for f in item.get("failures") or ()),
+        )
+        for item in data.get("instructionReports") or ()
+    )
+    variables = tuple(
+        VariableReport(name=str(name), failures=tuple(str(f) for f in (item or {}).get("failures") or ()))
+        for name, item in (data.get("variableReports") or {}).items()
+    )
+    return MigrationReport(instructions=instructions, variables=variables)

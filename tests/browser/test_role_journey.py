@@ -22,6 +22,7 @@ OFFERED = {
         "Set job retries",
         "Set a variable",
         "Modify (move tokens)…",
+        "Migrate to another version…",
     ],
 }
 

@@ -315,6 +315,33 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
         ("GET", r"/history/batch"): {"path": "/history/batch", "params": {"completed": "false"}},
         ("GET", r"/history/batch/count"): {"path": "/history/batch/count"},
         ("GET", r"/history/batch/(?P<id>[^/]+)"): {"path": f"/history/batch/{s.batch}"},
+        **_migration_examples(s),
+    }
+
+
+def _migration_examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
+    # The order definition onto itself, every activity mapped: it changes nothing later examples use.
+    plan = {
+        "sourceProcessDefinitionId": s.definition,
+        "targetProcessDefinitionId": s.definition,
+        "instructions": [
+            {"sourceActivityIds": [a], "targetActivityIds": [a]}
+            for a in ("check_stock", "split", "pack", "charge", "join", "shipping", "ship", "await_delivery")
+        ],
+    }
+    execution = {"migrationPlan": plan, "processInstanceQuery": {"processDefinitionId": s.definition}}
+    return {
+        ("POST", r"/migration/generate"): {
+            "path": "/migration/generate",
+            "json": {
+                "sourceProcessDefinitionId": s.definition,
+                "targetProcessDefinitionId": s.definition,
+                "updateEventTriggers": True,
+            },
+        },
+        ("POST", r"/migration/validate"): {"path": "/migration/validate", "json": plan},
+        ("POST", r"/migration/execute"): {"path": "/migration/execute", "json": execution},
+        ("POST", r"/migration/executeAsync"): {"path": "/migration/executeAsync", "json": execution},
     }
 
 

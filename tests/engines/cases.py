@@ -1003,3 +1003,103 @@ CASES = [
         check=lambda r: r[0].operation_type == "Suspend",
     ),
 ]
+
+# --- migration -------------------------------------------------------------------------------------
+
+from engines.migration import MigrationInstruction, MigrationPlan  # noqa: E402
+
+MIGRATION_PLAN = MigrationPlan(
+    "order:1:abc",
+    "order:2:def",
+    (
+        MigrationInstruction(("check_stock",), ("check_stock",)),
+        MigrationInstruction(("await_delivery",), ("await_delivery",), update_event_trigger=True),
+    ),
+    variables={"migrated": TypedValue(VariableType.BOOLEAN, True)},
+)
+MIGRATION_PLAN_JSON = {
+    "sourceProcessDefinitionId": "order:1:abc",
+    "targetProcessDefinitionId": "order:2:def",
+    "instructions": [
+        {
+            "sourceActivityIds": ["check_stock"],
+            "targetActivityIds": ["check_stock"],
+            "updateEventTrigger": False,
+        },
+        {
+            "sourceActivityIds": ["await_delivery"],
+            "targetActivityIds": ["await_delivery"],
+            "updateEventTrigger": True,
+        },
+    ],
+    "variables": {"migrated": {"type": "Boolean", "value": True}},
+}
+MIGRATION_EXECUTION_JSON = {
+    "migrationPlan": MIGRATION_PLAN_JSON,
+    "processInstanceQuery": {"processDefinitionId": "order:1:abc", "activityIdIn": ["check_stock"]},
+    "skipCustomListeners": True,
+    "skipIoMappings": False,
+}
+MIGRATION_QUERY = ProcessInstanceQuery(process_definition_id="order:1:abc", activity_ids=("check_stock",))
+
+CASES += [
+    Case(
+        "generate a migration plan",
+        lambda c: c.generate_migration_plan("order:1:abc", "order:2:def", update_event_triggers=True),
+        "POST",
+        "/migration/generate",
+        json={
+            "sourceProcessDefinitionId": "order:1:abc",
+            "targetProcessDefinitionId": "order:2:def",
+            "updateEventTriggers": True,
+        },
+        answer={**MIGRATION_PLAN_JSON, "variables": None},
+        check=lambda r: r.instructions[1] == MIGRATION_PLAN.instructions[1] and r.variables == {},
+    ),
+    Case(
+        "validate a migration plan",
+        lambda c: c.validate_migration_plan(MIGRATION_PLAN),
+        "POST",
+        "/migration/validate",
+        json=MIGRATION_PLAN_JSON,
+        answer={
+            "instructionReports": [
+                {
+                    "instruction": MIGRATION_PLAN_JSON["instructions"][0],
+                    "failures": ["Activities have incompatible types"],
+                }
+            ],
+            "variableReports": {
+                "migrated": {"type": "Boolean", "value": True, "valueInfo": {}, "failures": ["odd"]}
+            },
+        },
+        check=lambda r: (
+            not r.valid
+            and r.failures_of(MIGRATION_PLAN.instructions[0]) == ("Activities have incompatible types",)
+            and r.failures_of(MIGRATION_PLAN.instructions[1]) == ()
+            and r.failures_of_variable("migrated") == ("odd",)
+        ),
+    ),
+    Case(
+        "migrate instances",
+        lambda c: c.migrate_instances(MIGRATION_PLAN, query=MIGRATION_QUERY, skip_custom_listeners=True),
+        "POST",
+        "/migration/execute",
+        json=MIGRATION_EXECUTION_JSON,
+        status=204,
+    ),
+    Case(
+        "migrate instances as a batch",
+        lambda c: c.migrate_instances_async(MIGRATION_PLAN, ["pi-1", "pi-2"]),
+        "POST",
+        "/migration/executeAsync",
+        json={
+            "migrationPlan": MIGRATION_PLAN_JSON,
+            "processInstanceIds": ["pi-1", "pi-2"],
+            "skipCustomListeners": False,
+            "skipIoMappings": False,
+        },
+        answer={**BATCH, "type": "instance-migration"},
+        check=lambda r: r.type == "instance-migration",
+    ),
+]

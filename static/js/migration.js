@@ -1,0 +1,43 @@
+// The migration wizard: the source and target diagrams side by side, the mapped activities marked,
+// and a click on an activity fills the next mapping's source (left) or target (right).
+(() => {
+  const containers = document.querySelectorAll(".migrate-page .diagram[data-xml-url]");
+  const data = document.getElementById("migration-mapped");
+  if (!containers.length || !data || !window.BpmnJS) return;
+  const mapped = JSON.parse(data.textContent);
+  // Multi-instance bodies carry their activity's id with a suffix; the diagram knows only the activity.
+  const elementId = (activityId) => activityId.replace(/#multiInstanceBody$/, "");
+
+  for (const container of containers) {
+    const side = container.dataset.side;
+    const field = document.querySelector(`[name="add_${side}"]`);
+    const viewer = new window.BpmnJS({ container });
+    (async () => {
+      try {
+        const answer = await fetch(container.dataset.xmlUrl);
+        if (!answer.ok) throw new Error(`the engine answered with an error (${answer.status})`);
+        await viewer.importXML(await answer.text());
+        const canvas = viewer.get("canvas");
+        const registry = viewer.get("elementRegistry");
+        canvas.zoom("fit-viewport");
+        for (const id of mapped[side] || []) {
+          if (registry.get(elementId(id))) canvas.addMarker(elementId(id), "mapped");
+        }
+        let picked = null;
+        viewer.on("element.click", (event) => {
+          const element = event.element;
+          if (!field || !element || element.waypoints || element.type === "label") return;
+          if (![...field.options].some((option) => option.value === element.id)) return;
+          field.value = element.id;
+          if (picked) canvas.removeMarker(picked, "picked");
+          canvas.addMarker(element.id, "picked");
+          picked = element.id;
+        });
+        container.dataset.ready = "true";
+      } catch (error) {
+        container.textContent = `The diagram could not be drawn: ${error.message || error}`;
+        container.dataset.ready = "failed";
+      }
+    })();
+  }
+})();
