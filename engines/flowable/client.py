@@ -18,6 +18,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from engines.base import Capabilities, EngineClient, InstanceTree, Listed
+from engines.bpmn import parse_model
 from engines.config import EngineConfig
 from engines.errors import (
     EngineError,
@@ -28,6 +29,7 @@ from engines.errors import (
     error_for_status,
 )
 from engines.flowable.codec import WRITABLE, decode, encode, format_date
+from engines.migration import MigrationInstruction, MigrationPlan, MigrationReport
 from engines.models import (
     ActivityInstance,
     ActivityStatistics,
@@ -81,6 +83,9 @@ CAPABILITIES = Capabilities(
     instance_tree=InstanceTree.EXECUTIONS,
     local_variables=True,
     variable_types=WRITABLE,
+    # Through its migration document, instance by instance; no plan validation before it runs.
+    migration=True,
+    migration_validation=False,
 )
 
 # The domain's sort keys in Flowable's spelling, per list.
@@ -142,6 +147,37 @@ def _sort(sort: Sort | None) -> dict[str, str]:
 
 def _unsupported(what: str) -> NoReturn:
     raise Unsupported(f"Flowable has no {what}")
+
+
+# Not activities a token waits in: nothing of theirs moves in a migration.
+_NOT_MIGRATED = frozenset({"sequenceFlow", "startEvent", "endEvent", "exclusiveGateway", "inclusiveGateway"})
+
+
+def _migration_document(plan: MigrationPlan) -> dict[str, Any]:
+    """Flowable's migration document: the target definition, the activity mappings, and the
+    variables set on every migrated instance (plain JSON values: the document has no types)."""
+    variables: dict[str, Any] = {}
+    for name, typed in plan.variables.items():
+        if typed.type not in _PLAIN_TYPES:
+            _unsupported(f"way to set a {typed.type.value} variable in a migration (only plain values)")
+        variables[name] = typed.value
+    document: dict[str, Any] = {
+        "toProcessDefinitionId": plan.target_definition_id,
+        "activityMappings": [
+            {"fromActivityIds": list(i.source_activity_ids), "toActivityIds": list(i.target_activity_ids)}
+            for i in plan.instructions
+            if i.source_activity_ids != i.target_activity_ids  # the same id: Flowable maps it itself
+        ],
+    }
+    if variables:
+        document["processInstanceVariables"] = variables
+    return document
+
+
+_PLAIN_TYPES = frozenset(
+    {VariableType.STRING, VariableType.INTEGER, VariableType.LONG, VariableType.SHORT, VariableType.DOUBLE,
+     VariableType.BOOLEAN, VariableType.NULL}
+)  # fmt: skip
 
 
 def variable_id(execution_id: str, name: str) -> str:
@@ -972,6 +1008,78 @@ class FlowableClient(EngineClient):
         query: ProcessInstanceQuery | None = None,
     ) -> Batch:
         _unsupported("engine-side batches (modification of many instances)")
+
+    # --- migration: Flowable's migration document, one instance at a time -----------------------
+
+    def generate_migration_plan(
+        self,
+        source_definition_id: str,
+        target_definition_id: str,
+        *,
+        update_event_triggers: bool = False,
+    ) -> MigrationPlan:
+        # Flowable has no plan generation: it maps an activity onto the target's activity of the same
+        # id by itself. The plan spells that out, for the activities of the same id and kind.
+        source = parse_model(self.definition_xml(source_definition_id))
+        target = parse_model(self.definition_xml(target_definition_id))
+        instructions = tuple(
+            MigrationInstruction(
+                (node.id,), (node.id,), update_event_trigger=update_event_triggers and bool(node.event)
+            )
+            for node in source.nodes.values()
+            if node.type not in _NOT_MIGRATED
+            and node.id in target.nodes
+            and target.nodes[node.id].type == node.type
+        )
+        return MigrationPlan(source_definition_id, target_definition_id, instructions)
+
+    def validate_migration_plan(self, plan: MigrationPlan) -> MigrationReport:
+        _unsupported("validation of a migration plan before it runs (the migration itself reports refusals)")
+
+    def migrate_instances(
+        self,
+        plan: MigrationPlan,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> None:
+        if skip_custom_listeners or skip_io_mappings:
+            _unsupported("way to migrate skipping listeners or mappings")
+        wanted = list(dict.fromkeys(ids or ()))
+        if query is not None:
+            matching = self._all(lambda **page: self.list_instances(query, **page))
+            wanted += [i.id for i in matching if i.id not in wanted]
+        document = _migration_document(plan)
+        moved: list[str] = []
+        for instance_id in wanted:
+            try:
+                # POST /runtime/process-instances/{processInstanceId}/migrate
+                self.transport.request(
+                    "POST", f"/runtime/process-instances/{_segment(instance_id)}/migrate", json=document
+                )
+            except EngineError as error:
+                if not moved:
+                    raise
+                # Flowable migrates one instance per request: say which ones did move.
+                raise type(error)(
+                    f"{error.message} (after {len(moved)} of {len(wanted)} instances were migrated)",
+                    engine=self.config.name,
+                ) from None
+            moved.append(instance_id)
+
+    def migrate_instances_async(
+        self,
+        plan: MigrationPlan,
+        ids: Iterable[str] | None = None,
+        query: ProcessInstanceQuery | None = None,
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> Batch:
+        # Flowable's batch-migrate takes every instance of a definition, never a chosen set.
+        _unsupported("migration batch for chosen instances")
 
     # --- bulk work: none on Flowable's side; the dashboard goes item by item ----------------
 

@@ -221,3 +221,20 @@ def test_change_state_cancels_an_activity_and_starts_another(flowable_client, fl
     )
     where = flowable_client.activity_instance_tree(instance.id).counts_by_activity()
     assert "check_stock" not in where and "ship" in where
+
+
+def test_an_instance_migrates_to_the_other_version_by_flowables_migration_document(flowable_client):
+    versions = sorted(flowable_client.list_definitions(key="order", limit=10), key=lambda d: d.version)
+    first, last = versions[0], versions[-1]
+    assert first.version < last.version
+    plan = flowable_client.generate_migration_plan(first.id, last.id)
+    assert "check_stock" in {i.source for i in plan.instructions}
+    [instance] = flowable_client.list_instances(
+        ProcessInstanceQuery(process_definition_id=first.id, suspended=False), limit=1
+    )
+    flowable_client.migrate_instances(plan, ids=[instance.id])
+    assert flowable_client.get_instance(instance.id).definition_id == last.id
+    # And back, so the other tests find the seeded data as it was.
+    back = flowable_client.generate_migration_plan(last.id, first.id)
+    flowable_client.migrate_instances(back, ids=[instance.id])
+    assert flowable_client.get_instance(instance.id).definition_id == first.id

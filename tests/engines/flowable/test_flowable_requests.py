@@ -18,6 +18,7 @@ import yaml
 from engines.base import BulkWork, InstanceTree
 from engines.errors import InvalidRequest, NotFound, Unsupported
 from engines.flowable.client import variable_id
+from engines.migration import MigrationInstruction, MigrationPlan
 from engines.queries import (
     HistoricProcessInstanceQuery,
     InstanceSort,
@@ -31,15 +32,17 @@ from engines.queries import (
 )
 from engines.variables import TypedValue, VariableType
 
-# Flowable's REST reference, in the shared reference beside the checkout (a worktree may sit deeper).
-SPEC = next(
+# Flowable's REST references (OpenAPI 3.0 of 2019, Swagger 2.0 of 2020), in the shared reference
+# beside the checkout (a worktree may sit deeper).
+REFERENCE = next(
     (
-        parent / "shared" / "reference" / "flowable" / "flowable-oas-process.yaml"
+        parent / "shared" / "reference" / "flowable"
         for parent in Path(__file__).resolve().parents
         if (parent / "shared" / "reference" / "flowable" / "flowable-oas-process.yaml").exists()
     ),
-    Path("shared/reference/flowable/flowable-oas-process.yaml"),
+    Path("shared/reference/flowable"),
 )
+SPECS = (REFERENCE / "flowable-oas-process.yaml", REFERENCE / "flowable-swagger-process.yaml")
 
 INSTANCE = {
     "id": "pi-1",
@@ -512,6 +515,30 @@ CASES = [
         json={"cancelActivityIds": ["pack"], "startActivityIds": ["check_stock"]},
         status=200,
     ),
+    Case(
+        "migrate_instances_sends_the_migration_document_per_instance",
+        lambda e: e.migrate_instances(
+            MigrationPlan(
+                "order:1:d-1",
+                "order:2:d-2",
+                (
+                    MigrationInstruction(("pack",), ("pack",)),
+                    MigrationInstruction(("check_stock",), ("charge",)),
+                ),
+                {"note": TypedValue(VariableType.STRING, "moved")},
+            ),
+            ids=["pi-1"],
+        ),
+        "POST",
+        "/runtime/process-instances/pi-1/migrate",
+        # An activity of the same id is left to Flowable, which maps it so by itself.
+        json={
+            "toProcessDefinitionId": "order:2:d-2",
+            "activityMappings": [{"fromActivityIds": ["check_stock"], "toActivityIds": ["charge"]}],
+            "processInstanceVariables": {"note": "moved"},
+        },
+        answer=INSTANCE,
+    ),
 ]
 IDS = [case.name for case in CASES]
 
@@ -526,9 +553,13 @@ def _answer(case: Case) -> httpx.Response:
 
 @cache
 def _spec_operations() -> list[tuple[str, re.Pattern[str]]]:
-    spec = yaml.safe_load(SPEC.read_text())
     operations = []
-    for template, item in spec["paths"].items():
+    paths = {
+        template: item
+        for spec in SPECS
+        for template, item in yaml.safe_load(spec.read_text())["paths"].items()
+    }
+    for template, item in paths.items():
         literal = (re.escape(part) for part in re.split(r"\{[^}]+\}", template))
         pattern = re.compile("^" + "[^/]+".join(literal) + "$")
         operations += [
