@@ -30,6 +30,8 @@ OPERATIONS = {
     "set-variables": ("SetVariables", "ProcessInstance"),
     "set-job-retries": ("SetJobRetries", "Job"),
     "instance-modification": ("ModifyProcessInstance", "ProcessInstance"),
+    "instance-restart": ("RestartProcessInstance", "ProcessInstance"),
+    "historic-instance-deletion": ("Delete", "ProcessInstance"),
 }
 
 
@@ -112,6 +114,13 @@ def apply(runtime: Runtime, batch_type: str, target: str, payload: dict) -> None
                 f"Process instance '{target}' does not belong to process definition '{definition_id}'"
             )
         runtime.modify(target, payload["instructions"], annotation=payload.get("annotation"))
+    elif batch_type == "instance-restart":
+        definition = runtime.db.execute(
+            "SELECT * FROM definition WHERE id = ?", (payload["processDefinitionId"],)
+        ).fetchone()
+        runtime.restart(definition, target, payload)
+    elif batch_type == "historic-instance-deletion":
+        runtime.delete_history(target)
     else:  # pragma: no cover - every type created above is handled
         raise RestError(500, f"Unknown batch type {batch_type}", "ProcessEngineException")
 

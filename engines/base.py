@@ -50,6 +50,7 @@ from engines.queries import (
     InstructionKind,
     Modification,
     ProcessInstanceQuery,
+    Restart,
     Sort,
 )
 from engines.variables import TypedValue, VariableType
@@ -73,6 +74,8 @@ class BulkWork(StrEnum):
     RETRY_JOBS = "retry_jobs"  # named jobs (behind incidents)
     SET_VARIABLES = "set_variables"
     MODIFY_INSTANCES = "modify_instances"
+    RESTART_INSTANCES = "restart_instances"  # finished instances started again
+    DELETE_HISTORY = "delete_history"  # finished instances' history removed
 
 
 class InstanceTree(StrEnum):
@@ -105,6 +108,8 @@ class Capabilities:
     local_variables: bool = False
     # The variable types the engine stores and the dashboard may send.
     variable_types: frozenset[VariableType] = field(default_factory=frozenset)
+    # Finished instances started again as new ones (before/after an activity, with their variables).
+    restart_instances: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -440,6 +445,41 @@ class EngineClient(ABC):
     ) -> Batch:
         """One plan for many instances of a definition (capabilities.modification_of_many), as an
         engine batch: only instructions that name activities or sequence flows apply to many."""
+
+    # --- finished instances: restart and history deletion (capabilities.restart_instances) ----------
+    # Each acts on historic instance ids, on a history query's result, or on both.
+
+    @abstractmethod
+    def restart_instances(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> None:
+        """Start finished instances of one definition again, as new instances, in one engine
+        transaction: all of them or none."""
+
+    @abstractmethod
+    def restart_instances_async(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> Batch:
+        """The same, run by the engine as a batch (BulkWork.RESTART_INSTANCES)."""
+
+    @abstractmethod
+    def delete_historic_instances_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+        *,
+        reason: str | None = None,
+    ) -> Batch:
+        """Remove finished instances' history for good (BulkWork.DELETE_HISTORY); an instance
+        already gone is passed over."""
 
     # --- migration ---------------------------------------------------------------------------
     # The dashboard does not migrate instances between definition versions yet: nothing to declare.

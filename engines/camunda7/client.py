@@ -22,7 +22,7 @@ from engines.camunda7.dates import format_engine_date
 from engines.camunda7.errors import read_error
 from engines.camunda7.parsing import parse
 from engines.camunda7.variables import decode, encode
-from engines.camunda7.wire import modification_json, query_json, sort_json
+from engines.camunda7.wire import modification_json, query_json, restart_json, sort_json
 from engines.config import EngineConfig
 from engines.errors import UnaddressableName, UnreadableAnswer
 from engines.models import (
@@ -51,6 +51,7 @@ from engines.queries import (
     InstructionKind,
     Modification,
     ProcessInstanceQuery,
+    Restart,
     Sort,
     check_page,
 )
@@ -116,6 +117,7 @@ CAPABILITIES = Capabilities(
     instance_tree=InstanceTree.ACTIVITY_INSTANCES,
     local_variables=True,
     variable_types=frozenset(VariableType),
+    restart_instances=True,
 )
 
 
@@ -555,6 +557,56 @@ class Camunda7Client(EngineClient):
             "variables": {name: encode(value) for name, value in variables.items()},
         }
         return self._one(Batch, "POST", "/process-instance/variables-async", json=body)
+
+    # --- finished instances: restart and history deletion ---------------------------------------------------
+
+    def _restart_body(
+        self, restart: Restart, ids: Iterable[str] | None, query: HistoricProcessInstanceQuery | None
+    ) -> dict[str, Any]:
+        return {**_targets(ids, query), **restart_json(restart)}
+
+    def restart_instances(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> None:
+        # POST /process-definition/{id}/restart
+        self.transport.request(
+            "POST",
+            f"/process-definition/{_segment(definition_id)}/restart",
+            json=self._restart_body(restart, ids, query),
+        )
+
+    def restart_instances_async(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> Batch:
+        # POST /process-definition/{id}/restart-async
+        return self._one(
+            Batch,
+            "POST",
+            f"/process-definition/{_segment(definition_id)}/restart-async",
+            json=self._restart_body(restart, ids, query),
+        )
+
+    def delete_historic_instances_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+        *,
+        reason: str | None = None,
+    ) -> Batch:
+        body = _targets(ids, query, ids_key="historicProcessInstanceIds")
+        body["failIfNotExists"] = False
+        if reason:
+            body["deleteReason"] = reason
+        # POST /history/process-instance/delete
+        return self._one(Batch, "POST", "/history/process-instance/delete", json=body)
 
     # --- modification of many instances -------------------------------------------------------------------
 
