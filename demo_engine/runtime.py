@@ -545,7 +545,12 @@ class Runtime:
                 f" '{definition['id']}'"
             )
         if old["end_time"] is None:
-            raise invalid(f"Historic process instance {historic_id} is not finished and cannot be restarted")
+            raise RestError(
+                500,
+                f"ENGINE-13040 Historic process instance '{historic_id}' cannot be restarted. It is not completed"
+                " or terminated.",
+                "ProcessEngineException",
+            )
         business_key = None if restart.get("withoutBusinessKey") else old["business_key"]
         instance_id = self.start_instance(definition, business_key=business_key, at_start=False)
         instance = self.instance(instance_id)

@@ -502,7 +502,7 @@ def _restart(store: Store, definition_id: str, body: dict) -> tuple[dict, list[s
     definition_row(store, definition_id)
     instructions = body.get("instructions")
     if not instructions:
-        raise invalid("Restart instructions cannot be empty")
+        raise invalid("Restart instructions cannot be empty: instructions is empty")
     for instruction in instructions:
         if not isinstance(instruction, dict) or instruction.get("type") not in (
             "startBeforeActivity", "startAfterActivity", "startTransition",
