@@ -21,7 +21,7 @@ from batches.kinds import KINDS
 from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import historic_filter_words
 from cockpit.paging import engine_table, filter_string
-from engines.base import EngineClient
+from engines.base import BulkWork, EngineClient
 from engines.bpmn import BpmnError, parse_model
 from engines.errors import EngineError
 from engines.queries import (
@@ -255,6 +255,15 @@ def finished_action(request: EngineRequest) -> HttpResponse:
             action.fields["start"].choices = start_choices(request.engine, definition_id)
             context["definition_id"] = definition_id
             context["definition"] = request.engine.deployed_definition(definition_id)
+    if (
+        name == "restart"
+        and count > RESTART_AT_ONCE
+        and not request.engine.capabilities.engine_batch(BulkWork.RESTART_INSTANCES)
+    ):
+        context["definition_problem"] = (
+            f"This engine restarts at most {RESTART_AT_ONCE} instances at once and has no batch for more: "
+            "narrow the filter or select fewer."
+        )
     if not action.is_valid() or context.get("definition_problem"):
         return render(request, "instances/history_confirm.html", context, status=400)
     if "confirm" not in request.POST or not count:

@@ -280,6 +280,52 @@ def test_many_restarts_go_to_an_engine_batch_with_domain_values(
     operation = Operation.objects.get(pk=operation.pk)
     batch = engine.get_historic_batch(operation.engine_batch_id)
     assert batch.type == "instance-restart" and operation.total == count
+    followed = operator_client.get(response["Location"]).content.decode()
+    assert "Restart finished instances" in followed and "Order to delivery version 2, finished" in followed
+
+
+def test_more_than_a_few_are_not_restarted_where_the_engine_has_no_batch_for_it(
+    operator_client, on_demo, monkeypatch
+):
+    from dataclasses import replace
+
+    from engines.base import BulkWork
+    from engines.camunda7 import client as camunda7
+
+    without = replace(
+        camunda7.CAPABILITIES,
+        engine_batches=camunda7.CAPABILITIES.engine_batches - {BulkWork.RESTART_INSTANCES},
+    )
+    monkeypatch.setattr(camunda7, "CAPABILITIES", without)
+    response = operator_client.post(
+        "/e/demo/instances/finished/act/",
+        {
+            "action": "restart",
+            "scope": "all",
+            "filter": "definition_key=order&version=2",
+            "start": "before:check_stock",
+            "confirm": "yes",
+        },
+    )
+    assert response.status_code == 400
+    assert "This engine restarts at most 50 instances at once and has no batch for more" in (
+        response.content.decode()
+    )
+    assert not Operation.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["Viewer", "Support", "Operator", "Admin"])
+def test_only_operators_see_and_may_use_the_finished_instances_actions(client_as, role, on_demo):
+    user = client_as(role)
+    body = user.get("/e/demo/instances/finished/").content.decode()
+    allowed = role in ("Operator", "Admin")
+    assert ('id="bulk-form"' in body) == allowed and ('value="restart"' in body) == allowed
+    for action in ("restart", "delete_history", "delete_historic", "job_retries_historic"):
+        response = user.post(
+            "/e/demo/instances/finished/act/",
+            {"action": action, "scope": "all", "filter": "definition_key=order&version=2&state=completed"},
+        )
+        assert response.status_code == (200 if allowed else 403), (action, response.status_code)
 
 
 def test_deleting_history_removes_the_finished_instances_for_good(operator_client, on_demo):
