@@ -224,7 +224,7 @@ def finished_action(request: EngineRequest) -> HttpResponse:
     options; step two (confirm) does it: a restart of a few at once, anything else as an operation."""
     action = HistoryActionForm(request.POST)
     _form, query = filtered(request, QueryDict(request.POST.get("filter", "")))
-    selected = request.POST.getlist("ids")
+    selected = list(dict.fromkeys(request.POST.getlist("ids")))
     context: dict[str, Any] = {
         "action": action,
         "filter_string": request.POST.get("filter", ""),
@@ -238,6 +238,12 @@ def finished_action(request: EngineRequest) -> HttpResponse:
         return render(request, "instances/history_confirm.html", context, status=400)
     if not kind.available(request.engine.capabilities):
         return render(request, "instances/history_confirm.html", {**context, "unavailable": kind}, status=400)
+    # No instances selected: nothing is asked of the engine (Django caps a request below 1000 fields, so
+    # the selection always fits in one page of history). (A form of its own: validating
+    # `action` now would check the start against choices not yet known.)
+    if "scope" in HistoryActionForm(request.POST).errors:
+        context["action"] = HistoryActionForm(request.POST)
+        return render(request, "instances/history_confirm.html", context, status=400)
     ids = selected if request.POST.get("scope") == "selected" else None
     targets = HistoricProcessInstanceQuery(process_instance_ids=tuple(ids)) if ids is not None else query
     count = len(ids) if ids is not None else request.engine.count_historic_instances(query)

@@ -393,3 +393,15 @@ def test_the_history_based_job_retries_and_delete_reach_the_running_instances(op
     while operations.follow(Operation.objects.get(pk=delete.pk)):
         assert timezone.now() < deadline, "the engine batch did not end"
     assert engine.get_historic_instance(running.id).state == "EXTERNALLY_TERMINATED"
+
+
+def test_restarting_nothing_selected_is_refused_by_the_field_before_the_engine_is_asked(
+    operator_client, on_demo
+):
+    for action in ("restart", "delete_history"):
+        nothing = operator_client.post(
+            "/e/demo/instances/finished/act/", {"action": action, "scope": "selected", "filter": ""}
+        )
+        assert nothing.status_code == 400
+        message = "Select instances in the list, or act on everything matching."
+        assert f'<p class="field-error" role="alert">{message}</p>' in nothing.content.decode()
