@@ -18,13 +18,13 @@ from typing import Any
 
 from accounts.roles import Perm
 from batches.retries import failed_jobs_behind, job_outcomes, retry_jobs
-from cockpit.filter_words import incident_filter_words, instance_filter_words
+from cockpit.filter_words import historic_filter_words, incident_filter_words, instance_filter_words
 from engines.base import BulkWork, Capabilities, EngineClient
 from engines.errors import InvalidRequest, NotFound
 from engines.fanout import fan_out
 from engines.migration import MigrationPlan
 from engines.models import Batch, Incident
-from engines.queries import Modification, ProcessInstanceQuery
+from engines.queries import HistoricProcessInstanceQuery, Modification, ProcessInstanceQuery, Restart
 from engines.variables import TypedValue
 
 PAGE = 500
@@ -269,6 +269,70 @@ def _modify(client: EngineClient, ids, query, parameters: dict) -> Batch:
     return client.execute_modification_async(parameters["definition_id"], modification, ids, query)
 
 
+# --- finished instances (the list's history mode) ------------------------------------------------
+# Their targets are `ids` and/or `history_query` (a HistoricProcessInstanceQuery as `to_dict` gives it).
+
+
+def history_query_of(parameters: dict) -> HistoricProcessInstanceQuery | None:
+    query = parameters.get("history_query")
+    return HistoricProcessInstanceQuery.from_dict(query) if query is not None else None
+
+
+def _restart(client: EngineClient, ids, query, parameters: dict) -> Batch:
+    return client.restart_instances_async(
+        parameters["definition_id"],
+        Restart.from_dict(parameters["restart"]),
+        ids,
+        history_query_of(parameters),
+    )
+
+
+HISTORY_KINDS = (
+    Kind(
+        "restart",
+        "Restart finished instances",
+        Perm.OPERATE,
+        hand_over=_restart,
+        engine_work=BulkWork.RESTART_INSTANCES,
+        possible=lambda capabilities: capabilities.restart_instances,
+        missing="This engine cannot restart finished instances.",
+    ),
+    Kind(
+        "delete_history",
+        "Delete the history of finished instances",
+        Perm.OPERATE,
+        hand_over=lambda c, ids, query, p: c.delete_historic_instances_async(
+            ids, history_query_of(p), reason=p.get("reason") or None
+        ),
+        engine_work=BulkWork.DELETE_HISTORY,
+        possible=lambda capabilities: capabilities.engine_batch(BulkWork.DELETE_HISTORY),
+        missing="This engine cannot delete the history of finished instances.",
+    ),
+    Kind(
+        "delete_historic",
+        "Delete (cancel) the running instances among them",
+        Perm.OPERATE,
+        hand_over=lambda c, ids, query, p: c.delete_instances_async(
+            ids, history_query_of(p), reason=p.get("reason") or None
+        ),
+        engine_work=BulkWork.DELETE_INSTANCES,
+        possible=lambda capabilities: capabilities.engine_batch(BulkWork.DELETE_INSTANCES),
+        missing="This engine cannot cancel instances found in its history as a batch.",
+    ),
+    Kind(
+        "job_retries_historic",
+        "Set job retries of the running instances among them",
+        Perm.OPERATE,
+        hand_over=lambda c, ids, query, p: c.set_job_retries_async(
+            ids, history_query_of(p), retries=p["retries"]
+        ),
+        engine_work=BulkWork.SET_JOB_RETRIES,
+        possible=lambda capabilities: capabilities.engine_batch(BulkWork.SET_JOB_RETRIES),
+        missing="This engine cannot set job retries of instances found in its history as a batch.",
+    ),
+)
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
@@ -347,6 +411,7 @@ KINDS: dict[str, Kind] = {
             applied=_incident_resolved,
             targets=incident_ids,
         ),
+        *HISTORY_KINDS,
         Kind(
             "incident_annotate",
             "Annotate incidents",
@@ -434,4 +499,7 @@ def describe(parameters: dict[str, Any], *, engine: EngineClient | None = None) 
     if parameters.get("query") is not None:
         words = instance_filter_words(query_of(parameters), engine=engine, started=parameters.get("started"))
         parts.append(f"the instances matching: {words}")
+    if parameters.get("history_query") is not None:
+        words = historic_filter_words(history_query_of(parameters), engine=engine)
+        parts.append(f"the instances in history matching: {words}")
     return " and ".join(parts) or "nothing"

@@ -15,7 +15,7 @@ from django.utils import dateformat, timezone
 
 from engines.base import EngineClient
 from engines.errors import EngineError
-from engines.queries import ProcessInstanceQuery, VariableFilter
+from engines.queries import HistoricProcessInstanceQuery, ProcessInstanceQuery, VariableFilter
 
 ALL_INSTANCES = "All running instances"
 ALL_INCIDENTS = "All open incidents"
@@ -96,6 +96,51 @@ def instance_filter_words(
     if query.variables and query.variable_values_ignore_case:
         parts.append("variable values ignoring case")
     return _sentence(parts, ALL_INSTANCES)
+
+
+ALL_HISTORIC = "All instances, running or finished"
+# The end states of history's query, in words.
+HISTORIC_STATES = (
+    ("finished", "finished"),
+    ("unfinished", "still running"),
+    ("completed", "completed"),
+    ("externally_terminated", "cancelled (externally terminated)"),
+    ("internally_terminated", "terminated by the process (internally terminated)"),
+)
+
+
+def historic_filter_words(
+    query: HistoricProcessInstanceQuery | None, *, engine: EngineClient | None = None
+) -> str:
+    """The filter of the list of finished instances in words: "Process Order to delivery, cancelled
+    (externally terminated), ended after 2026-11-01 08:00"."""
+    if query is None:
+        return "Nothing (no instance can match)"
+    names = _Names(engine)
+    parts: list[str] = []
+    if query.process_definition_id:
+        parts.append(f"process {names.version(query.process_definition_id)}")
+    if query.process_definition_key:
+        parts.append(f"process {names.process(query.process_definition_key)}")
+    # "finished" goes without saying once a finer end state is named
+    finer = query.completed or query.externally_terminated or query.internally_terminated
+    parts.extend(
+        words
+        for name, words in HISTORIC_STATES
+        if getattr(query, name) and not (name == "finished" and finer)
+    )
+    if query.process_instance_business_key:
+        parts.append(f"business key {_quoted(query.process_instance_business_key)}")
+    if query.process_instance_business_key_like:
+        parts.append(f"business key like {_quoted(query.process_instance_business_key_like)}")
+    if query.process_instance_ids:
+        parts.append(_ids(query.process_instance_ids))
+    for side, moment in (("after", query.finished_after), ("before", query.finished_before)):
+        if moment:
+            parts.append(f"ended {side} {_moment(moment)}")
+    if query.tenant_ids:
+        parts.append("tenant " + " or ".join(_quoted(t) for t in query.tenant_ids))
+    return _sentence(parts, ALL_HISTORIC)
 
 
 def incident_filter_words(

@@ -32,6 +32,8 @@ OPERATIONS = {
     "set-job-retries": ("SetJobRetries", "Job"),
     "instance-modification": ("ModifyProcessInstance", "ProcessInstance"),
     "instance-migration": ("Migrate", "ProcessInstance"),
+    "instance-restart": ("RestartProcessInstance", "ProcessInstance"),
+    "historic-instance-deletion": ("Delete", "ProcessInstance"),
 }
 
 
@@ -117,6 +119,13 @@ def apply(runtime: Runtime, batch_type: str, target: str, payload: dict) -> None
     elif batch_type == "instance-migration":
         resolved = migration.resolve(runtime.db, payload["migrationPlan"])
         migration.migrate(runtime, target, resolved)
+    elif batch_type == "instance-restart":
+        definition = runtime.db.execute(
+            "SELECT * FROM definition WHERE id = ?", (payload["processDefinitionId"],)
+        ).fetchone()
+        runtime.restart(definition, target, payload)
+    elif batch_type == "historic-instance-deletion":
+        runtime.delete_history(target)
     else:  # pragma: no cover - every type created above is handled
         raise RestError(500, f"Unknown batch type {batch_type}", "ProcessEngineException")
 

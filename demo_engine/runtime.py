@@ -288,7 +288,9 @@ class Runtime:
             (called, token["instance_seq"], token["id"]),
         )
 
-    def start_instance(self, definition: sqlite3.Row, *, business_key: str | None, super_token=None) -> str:
+    def start_instance(
+        self, definition: sqlite3.Row, *, business_key: str | None, super_token=None, at_start: bool = True
+    ) -> str:
         instance_id = new_id()
         super_instance = self.instance(super_token["instance_id"]) if super_token is not None else None
         root = super_instance["root_instance_id"] if super_instance is not None else instance_id
@@ -307,7 +309,8 @@ class Runtime:
              definition["version"], self.stamp, values[8], root, definition["tenant_id"]),
         )  # fmt: skip
         instance = self.instance(instance_id)
-        self.enter(instance, self.model(instance).start_of(None).id, instance_id)
+        if at_start:
+            self.enter(instance, self.model(instance).start_of(None).id, instance_id)
         return instance_id
 
     def end_instance(
@@ -526,6 +529,65 @@ class Runtime:
                 raise invalid(f"Cannot set variable '{name}': a variable is an object with value and type")
             local = bool(dto.get("local")) and started is not None
             self.set_variable(instance, name, dto, scope_id=started if local else None, log=False)
+
+    # --- restart of finished instances -------------------------------------------------------------------
+
+    def restart(self, definition: sqlite3.Row, historic_id: str, restart: dict) -> str:
+        """A finished instance started again as a new one: its process-level variables (the demo keeps
+        no variable history, so the initial ones are the last ones), its business key unless left out,
+        tokens where the instructions start them."""
+        old = self.db.execute("SELECT * FROM history_instance WHERE id = ?", (historic_id,)).fetchone()
+        if old is None:
+            raise invalid("Historic process instance cannot be found: historicProcessInstanceId is null")
+        if old["definition_id"] != definition["id"]:
+            raise invalid(
+                f"Its process definition '{old['definition_id']}' does not match given process definition"
+                f" '{definition['id']}'"
+            )
+        if old["end_time"] is None:
+            raise RestError(
+                500,
+                f"ENGINE-13040 Historic process instance '{historic_id}' cannot be restarted. It is not completed"
+                " or terminated.",
+                "ProcessEngineException",
+            )
+        business_key = None if restart.get("withoutBusinessKey") else old["business_key"]
+        instance_id = self.start_instance(definition, business_key=business_key, at_start=False)
+        instance = self.instance(instance_id)
+        for row in self.db.execute(
+            f"""SELECT v.name, v.type, v.value, v.value_info, v.number, v.text, v.data FROM variable v NOT INDEXED
+            WHERE {variables_of("?")} AND v.scope_id IS NULL
+            UNION ALL SELECT name, type, value, value_info, number, text, NULL FROM history_variable
+            WHERE instance_id = ? AND scope_id = instance_id AND state = 'CREATED'""",
+            (old["seq"], old["seq"], historic_id),
+        ).fetchall():
+            self.db.execute(
+                "INSERT INTO variable (rowid, instance_seq, scope_id, name, type, value, value_info, number, text, data,"
+                " create_time) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._free_slot(instance), instance["seq"], *tuple(row), self.stamp),
+            )
+        existing: set[str] = set()
+        for instruction in restart["instructions"]:
+            self._instruct(instance, instruction, existing)
+        if self.find_instance(instance_id) is not None and not self.children(instance_id):
+            self.end_instance(instance, "COMPLETED", None)
+        return instance_id
+
+    def delete_history(self, historic_id: str) -> None:
+        """A finished instance's history removed for good; one already gone is passed over."""
+        old = self.db.execute("SELECT * FROM history_instance WHERE id = ?", (historic_id,)).fetchone()
+        if old is None:
+            return
+        if old["end_time"] is None:
+            raise invalid(
+                f"Process instance is still running, cannot delete historic process instance: {historic_id}"
+            )
+        self.db.execute("DELETE FROM history_activity WHERE instance_seq = ?", (old["seq"],))
+        self.db.execute("DELETE FROM history_variable WHERE instance_id = ?", (historic_id,))
+        self.db.execute(
+            f"DELETE FROM variable AS v NOT INDEXED WHERE {variables_of('?')}", (old["seq"], old["seq"])
+        )
+        self.db.execute("DELETE FROM history_instance WHERE id = ?", (historic_id,))
 
     # --- variables --------------------------------------------------------------------------------------
 

@@ -51,6 +51,7 @@ from engines.queries import (
     InstructionKind,
     Modification,
     ProcessInstanceQuery,
+    Restart,
     Sort,
 )
 from engines.variables import TypedValue, VariableType
@@ -75,6 +76,8 @@ class BulkWork(StrEnum):
     SET_VARIABLES = "set_variables"
     MODIFY_INSTANCES = "modify_instances"
     MIGRATE_INSTANCES = "migrate_instances"
+    RESTART_INSTANCES = "restart_instances"  # finished instances started again
+    DELETE_HISTORY = "delete_history"  # finished instances' history removed
 
 
 class InstanceTree(StrEnum):
@@ -114,6 +117,8 @@ class Capabilities:
     migration: bool = False
     # The engine checks a plan before it executes it and says what it refuses, per instruction.
     migration_validation: bool = False
+    # Finished instances started again as new ones (before/after an activity, with their variables).
+    restart_instances: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -494,6 +499,41 @@ class EngineClient(ABC):
         skip_io_mappings: bool = False,
     ) -> Batch:
         """The same, as an engine batch (BulkWork.MIGRATE_INSTANCES): instance by instance."""
+
+    # --- finished instances: restart and history deletion (capabilities.restart_instances) ----------
+    # Each acts on historic instance ids, on a history query's result, or on both.
+
+    @abstractmethod
+    def restart_instances(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> None:
+        """Start finished instances of one definition again, as new instances, in one engine
+        transaction: all of them or none."""
+
+    @abstractmethod
+    def restart_instances_async(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> Batch:
+        """The same, run by the engine as a batch (BulkWork.RESTART_INSTANCES)."""
+
+    @abstractmethod
+    def delete_historic_instances_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+        *,
+        reason: str | None = None,
+    ) -> Batch:
+        """Remove finished instances' history for good (BulkWork.DELETE_HISTORY); an instance
+        already gone is passed over."""
 
     # --- bulk work (capabilities.engine_batches) ----------------------------------------------
     # Each acts on instance ids, on a query's result, or on both, and hands back the engine's batch.

@@ -62,8 +62,19 @@ class JobSort(StrEnum):
     RETRIES = "retries"
 
 
+class HistoricInstanceSort(StrEnum):
+    """The finished (and running) instances as history keeps them."""
+
+    ID = "historic_instance_id"
+    DEFINITION_KEY = "historic_definition_key"
+    BUSINESS_KEY = "historic_business_key"
+    START_TIME = "start_time"
+    END_TIME = "end_time"
+    DURATION = "duration"
+
+
 # What a list may be sorted by: each list has its own keys, each adapter maps them to its engine's.
-SortKey: TypeAlias = InstanceSort | DefinitionSort | IncidentSort | BatchSort | JobSort
+SortKey: TypeAlias = InstanceSort | DefinitionSort | IncidentSort | BatchSort | JobSort | HistoricInstanceSort
 
 # The incident filters by name (the keywords of EngineClient.list_incidents): a text, or a list of texts
 # for the *_ids / *_keys ones.
@@ -82,7 +93,7 @@ IncidentFilter: TypeAlias = str | Sequence[str] | None
 
 def sort_key(value: str) -> SortKey:
     """A sort key back from its stored value."""
-    for keys in (InstanceSort, DefinitionSort, IncidentSort, BatchSort, JobSort):
+    for keys in (InstanceSort, DefinitionSort, IncidentSort, BatchSort, JobSort, HistoricInstanceSort):
         try:
             return keys(value)
         except ValueError:
@@ -206,6 +217,8 @@ class HistoricProcessInstanceQuery(_Query):
     active: bool | None = None
     suspended: bool | None = None
     completed: bool | None = None
+    externally_terminated: bool | None = None  # cancelled by a user or an API call
+    internally_terminated: bool | None = None  # ended by the process itself (a terminate end event)
     with_incidents: bool | None = None
     incident_type: str | None = None
     incident_message_like: str | None = None
@@ -369,4 +382,39 @@ class Modification:
             skip_custom_listeners=flag("skip_custom_listeners"),
             skip_io_mappings=flag("skip_io_mappings"),
             annotation=data.get("annotation"),
+        )
+
+
+@dataclass(frozen=True)
+class Restart:
+    """Starting finished instances of one definition again, as new instances: where each starts (start
+    instructions only; none: at the default start event), with which variables and business key."""
+
+    instructions: tuple[Instruction, ...] = ()
+    initial_variables: bool = False  # the variables as the instance started with them, not its last ones
+    without_business_key: bool = False
+    skip_custom_listeners: bool = False
+    skip_io_mappings: bool = False
+
+    def __post_init__(self) -> None:
+        if any(i.type == InstructionKind.CANCEL or not i.applies_to_many for i in self.instructions):
+            raise ValueError("a restart starts at activities or sequence flows only")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "instructions": [i.to_dict() for i in self.instructions],
+            "initial_variables": self.initial_variables,
+            "without_business_key": self.without_business_key,
+            "skip_custom_listeners": self.skip_custom_listeners,
+            "skip_io_mappings": self.skip_io_mappings,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Restart:
+        return cls(
+            instructions=tuple(Instruction.from_dict(item) for item in data.get("instructions") or ()),
+            initial_variables=bool(data.get("initial_variables")),
+            without_business_key=bool(data.get("without_business_key")),
+            skip_custom_listeners=bool(data.get("skip_custom_listeners")),
+            skip_io_mappings=bool(data.get("skip_io_mappings")),
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instances import detail_views, migrate_views, modify_views, variable_views, views
+from instances import detail_views, history_views, migrate_views, modify_views, variable_views, views
 
 # Under /e/<engine>/instances/
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("searches/<int:pk>/delete/", views.delete_search, name="delete_search"),
     path("modify/", modify_views.instances_modify, name="instances_modify"),
     path("migrate/", migrate_views.instances_migrate, name="instances_migrate"),
+    # the list's history mode: finished instances
+    path("finished/", history_views.finished_list, name="finished_list"),
+    path("finished/count/", history_views.finished_count, name="finished_count"),
+    path("finished/act/", history_views.finished_action, name="finished_action"),
     # one instance
     path("<id:instance_id>/", detail_views.instance_detail, name="instance_detail"),
     path("<id:instance_id>/tree/", detail_views.instance_tree, name="instance_tree"),

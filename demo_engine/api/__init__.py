@@ -50,6 +50,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", rf"/process-definition/{ID}/xml", definitions.definition_xml),
     ("GET", rf"/process-definition/{ID}/statistics", definitions.activity_statistics),
     ("PUT", rf"/process-definition/{ID}/suspended", definitions.suspend_definition),
+    ("POST", rf"/process-definition/{ID}/restart", instances.restart_instances),
+    ("POST", rf"/process-definition/{ID}/restart-async", instances.restart_instances_async),
     # process instances
     ("GET", r"/process-instance", instances.list_instances),
     ("POST", r"/process-instance", instances.query_instances),
@@ -116,6 +118,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", r"/history/process-instance", history.query_historic_instances),
     ("GET", r"/history/process-instance/count", history.count_historic_instances),
     ("POST", r"/history/process-instance/count", history.query_count_historic_instances),
+    ("POST", r"/history/process-instance/delete", instances.delete_historic_instances),
     ("GET", rf"/history/process-instance/{ID}", history.get_historic_instance),
     ("GET", r"/history/activity-instance", history.list_historic_activities),
     ("GET", r"/history/activity-instance/count", history.count_historic_activities),

@@ -493,3 +493,61 @@ def _many_modification(store: Store, body: dict) -> tuple[str, list[dict]]:
                 f"Instructions for many instances name activities or transitions only, not {', '.join(sorted(extra))}"
             )
     return definition_id, instructions
+
+
+# --- restart of finished instances, and their history's deletion -------------------------------------
+
+
+def _restart(store: Store, definition_id: str, body: dict) -> tuple[dict, list[str]]:
+    definition_row(store, definition_id)
+    instructions = body.get("instructions")
+    if not instructions:
+        raise invalid("Restart instructions cannot be empty: instructions is empty")
+    for instruction in instructions:
+        if not isinstance(instruction, dict) or instruction.get("type") not in (
+            "startBeforeActivity", "startAfterActivity", "startTransition",
+        ):  # fmt: skip
+            raise invalid(
+                f"Unsupported restart instruction type '{instruction.get('type') if isinstance(instruction, dict) else instruction}'"
+            )
+    ids = list(body.get("processInstanceIds") or [])
+    if body.get("historicProcessInstanceQuery") is not None:
+        ids += historic_instance_ids(store, body["historicProcessInstanceQuery"])
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        raise invalid("processInstanceIds is empty")
+    payload = {
+        "processDefinitionId": definition_id,
+        "instructions": instructions,
+        "initialVariables": bool(body.get("initialVariables")),
+        "withoutBusinessKey": bool(body.get("withoutBusinessKey")),
+    }
+    return payload, ids
+
+
+def restart_instances(store: Store, request: Request, id: str, **_: Any) -> None:
+    payload, ids = _restart(store, id, body_of(request))
+    with command(store, request) as runtime:
+        definition = runtime.db.execute("SELECT * FROM definition WHERE id = ?", (id,)).fetchone()
+        for historic_id in ids:
+            runtime.restart(definition, historic_id, payload)
+        runtime.log("RestartProcessInstance", "ProcessInstance",
+                    properties={"nrOfInstances": len(ids), "async": False})  # fmt: skip
+
+
+def restart_instances_async(store: Store, request: Request, id: str, **_: Any) -> dict:
+    payload, ids = _restart(store, id, body_of(request))
+    return create_batch(store, request.user, "instance-restart", ids, payload)
+
+
+def delete_historic_instances(store: Store, request: Request, **_: Any) -> dict:
+    body = body_of(request)
+    ids = list(body.get("historicProcessInstanceIds") or [])
+    if body.get("historicProcessInstanceQuery") is not None:
+        ids += historic_instance_ids(store, body["historicProcessInstanceQuery"])
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        raise invalid("historicProcessInstanceIds is empty")
+    return create_batch(
+        store, request.user, "historic-instance-deletion", ids, {"deleteReason": body.get("deleteReason")}
+    )

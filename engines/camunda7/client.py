@@ -28,6 +28,7 @@ from engines.camunda7.wire import (
     migration_report_of,
     modification_json,
     query_json,
+    restart_json,
     sort_json,
 )
 from engines.config import EngineConfig
@@ -59,6 +60,7 @@ from engines.queries import (
     InstructionKind,
     Modification,
     ProcessInstanceQuery,
+    Restart,
     Sort,
     check_page,
 )
@@ -128,6 +130,7 @@ CAPABILITIES = Capabilities(
     variable_types=frozenset(VariableType),
     migration=True,
     migration_validation=True,
+    restart_instances=True,
 )
 
 
@@ -568,6 +571,56 @@ class Camunda7Client(EngineClient):
             "variables": {name: encode(value) for name, value in variables.items()},
         }
         return self._one(Batch, "POST", "/process-instance/variables-async", json=body)
+
+    # --- finished instances: restart and history deletion ---------------------------------------------------
+
+    def _restart_body(
+        self, restart: Restart, ids: Iterable[str] | None, query: HistoricProcessInstanceQuery | None
+    ) -> dict[str, Any]:
+        return {**_targets(ids, query), **restart_json(restart)}
+
+    def restart_instances(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> None:
+        # POST /process-definition/{id}/restart
+        self.transport.request(
+            "POST",
+            f"/process-definition/{_segment(definition_id)}/restart",
+            json=self._restart_body(restart, ids, query),
+        )
+
+    def restart_instances_async(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> Batch:
+        # POST /process-definition/{id}/restart-async
+        return self._one(
+            Batch,
+            "POST",
+            f"/process-definition/{_segment(definition_id)}/restart-async",
+            json=self._restart_body(restart, ids, query),
+        )
+
+    def delete_historic_instances_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+        *,
+        reason: str | None = None,
+    ) -> Batch:
+        body = _targets(ids, query, ids_key="historicProcessInstanceIds")
+        body["failIfNotExists"] = False
+        if reason:
+            body["deleteReason"] = reason
+        # POST /history/process-instance/delete
+        return self._one(Batch, "POST", "/history/process-instance/delete", json=body)
 
     # --- modification of many instances -------------------------------------------------------------------
 

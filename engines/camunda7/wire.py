@@ -18,6 +18,7 @@ from engines.migration import (
 from engines.queries import (
     BatchSort,
     DefinitionSort,
+    HistoricInstanceSort,
     HistoricProcessInstanceQuery,
     IncidentSort,
     InstanceSort,
@@ -26,6 +27,7 @@ from engines.queries import (
     JobSort,
     Modification,
     ProcessInstanceQuery,
+    Restart,
     Sort,
     SortKey,
     VariableFilter,
@@ -55,6 +57,14 @@ SORT_BY: dict[type, dict[Any, str]] = {
     },
     BatchSort: {BatchSort.ID: "batchId", BatchSort.TENANT_ID: "tenantId"},
     JobSort: {JobSort.DUE_DATE: "jobDueDate", JobSort.RETRIES: "jobRetries"},
+    HistoricInstanceSort: {
+        HistoricInstanceSort.ID: "instanceId",
+        HistoricInstanceSort.DEFINITION_KEY: "definitionKey",
+        HistoricInstanceSort.BUSINESS_KEY: "businessKey",
+        HistoricInstanceSort.START_TIME: "startTime",
+        HistoricInstanceSort.END_TIME: "endTime",
+        HistoricInstanceSort.DURATION: "duration",
+    },
 }
 
 INSTRUCTION_TYPES = {
@@ -202,3 +212,14 @@ def migration_report_of(data: Any) -> MigrationReport:
         for name, item in (data.get("variableReports") or {}).items()
     )
     return MigrationReport(instructions=instructions, variables=variables)
+
+
+def restart_json(restart: Restart) -> dict[str, Any]:
+    """A restart's options as RestartProcessInstanceDto spells them (the targets are added by the caller)."""
+    return {
+        "instructions": [instruction_json(i) for i in restart.instructions],
+        "initialVariables": restart.initial_variables,
+        "withoutBusinessKey": restart.without_business_key,
+        "skipCustomListeners": restart.skip_custom_listeners,
+        "skipIoMappings": restart.skip_io_mappings,
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
@@ -61,6 +61,7 @@ from engines.queries import (
     JobSort,
     Modification,
     ProcessInstanceQuery,
+    Restart,
     Sort,
     VariableFilter,
     check_page,
@@ -1081,6 +1082,35 @@ class FlowableClient(EngineClient):
         # Flowable's batch-migrate takes every instance of a definition, never a chosen set.
         _unsupported("migration batch for chosen instances")
 
+    # --- finished instances: Flowable restarts none and deletes history one instance at a time ----
+
+    def restart_instances(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> None:
+        _unsupported("restart of finished instances")
+
+    def restart_instances_async(
+        self,
+        definition_id: str,
+        restart: Restart,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+    ) -> Batch:
+        _unsupported("restart of finished instances")
+
+    def delete_historic_instances_async(
+        self,
+        ids: Iterable[str] | None = None,
+        query: HistoricProcessInstanceQuery | None = None,
+        *,
+        reason: str | None = None,
+    ) -> Batch:
+        _unsupported("batch deleting the history of finished instances")
+
     # --- bulk work: none on Flowable's side; the dashboard goes item by item ----------------
 
     def delete_instances_async(
@@ -1229,6 +1259,16 @@ def instance_query(query: ProcessInstanceQuery | None) -> dict[str, Any]:
     return body | _one_tenant(query.tenant_ids) | _sorting(query.sorting)
 
 
+_HISTORIC_TRANSLATED = frozenset(
+    {
+        "process_instance_ids", "process_instance_business_key", "process_definition_id",
+        "process_definition_key", "super_process_instance_id", "root_process_instances", "finished",
+        "unfinished", "started_before", "started_after", "finished_before", "finished_after",
+        "variables", "variable_values_ignore_case", "tenant_ids", "sorting",
+    }
+)  # fmt: skip
+
+
 def historic_query(query: HistoricProcessInstanceQuery | None) -> dict[str, Any]:
     """A HistoricProcessInstanceQuery as Flowable's HistoricProcessInstanceQueryRequest."""
     if query is None:
@@ -1245,10 +1285,22 @@ def historic_query(query: HistoricProcessInstanceQuery | None) -> dict[str, Any]
         "incident_message_like": "incidents (failures are dead-letter jobs)",
         "active_activity_ids": "active activity filter in history",
         "variable_names_ignore_case": "variable names compared ignoring case",
+        "externally_terminated": "filter on how an instance ended, in history",
+        "internally_terminated": "filter on how an instance ended, in history",
     }
     for name, what in lacking.items():
         if getattr(query, name) not in (None, ()):
             _unsupported(what)
+    # A filter added to the domain later is refused here until it is translated, never dropped.
+    unknown = [
+        f.name
+        for f in fields(query)
+        if f.name not in _HISTORIC_TRANSLATED
+        and f.name not in lacking
+        and getattr(query, f.name) not in (None, ())
+    ]
+    if unknown:
+        _unsupported(f"history filter {', '.join(unknown)}")
     if query.finished and query.unfinished:
         _unsupported("query for instances both finished and unfinished")
     finished = True if query.finished else (False if query.unfinished else None)

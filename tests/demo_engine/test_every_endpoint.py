@@ -38,7 +38,17 @@ def sample(server) -> SimpleNamespace:
         http.put(f"/batch/{batch.json()['id']}/suspended", json={"suspended": True})
         variables = http.get("/variable-instance", params={"processInstanceIdIn": instances[1]["id"]}).json()
         tree = http.get(f"/process-instance/{instances[1]['id']}/activity-instances").json()
+        finished = http.post(
+            "/history/process-instance", json={"finished": True, "processDefinitionKey": "order"}
+        )
+        ended = [
+            h
+            for h in finished.json()
+            if h["processDefinitionId"] == finished.json()[0]["processDefinitionId"]
+        ]
         return SimpleNamespace(
+            finished=[h["id"] for h in ended[:3]],
+            finished_definition=ended[0]["processDefinitionId"],
             variable=variables[0]["id"],
             file_variable=next(v["id"] for v in variables if v["type"] == "File"),
             execution=tree["childActivityInstances"][0]["executionIds"][0],
@@ -285,6 +295,24 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "path": "/history/process-instance/count",
             "json": {"variables": [{"name": "amount", "operator": "gteq", "value": 100}]},
         },
+        ("POST", r"/process-definition/(?P<id>[^/]+)/restart"): {
+            "path": f"/process-definition/{s.finished_definition}/restart",
+            "json": {
+                "processInstanceIds": s.finished[:1],
+                "instructions": [{"type": "startBeforeActivity", "activityId": "pack"}],
+            },
+        },
+        ("POST", r"/process-definition/(?P<id>[^/]+)/restart-async"): {
+            "path": f"/process-definition/{s.finished_definition}/restart-async",
+            "json": {
+                "processInstanceIds": s.finished[1:2],
+                "instructions": [{"type": "startBeforeActivity", "activityId": "pack"}],
+            },
+        },
+        ("POST", r"/history/process-instance/delete"): {
+            "path": "/history/process-instance/delete",
+            "json": {"historicProcessInstanceIds": s.finished[2:3], "failIfNotExists": False},
+        },
         ("GET", r"/history/process-instance/(?P<id>[^/]+)"): {
             "path": f"/history/process-instance/{s.instance}"
         },
@@ -349,7 +377,7 @@ def test_every_route_has_an_example():
     routes = {(method, pattern) for method, pattern, _ in ROUTES}
     sample = SimpleNamespace(**dict.fromkeys(
         ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job",
-         "variable", "file_variable", "execution"), "x"
+         "variable", "file_variable", "execution", "finished", "finished_definition"), "x"
     ))  # fmt: skip
     assert routes == set(_examples(sample))
 

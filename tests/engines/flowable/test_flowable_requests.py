@@ -26,6 +26,7 @@ from engines.queries import (
     InstructionKind,
     Modification,
     ProcessInstanceQuery,
+    Restart,
     Sort,
     VariableFilter,
     containing,
@@ -731,6 +732,13 @@ def test_capabilities_say_what_flowable_lacks(engine):
             lambda e: e.set_variable("pi-1", "bean", TypedValue(VariableType.OBJECT, "{}")),
             "no Object variables",
         ),
+        (
+            lambda e: e.list_historic_instances(HistoricProcessInstanceQuery(externally_terminated=True)),
+            "how an instance ended",
+        ),
+        (lambda e: e.restart_instances_async("order:1:d-1", Restart(), ids=["pi-1"]), "restart"),
+        (lambda e: e.delete_historic_instances_async(["pi-1"]), "history"),
+        (lambda e: e.validate_migration_plan(MigrationPlan("order:1:d-1", "order:2:d-2")), "validation"),
     ],
 )
 def test_what_flowable_cannot_do_is_refused_naming_what_is_missing_and_sends_nothing(engine, call, missing):
