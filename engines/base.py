@@ -42,6 +42,7 @@ from engines.models import (
     ProcessDefinition,
     ProcessInstance,
     UserOperation,
+    UserTask,
     Variable,
 )
 from engines.queries import (
@@ -105,6 +106,8 @@ class Capabilities:
     local_variables: bool = False
     # The variable types the engine stores and the dashboard may send.
     variable_types: frozenset[VariableType] = field(default_factory=frozenset)
+    # User tasks of an instance, with their assignee and candidate groups, which users may change.
+    user_tasks: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -374,6 +377,30 @@ class EngineClient(ABC):
     @abstractmethod
     def set_job_retries(self, job_id: str, retries: int, *, due_date: datetime | None = None) -> None:
         """Give a job retries (a failed job runs again); due_date when it is to run."""
+
+    # --- user tasks (capabilities.user_tasks) -------------------------------------------------
+
+    @abstractmethod
+    def list_user_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[UserTask]:
+        """The open user tasks of an instance, oldest first, each with its candidate users and groups."""
+
+    @abstractmethod
+    def get_user_task(self, task_id: str) -> UserTask:
+        """One open user task with its candidates; NotFound once it is completed."""
+
+    @abstractmethod
+    def set_task_assignee(self, task_id: str, assignee: str | None) -> None:
+        """Give a task to a user, or (None) take it back so that any candidate may pick it up."""
+
+    @abstractmethod
+    def add_candidate_group(self, task_id: str, group_id: str) -> None:
+        """Let the members of a group pick up the task."""
+
+    @abstractmethod
+    def remove_candidate_group(self, task_id: str, group_id: str) -> None:
+        """No longer offer the task to a group."""
 
     # --- history -----------------------------------------------------------------------------
 

@@ -262,6 +262,28 @@ class Job(DomainModel):
     batch_id: str | None = None
 
 
+# --- user tasks ---------------------------------------------------------------------------------------
+
+
+class UserTask(DomainModel):
+    """An open user task: work waiting for a person at a user task activity."""
+
+    id: EngineId
+    name: str | None = None
+    assignee: str | None = None
+    created: EngineDate | None = None
+    due: EngineDate | None = None
+    follow_up: EngineDate | None = None
+    # The user task activity it waits at, as the diagram names it.
+    activity_id: str | None = None
+    process_instance_id: EngineId | None = None
+    execution_id: str | None = None
+    suspended: bool | None = None
+    # Who may pick it up; filled by the adapter from the engine's links between task and people.
+    candidate_users: tuple[str, ...] = ()
+    candidate_groups: tuple[str, ...] = ()
+
+
 class Batch(DomainModel):
     id: EngineId
     type: str | None = None

@@ -43,6 +43,7 @@ from engines.models import (
     ProcessDefinition,
     ProcessInstance,
     UserOperation,
+    UserTask,
     Variable,
 )
 from engines.queries import (
@@ -116,6 +117,7 @@ CAPABILITIES = Capabilities(
     instance_tree=InstanceTree.ACTIVITY_INSTANCES,
     local_variables=True,
     variable_types=frozenset(VariableType),
+    user_tasks=True,
 )
 
 
@@ -674,6 +676,46 @@ class Camunda7Client(EngineClient):
             raise ValueError("name at least one job")
         # POST /job/retries
         return self._one(Batch, "POST", "/job/retries", json={"jobIds": ids, "retries": retries})
+
+    # --- user tasks -----------------------------------------------------------------------------------------
+
+    def list_user_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[UserTask]:
+        params = {"processInstanceId": process_instance_id, "sortBy": "created", "sortOrder": "asc"}
+        # GET /task
+        tasks = self._many(UserTask, "GET", "/task", params={**params, **_page(offset, limit)})
+        return [self._with_candidates(task) for task in tasks]
+
+    def get_user_task(self, task_id: str) -> UserTask:
+        # GET /task/{id}
+        return self._with_candidates(self._one(UserTask, "GET", f"/task/{_segment(task_id)}"))
+
+    def _with_candidates(self, task: UserTask) -> UserTask:
+        if task.unreadable:
+            return task
+        # GET /task/{id}/identity-links
+        links = self.transport.json(
+            "GET", f"/task/{_segment(task.id)}/identity-links", params={"type": "candidate"}
+        )
+        links = [link for link in links or [] if isinstance(link, dict)]
+        users = tuple(link["userId"] for link in links if isinstance(link.get("userId"), str))
+        groups = tuple(link["groupId"] for link in links if isinstance(link.get("groupId"), str))
+        return task.model_copy(update={"candidate_users": users, "candidate_groups": groups})
+
+    def set_task_assignee(self, task_id: str, assignee: str | None) -> None:
+        # POST /task/{id}/assignee
+        self.transport.request("POST", f"/task/{_segment(task_id)}/assignee", json={"userId": assignee})
+
+    def add_candidate_group(self, task_id: str, group_id: str) -> None:
+        # POST /task/{id}/identity-links
+        body = {"groupId": group_id, "type": "candidate"}
+        self.transport.request("POST", f"/task/{_segment(task_id)}/identity-links", json=body)
+
+    def remove_candidate_group(self, task_id: str, group_id: str) -> None:
+        # POST /task/{id}/identity-links/delete
+        body = {"groupId": group_id, "type": "candidate"}
+        self.transport.request("POST", f"/task/{_segment(task_id)}/identity-links/delete", json=body)
 
     # --- batches --------------------------------------------------------------------------------------------
 
