@@ -50,6 +50,10 @@ CREATE TABLE job (
     due_date TEXT, create_time TEXT NOT NULL, suspended INTEGER NOT NULL DEFAULT 0, job_definition_id TEXT,
     batch_id TEXT, batch_item INTEGER, tenant_id TEXT
 );
+-- What users changed on a user task (tasks themselves derive from activity instances: api/tasks.py).
+CREATE TABLE task_change (task_id TEXT PRIMARY KEY, assignee TEXT, links_changed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE task_link (task_id TEXT NOT NULL, type TEXT NOT NULL, user_id TEXT, group_id TEXT);
+CREATE INDEX task_link_task ON task_link (task_id);
 CREATE TABLE history_instance (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL, business_key TEXT, definition_id TEXT NOT NULL,
     definition_key TEXT NOT NULL, definition_name TEXT, definition_version INTEGER, start_time TEXT NOT NULL,

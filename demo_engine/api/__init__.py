@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from demo_engine.api import batches, definitions, history, incidents, instances, variables
+from demo_engine.api import batches, definitions, history, incidents, instances, tasks, variables
 from demo_engine.api.common import Raw, Request
 from demo_engine.errors import RestError
 from demo_engine.store import Store
@@ -98,6 +98,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", rf"/job/{ID}/stacktrace", incidents.job_stacktrace),
     ("PUT", rf"/job/{ID}/retries", incidents.set_job_retries),
     ("POST", rf"/job/{ID}/execute", incidents.execute_job),
+    # user tasks
+    ("GET", r"/task", tasks.list_tasks),
+    ("GET", rf"/task/{ID}", tasks.get_task),
+    ("POST", rf"/task/{ID}/assignee", tasks.set_assignee),
+    ("GET", rf"/task/{ID}/identity-links", tasks.identity_links),
+    ("POST", rf"/task/{ID}/identity-links", tasks.add_identity_link),
+    ("POST", rf"/task/{ID}/identity-links/delete", tasks.delete_identity_link),
     # batches
     ("GET", r"/batch", batches.list_batches),
     ("GET", r"/batch/count", batches.count_batches),

@@ -31,6 +31,7 @@ def sample(server) -> SimpleNamespace:
         instances = http.get("/process-instance", params={"processDefinitionKey": "order"}).json()
         incident = http.get("/incident", params={"maxResults": 1, "activityId": "charge"}).json()[0]
         job = http.get("/job", params={"maxResults": 1, "timers": "true"}).json()[0]
+        task = http.get("/task", params={"maxResults": 1}).json()[0]
         # A batch over every instance, suspended at once: it stays running for the table.
         batch = http.post(
             "/process-instance/suspended-async", json={"processInstanceQuery": {}, "suspended": False}
@@ -49,6 +50,7 @@ def sample(server) -> SimpleNamespace:
             incident=incident["id"],
             failed_job=incident["configuration"],
             job=job["id"],
+            task=task["id"],
             batch=batch.json()["id"],
         )
 
@@ -312,6 +314,28 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "path": "/history/user-operation/count",
             "params": {"entityType": "ProcessInstance"},
         },
+        # user tasks
+        ("GET", r"/task"): {
+            "path": "/task",
+            "params": {"processInstanceId": s.instance, "sortBy": "created", "sortOrder": "asc"},
+        },
+        ("GET", r"/task/(?P<id>[^/]+)"): {"path": f"/task/{s.task}"},
+        ("POST", r"/task/(?P<id>[^/]+)/assignee"): {
+            "path": f"/task/{s.task}/assignee",
+            "json": {"userId": "anna"},
+        },
+        ("GET", r"/task/(?P<id>[^/]+)/identity-links"): {
+            "path": f"/task/{s.task}/identity-links",
+            "params": {"type": "candidate"},
+        },
+        ("POST", r"/task/(?P<id>[^/]+)/identity-links"): {
+            "path": f"/task/{s.task}/identity-links",
+            "json": {"groupId": "managers", "type": "candidate"},
+        },
+        ("POST", r"/task/(?P<id>[^/]+)/identity-links/delete"): {
+            "path": f"/task/{s.task}/identity-links/delete",
+            "json": {"groupId": "managers", "type": "candidate"},
+        },
         ("GET", r"/history/batch"): {"path": "/history/batch", "params": {"completed": "false"}},
         ("GET", r"/history/batch/count"): {"path": "/history/batch/count"},
         ("GET", r"/history/batch/(?P<id>[^/]+)"): {"path": f"/history/batch/{s.batch}"},
@@ -322,7 +346,7 @@ def test_every_route_has_an_example():
     routes = {(method, pattern) for method, pattern, _ in ROUTES}
     sample = SimpleNamespace(**dict.fromkeys(
         ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job",
-         "variable", "file_variable", "execution"), "x"
+         "variable", "file_variable", "execution", "task"), "x"
     ))  # fmt: skip
     assert routes == set(_examples(sample))
 
