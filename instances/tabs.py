@@ -94,6 +94,21 @@ def _jobs(data: TabData) -> dict[str, Any]:
     return {"jobs": detail.job_rows(jobs, data.loaded.tree, timezone.now())}
 
 
+def _user_tasks(data: TabData) -> dict[str, Any]:
+    if not data.engine.capabilities.user_tasks:
+        return {"tasks_offered": False}
+    tasks = data.loaded["tasks"] or []
+    if data.activity:
+        _, executions = data.scopes
+        tasks = [t for t in tasks if t.activity_id == data.activity or t.execution_id in executions]
+    tree = data.loaded.tree
+    names = (
+        {node.activity_id: node.activity_name for node in tree.walk() if node.activity_name} if tree else {}
+    )
+    rows = [{"task": task, "activity": names.get(task.activity_id or "", task.activity_id)} for task in tasks]
+    return {"tasks_offered": True, "tasks": rows}
+
+
 def _history(data: TabData) -> dict[str, Any]:
     activities = data.loaded["activities"] or []
     if data.activity:
@@ -165,6 +180,17 @@ TABS: dict[str, Tab] = {
             },
             shows=_called,
             template="instances/_called_tab.html",
+        ),
+        Tab(
+            "tasks",
+            "User tasks",
+            calls=lambda engine, i: (
+                {"tasks": lambda: engine.list_user_tasks(i, limit=PER_TAB)}
+                if engine.capabilities.user_tasks
+                else {}
+            ),
+            shows=_user_tasks,
+            template="instances/_tasks_tab.html",
         ),
         Tab(
             "jobs",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instances import detail_views, modify_views, variable_views, views
+from instances import detail_views, modify_views, task_views, variable_views, views
 
 # Under /e/<engine>/instances/
 urlpatterns = [
@@ -39,6 +39,12 @@ urlpatterns = [
         "<id:instance_id>/variables/<id:variable_id>/download/",
         variable_views.variable_download,
         name="variable_download",
+    ),
+    path("<id:instance_id>/tasks/<id:task_id>/assignee/", task_views.task_assignee, name="task_assignee"),
+    path(
+        "<id:instance_id>/tasks/<id:task_id>/candidate-groups/<str:change>/",
+        task_views.task_candidate_group,
+        name="task_candidate_group",
     ),
     path("<id:instance_id>/<str:tab>/", detail_views.instance_detail, name="instance_tab"),
 ]

@@ -140,7 +140,9 @@ def _changing(db: sqlite3.Connection, task_id: str) -> sqlite3.Row:
         raise RestError(500, f"Cannot find task with id {task_id}: task is null", "NullValueException")
     if not row["changed"]:
         db.execute("INSERT INTO task_change VALUES (?, ?, 0)", (task_id, _seeded_assignee(task_id)))
-    return _task_row(db, task_id)
+    changed = _task_row(db, task_id)
+    assert changed is not None  # in the same transaction as the row just read
+    return changed
 
 
 def set_assignee(store: Store, request: Request, id: str, **_: Any) -> None:

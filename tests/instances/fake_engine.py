@@ -48,6 +48,7 @@ ANSWERS = {
     ("GET", "/process-instance/pi-1"): INSTANCE,
     ("GET", "/history/process-instance/pi-1"): HISTORIC,
     ("GET", "/incident/count"): {"count": 1},
+    ("GET", "/task"): [],
     ("GET", "/process-definition/order:1:abc"): DEFINITION,
     ("GET", "/process-instance/pi-1/activity-instances"): TREE,
     ("GET", "/variable-instance"): [PROCESS_VARIABLE, VARIABLE_INSTANCE],

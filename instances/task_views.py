@@ -1,0 +1,133 @@
+"""The user tasks tab's actions: set or clear a task's assignee, add or remove a candidate group.
+
+Each checks that the task belongs to the instance in the URL, is audited with the value before and
+after, and answers with the tab drawn again (htmx) or a redirect to it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import requires
+from accounts.roles import Perm
+from audit.log import audited
+from cockpit.engines import EngineRequest, engine_scoped
+from engines.models import UserTask
+from instances.detail_views import PAGE, _tab_panel, instance_changed
+from instances.tabs import TABS
+
+
+def _one_word(value: str) -> str:
+    if any(character.isspace() for character in value):
+        raise forms.ValidationError("An id has no spaces in it.")
+    return value
+
+
+class AssigneeForm(forms.Form):
+    # Empty clears the assignee: the task goes back to its candidates.
+    assignee = forms.CharField(max_length=255, required=False, label="Assignee")
+
+    def clean_assignee(self) -> str:
+        return _one_word(self.cleaned_data["assignee"])
+
+
+class GroupForm(forms.Form):
+    group = forms.CharField(
+        max_length=255, label="Candidate group", error_messages={"required": "Name the group."}
+    )
+
+    def clean_group(self) -> str:
+        return _one_word(self.cleaned_data["group"])
+
+
+def _task(request: EngineRequest, instance_id: str, task_id: str) -> UserTask:
+    """The task, only if it is one of the instance's in the URL: nothing is changed or audited on a
+    task of another instance addressed under this one."""
+    if not request.engine.capabilities.user_tasks:
+        raise Http404("This engine offers no user tasks.")
+    task = request.engine.get_user_task(task_id)
+    if task.process_instance_id != instance_id:
+        raise Http404(f"Process instance {instance_id} has no user task {task_id}.")
+    return task
+
+
+def _answer(
+    request: EngineRequest, instance_id: str, *, done: str = "", refused: dict | None = None
+) -> HttpResponse:
+    if not request.htmx:
+        if refused:
+            messages.error(
+                request, " ".join(str(e) for e in refused["form"].errors.get(refused["field"], []))
+            )
+        else:
+            messages.success(request, done)
+        return redirect("instance_tab", engine=request.engine_name, instance_id=instance_id, tab="tasks")
+    context, _ = _tab_panel(request, instance_id, TABS["tasks"], with_overview=False)
+    context.update(task_done=done, refused=refused)
+    response = render(request, f"{PAGE}#tab-panel", context, status=422 if refused else 200)
+    return response if refused else instance_changed(response)
+
+
+def _label(task: UserTask) -> str:
+    return task.name or task.activity_id or task.id
+
+
+@require_POST
+@requires(Perm.WORK_TASKS)
+@engine_scoped
+def task_assignee(request: EngineRequest, instance_id: str, task_id: str) -> HttpResponse:
+    """Give the task to a user, or (an empty assignee) take it back."""
+    task = _task(request, instance_id, task_id)
+    form = AssigneeForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, instance_id, refused={"task": task.id, "field": "assignee", "form": form})
+    assignee = form.cleaned_data["assignee"] or None
+    with audited(
+        user=request.user,
+        engine=request.engine_name,
+        action="task.assign" if assignee else "task.unassign",
+        target_type="user_task",
+        target_id=task.id,
+        parameters={"process_instance_id": instance_id, "task": _label(task)},
+        old_value=task.assignee,
+        new_value=assignee,
+    ):
+        request.engine.set_task_assignee(task.id, assignee)
+    done = f"{_label(task)} given to {assignee}." if assignee else f"{_label(task)} has no assignee now."
+    return _answer(request, instance_id, done=done)
+
+
+@require_POST
+@requires(Perm.WORK_TASKS)
+@engine_scoped
+def task_candidate_group(request: EngineRequest, instance_id: str, task_id: str, change: str) -> HttpResponse:
+    """Offer the task to a group (change="add") or no longer (change="remove")."""
+    if change not in ("add", "remove"):
+        raise Http404(f"No change named {change!r}.")
+    task = _task(request, instance_id, task_id)
+    form = GroupForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, instance_id, refused={"task": task.id, "field": "group", "form": form})
+    group = form.cleaned_data["group"]
+    before = list(task.candidate_groups)
+    after = [*before, group] if change == "add" and group not in before else [g for g in before if g != group]
+    with audited(
+        user=request.user,
+        engine=request.engine_name,
+        action=f"task.candidate_group.{change}",
+        target_type="user_task",
+        target_id=task.id,
+        parameters={"process_instance_id": instance_id, "task": _label(task), "group": group},
+        old_value=before,
+        new_value=after,
+    ):
+        if change == "add":
+            request.engine.add_candidate_group(task.id, group)
+        else:
+            request.engine.remove_candidate_group(task.id, group)
+    verb = "may now pick up" if change == "add" else "no longer may pick up"
+    return _answer(request, instance_id, done=f"Group {group} {verb} {_label(task)}.")
