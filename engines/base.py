@@ -33,6 +33,7 @@ from engines.models import (
     BinaryContent,
     DefinitionStatistics,
     EngineVersion,
+    ExternalTask,
     HistoricActivityInstance,
     HistoricBatch,
     HistoricProcessInstance,
@@ -108,6 +109,8 @@ class Capabilities:
     variable_types: frozenset[VariableType] = field(default_factory=frozenset)
     # User tasks of an instance, with their assignee and candidate groups, which users may change.
     user_tasks: bool = False
+    # External tasks (work fetched by outside workers by topic), their retries and locks.
+    external_tasks: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -401,6 +404,30 @@ class EngineClient(ABC):
     @abstractmethod
     def remove_candidate_group(self, task_id: str, group_id: str) -> None:
         """No longer offer the task to a group."""
+
+    # --- external tasks (capabilities.external_tasks) -----------------------------------------
+
+    @abstractmethod
+    def list_external_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[ExternalTask]:
+        """The open external tasks of an instance."""
+
+    @abstractmethod
+    def get_external_task(self, task_id: str) -> ExternalTask:
+        """One open external task; NotFound once it is completed."""
+
+    @abstractmethod
+    def external_task_error_details(self, task_id: str) -> str:
+        """The full details a worker reported with its last failure, as text ("" when none)."""
+
+    @abstractmethod
+    def set_external_task_retries(self, task_id: str, retries: int) -> None:
+        """Give an external task retries (0 raises an incident; more lets workers fetch it again)."""
+
+    @abstractmethod
+    def unlock_external_task(self, task_id: str) -> None:
+        """Free a task its worker holds, so that any worker may fetch it at once."""
 
     # --- history -----------------------------------------------------------------------------
 

@@ -284,6 +284,27 @@ class UserTask(DomainModel):
     candidate_groups: tuple[str, ...] = ()
 
 
+# --- external tasks -----------------------------------------------------------------------------------
+
+
+class ExternalTask(DomainModel):
+    """Work at a service task that an outside worker fetches by topic, locks, and reports back on."""
+
+    id: EngineId
+    topic_name: str | None = None
+    worker_id: str | None = None
+    # Until when the worker holds it; after that another worker may fetch it.
+    lock_expiration_time: EngineDate | None = None
+    retries: int | None = None
+    error_message: str | None = None
+    activity_id: str | None = None
+    activity_instance_id: str | None = None
+    execution_id: str | None = None
+    process_instance_id: EngineId | None = None
+    priority: int | None = None
+    suspended: bool | None = None
+
+
 class Batch(DomainModel):
     id: EngineId
     type: str | None = None

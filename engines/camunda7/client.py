@@ -34,6 +34,7 @@ from engines.models import (
     DefinitionStatistics,
     DomainModel,
     EngineVersion,
+    ExternalTask,
     HistoricActivityInstance,
     HistoricBatch,
     HistoricProcessInstance,
@@ -118,6 +119,7 @@ CAPABILITIES = Capabilities(
     local_variables=True,
     variable_types=frozenset(VariableType),
     user_tasks=True,
+    external_tasks=True,
 )
 
 
@@ -716,6 +718,36 @@ class Camunda7Client(EngineClient):
         # POST /task/{id}/identity-links/delete
         body = {"groupId": group_id, "type": "candidate"}
         self.transport.request("POST", f"/task/{_segment(task_id)}/identity-links/delete", json=body)
+
+    # --- external tasks -------------------------------------------------------------------------------------
+
+    def list_external_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[ExternalTask]:
+        params = {"processInstanceId": process_instance_id, "sortBy": "id", "sortOrder": "asc"}
+        # GET /external-task
+        return self._many(ExternalTask, "GET", "/external-task", params={**params, **_page(offset, limit)})
+
+    def get_external_task(self, task_id: str) -> ExternalTask:
+        # GET /external-task/{id}
+        return self._one(ExternalTask, "GET", f"/external-task/{_segment(task_id)}")
+
+    def external_task_error_details(self, task_id: str) -> str:
+        # GET /external-task/{id}/errorDetails
+        path = f"/external-task/{_segment(task_id)}/errorDetails"
+        return self.transport.request("GET", path, accept="*/*").text
+
+    def set_external_task_retries(self, task_id: str, retries: int) -> None:
+        if retries < 0:
+            raise ValueError("retries must not be negative")
+        # PUT /external-task/{id}/retries
+        self.transport.request(
+            "PUT", f"/external-task/{_segment(task_id)}/retries", json={"retries": retries}
+        )
+
+    def unlock_external_task(self, task_id: str) -> None:
+        # POST /external-task/{id}/unlock
+        self.transport.request("POST", f"/external-task/{_segment(task_id)}/unlock")
 
     # --- batches --------------------------------------------------------------------------------------------
 
