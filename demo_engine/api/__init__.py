@@ -10,7 +10,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from demo_engine.api import batches, definitions, history, incidents, instances, tasks, variables
+from demo_engine.api import (
+    batches,
+    definitions,
+    external_tasks,
+    history,
+    incidents,
+    instances,
+    tasks,
+    variables,
+)
 from demo_engine.api.common import Raw, Request
 from demo_engine.errors import RestError
 from demo_engine.store import Store
@@ -105,6 +114,12 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", rf"/task/{ID}/identity-links", tasks.identity_links),
     ("POST", rf"/task/{ID}/identity-links", tasks.add_identity_link),
     ("POST", rf"/task/{ID}/identity-links/delete", tasks.delete_identity_link),
+    # external tasks
+    ("GET", r"/external-task", external_tasks.list_external_tasks),
+    ("GET", rf"/external-task/{ID}", external_tasks.get_external_task),
+    ("GET", rf"/external-task/{ID}/errorDetails", external_tasks.error_details),
+    ("PUT", rf"/external-task/{ID}/retries", external_tasks.set_retries),
+    ("POST", rf"/external-task/{ID}/unlock", external_tasks.unlock),
     # batches
     ("GET", r"/batch", batches.list_batches),
     ("GET", r"/batch/count", batches.count_batches),

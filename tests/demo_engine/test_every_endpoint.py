@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from demo_engine.api import ROUTES
+from demo_engine.api.external_tasks import add_external_task
 from tests.contract import check_request, check_response
 from tests.demo_engine.conftest import start_server, stop_server
 
@@ -32,6 +33,12 @@ def sample(server) -> SimpleNamespace:
         incident = http.get("/incident", params={"maxResults": 1, "activityId": "charge"}).json()[0]
         job = http.get("/job", params={"maxResults": 1, "timers": "true"}).json()[0]
         task = http.get("/task", params={"maxResults": 1}).json()[0]
+        waiting = http.get(
+            "/process-instance", params={"activityIdIn": "check_stock", "maxResults": 1}
+        ).json()
+        external = add_external_task(
+            server.store, waiting[0]["id"], "check_stock", topic="t", worker="w", error_details="details"
+        )
         # A batch over every instance, suspended at once: it stays running for the table.
         batch = http.post(
             "/process-instance/suspended-async", json={"processInstanceQuery": {}, "suspended": False}
@@ -51,6 +58,7 @@ def sample(server) -> SimpleNamespace:
             failed_job=incident["configuration"],
             job=job["id"],
             task=task["id"],
+            external=external,
             batch=batch.json()["id"],
         )
 
@@ -336,6 +344,17 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "path": f"/task/{s.task}/identity-links/delete",
             "json": {"groupId": "managers", "type": "candidate"},
         },
+        # external tasks
+        ("GET", r"/external-task"): {"path": "/external-task", "params": {"processInstanceId": s.instance}},
+        ("GET", r"/external-task/(?P<id>[^/]+)"): {"path": f"/external-task/{s.external}"},
+        ("GET", r"/external-task/(?P<id>[^/]+)/errorDetails"): {
+            "path": f"/external-task/{s.external}/errorDetails"
+        },
+        ("PUT", r"/external-task/(?P<id>[^/]+)/retries"): {
+            "path": f"/external-task/{s.external}/retries",
+            "json": {"retries": 2},
+        },
+        ("POST", r"/external-task/(?P<id>[^/]+)/unlock"): {"path": f"/external-task/{s.external}/unlock"},
         ("GET", r"/history/batch"): {"path": "/history/batch", "params": {"completed": "false"}},
         ("GET", r"/history/batch/count"): {"path": "/history/batch/count"},
         ("GET", r"/history/batch/(?P<id>[^/]+)"): {"path": f"/history/batch/{s.batch}"},
@@ -346,7 +365,7 @@ def test_every_route_has_an_example():
     routes = {(method, pattern) for method, pattern, _ in ROUTES}
     sample = SimpleNamespace(**dict.fromkeys(
         ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job",
-         "variable", "file_variable", "execution", "task"), "x"
+         "variable", "file_variable", "execution", "task", "external"), "x"
     ))  # fmt: skip
     assert routes == set(_examples(sample))
 
