@@ -109,6 +109,29 @@ def _user_tasks(data: TabData) -> dict[str, Any]:
     return {"tasks_offered": True, "tasks": rows}
 
 
+def _external_tasks(data: TabData) -> dict[str, Any]:
+    if not data.engine.capabilities.external_tasks:
+        return {"external_offered": False}
+    tasks = data.loaded["external"] or []
+    if data.activity:
+        _, executions = data.scopes
+        tasks = [t for t in tasks if t.activity_id == data.activity or t.execution_id in executions]
+    tree = data.loaded.tree
+    names = (
+        {node.activity_id: node.activity_name for node in tree.walk() if node.activity_name} if tree else {}
+    )
+    now = timezone.now()
+    rows = [
+        {
+            "task": task,
+            "activity": names.get(task.activity_id or "", task.activity_id),
+            "lock_expired": bool(task.lock_expiration_time and task.lock_expiration_time < now),
+        }
+        for task in tasks
+    ]
+    return {"external_offered": True, "external_tasks": rows}
+
+
 def _history(data: TabData) -> dict[str, Any]:
     activities = data.loaded["activities"] or []
     if data.activity:
@@ -191,6 +214,17 @@ TABS: dict[str, Tab] = {
             ),
             shows=_user_tasks,
             template="instances/_tasks_tab.html",
+        ),
+        Tab(
+            "external",
+            "External tasks",
+            calls=lambda engine, i: (
+                {"external": lambda: engine.list_external_tasks(i, limit=PER_TAB)}
+                if engine.capabilities.external_tasks
+                else {}
+            ),
+            shows=_external_tasks,
+            template="instances/_external_tasks_tab.html",
         ),
         Tab(
             "jobs",

@@ -46,5 +46,20 @@ urlpatterns = [
         task_views.task_candidate_group,
         name="task_candidate_group",
     ),
+    path(
+        "<id:instance_id>/external-tasks/<id:task_id>/error-details/",
+        task_views.external_task_error_details,
+        name="external_task_error_details",
+    ),
+    path(
+        "<id:instance_id>/external-tasks/<id:task_id>/retries/",
+        task_views.external_task_retries,
+        name="external_task_retries",
+    ),
+    path(
+        "<id:instance_id>/external-tasks/<id:task_id>/unlock/",
+        task_views.external_task_unlock,
+        name="external_task_unlock",
+    ),
     path("<id:instance_id>/<str:tab>/", detail_views.instance_detail, name="instance_tab"),
 ]

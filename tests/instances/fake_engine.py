@@ -49,6 +49,7 @@ ANSWERS = {
     ("GET", "/history/process-instance/pi-1"): HISTORIC,
     ("GET", "/incident/count"): {"count": 1},
     ("GET", "/task"): [],
+    ("GET", "/external-task"): [],
     ("GET", "/process-definition/order:1:abc"): DEFINITION,
     ("GET", "/process-instance/pi-1/activity-instances"): TREE,
     ("GET", "/variable-instance"): [PROCESS_VARIABLE, VARIABLE_INSTANCE],
