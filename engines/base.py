@@ -40,6 +40,7 @@ from engines.models import (
     HistoricVariable,
     Incident,
     Job,
+    JobDefinition,
     ProcessDefinition,
     ProcessInstance,
     UserOperation,
@@ -111,6 +112,10 @@ class Capabilities:
     user_tasks: bool = False
     # External tasks (work fetched by outside workers by topic), their retries and locks.
     external_tasks: bool = False
+    # A job's due date set by users, or worked out again from its timer.
+    job_due_dates: bool = False
+    # Job definitions: listed per definition, suspended with or without their jobs, priority overridden.
+    job_definitions: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -428,6 +433,45 @@ class EngineClient(ABC):
     @abstractmethod
     def unlock_external_task(self, task_id: str) -> None:
         """Free a task its worker holds, so that any worker may fetch it at once."""
+
+    # --- job due dates and running jobs now (capabilities.job_due_dates for the due dates) -----
+
+    @abstractmethod
+    def set_job_due_date(self, job_id: str, due_date: datetime) -> None:
+        """Move when a job (a timer) is to run."""
+
+    @abstractmethod
+    def recalculate_job_due_date(self, job_id: str, *, from_creation: bool = False) -> None:
+        """Work a timer's due date out again from its definition: from now, or from when it was created."""
+
+    @abstractmethod
+    def execute_job(self, job_id: str) -> None:
+        """Run a job at once, whatever its due date; its failure is the engine's error."""
+
+    # --- job definitions (capabilities.job_definitions) ---------------------------------------
+
+    @abstractmethod
+    def list_job_definitions(
+        self, *, process_definition_id: str, offset: int = 0, limit: int = 50
+    ) -> list[JobDefinition]:
+        """The job definitions of a process definition, by activity."""
+
+    @abstractmethod
+    def get_job_definition(self, job_definition_id: str) -> JobDefinition:
+        """One job definition."""
+
+    @abstractmethod
+    def set_job_definition_suspended(
+        self, job_definition_id: str, *, suspended: bool, include_jobs: bool = False
+    ) -> None:
+        """Suspend (no new jobs run) or activate a job definition; with include_jobs its existing jobs too."""
+
+    @abstractmethod
+    def set_job_definition_priority(
+        self, job_definition_id: str, priority: int | None, *, include_jobs: bool = False
+    ) -> None:
+        """Override the priority of the definition's new jobs (None clears the override); with
+        include_jobs its existing jobs get the priority too."""
 
     # --- history -----------------------------------------------------------------------------
 

@@ -305,6 +305,24 @@ class ExternalTask(DomainModel):
     suspended: bool | None = None
 
 
+# --- job definitions ----------------------------------------------------------------------------------
+
+
+class JobDefinition(DomainModel):
+    """What makes jobs at one activity of a definition (a timer, an asynchronous continuation)."""
+
+    id: EngineId
+    process_definition_id: EngineId | None = None
+    activity_id: str | None = None
+    # The engine's name for the kind of job (e.g. a timer or an asynchronous continuation).
+    job_type: str | None = None
+    job_configuration: str | None = None
+    # Set by users over the priority the model gives the jobs; None when not overridden.
+    overriding_job_priority: int | None = None
+    suspended: bool | None = None
+    tenant_id: str | None = None
+
+
 class Batch(DomainModel):
     id: EngineId
     type: str | None = None

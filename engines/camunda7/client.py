@@ -41,6 +41,7 @@ from engines.models import (
     HistoricVariable,
     Incident,
     Job,
+    JobDefinition,
     ProcessDefinition,
     ProcessInstance,
     UserOperation,
@@ -120,6 +121,8 @@ CAPABILITIES = Capabilities(
     variable_types=frozenset(VariableType),
     user_tasks=True,
     external_tasks=True,
+    job_due_dates=True,
+    job_definitions=True,
 )
 
 
@@ -748,6 +751,49 @@ class Camunda7Client(EngineClient):
     def unlock_external_task(self, task_id: str) -> None:
         # POST /external-task/{id}/unlock
         self.transport.request("POST", f"/external-task/{_segment(task_id)}/unlock")
+
+    # --- job due dates, running a job now ------------------------------------------------------------------
+
+    def set_job_due_date(self, job_id: str, due_date: datetime) -> None:
+        body = {"duedate": format_engine_date(due_date), "cascade": False}
+        # PUT /job/{id}/duedate
+        self.transport.request("PUT", f"/job/{_segment(job_id)}/duedate", json=body)
+
+    def recalculate_job_due_date(self, job_id: str, *, from_creation: bool = False) -> None:
+        params = {"creationDateBased": "true" if from_creation else "false"}
+        # POST /job/{id}/duedate/recalculate
+        self.transport.request("POST", f"/job/{_segment(job_id)}/duedate/recalculate", params=params)
+
+    def execute_job(self, job_id: str) -> None:
+        # POST /job/{id}/execute
+        self.transport.request("POST", f"/job/{_segment(job_id)}/execute")
+
+    # --- job definitions ------------------------------------------------------------------------------------
+
+    def list_job_definitions(
+        self, *, process_definition_id: str, offset: int = 0, limit: int = 50
+    ) -> list[JobDefinition]:
+        params = {"processDefinitionId": process_definition_id, "sortBy": "activityId", "sortOrder": "asc"}
+        # GET /job-definition
+        return self._many(JobDefinition, "GET", "/job-definition", params={**params, **_page(offset, limit)})
+
+    def get_job_definition(self, job_definition_id: str) -> JobDefinition:
+        # GET /job-definition/{id}
+        return self._one(JobDefinition, "GET", f"/job-definition/{_segment(job_definition_id)}")
+
+    def set_job_definition_suspended(
+        self, job_definition_id: str, *, suspended: bool, include_jobs: bool = False
+    ) -> None:
+        body = {"suspended": suspended, "includeJobs": include_jobs}
+        # PUT /job-definition/{id}/suspended
+        self.transport.request("PUT", f"/job-definition/{_segment(job_definition_id)}/suspended", json=body)
+
+    def set_job_definition_priority(
+        self, job_definition_id: str, priority: int | None, *, include_jobs: bool = False
+    ) -> None:
+        body = {"priority": priority, "includeJobs": include_jobs}
+        # PUT /job-definition/{id}/jobPriority
+        self.transport.request("PUT", f"/job-definition/{_segment(job_definition_id)}/jobPriority", json=body)
 
     # --- batches --------------------------------------------------------------------------------------------
 

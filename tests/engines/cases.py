@@ -123,6 +123,18 @@ EXTERNAL_TASK = {
     "priority": 0,
     "businessKey": "order-42",
 }
+JOB_DEFINITION = {
+    "id": "jd-1",
+    "processDefinitionId": "order:1:abc",
+    "processDefinitionKey": "order",
+    "activityId": "charge",
+    "jobType": "async-continuation",
+    "jobConfiguration": "async-before",
+    "overridingJobPriority": None,
+    "suspended": False,
+    "tenantId": None,
+    "deploymentId": "dep-1",
+}
 JOB = {
     "id": "job-1",
     "jobDefinitionId": "jd-1",
@@ -1138,6 +1150,80 @@ CASES = [
         lambda c: c.unlock_external_task("et-1"),
         "POST",
         "/external-task/et-1/unlock",
+        status=204,
+    ),
+    # --- job due dates, running a job now ---
+    Case(
+        "set job due date",
+        lambda c: c.set_job_due_date("job-1", datetime(2026, 11, 23, 8, 0, tzinfo=UTC)),
+        "PUT",
+        "/job/job-1/duedate",
+        json={"duedate": "2026-11-23T08:00:00.000+0000", "cascade": False},
+        status=204,
+    ),
+    Case(
+        "recalculate job due date",
+        lambda c: c.recalculate_job_due_date("job-1"),
+        "POST",
+        "/job/job-1/duedate/recalculate",
+        params={"creationDateBased": "false"},
+        status=204,
+    ),
+    Case(
+        "execute job",
+        lambda c: c.execute_job("job-1"),
+        "POST",
+        "/job/job-1/execute",
+        status=204,
+    ),
+    # --- job definitions ---
+    Case(
+        "list job definitions",
+        lambda c: c.list_job_definitions(process_definition_id="order:1:abc"),
+        "GET",
+        "/job-definition",
+        params={
+            "processDefinitionId": "order:1:abc",
+            "sortBy": "activityId",
+            "sortOrder": "asc",
+            "firstResult": "0",
+            "maxResults": "50",
+        },
+        answer=[JOB_DEFINITION],
+        check=lambda r: (
+            (r[0].activity_id, r[0].job_type, r[0].suspended) == ("charge", "async-continuation", False)
+        ),
+    ),
+    Case(
+        "job definition",
+        lambda c: c.get_job_definition("jd-1"),
+        "GET",
+        "/job-definition/jd-1",
+        answer={**JOB_DEFINITION, "overridingJobPriority": 10},
+        check=lambda r: r.overriding_job_priority == 10,
+    ),
+    Case(
+        "suspend job definition with its jobs",
+        lambda c: c.set_job_definition_suspended("jd-1", suspended=True, include_jobs=True),
+        "PUT",
+        "/job-definition/jd-1/suspended",
+        json={"suspended": True, "includeJobs": True},
+        status=204,
+    ),
+    Case(
+        "override job definition priority",
+        lambda c: c.set_job_definition_priority("jd-1", 10),
+        "PUT",
+        "/job-definition/jd-1/jobPriority",
+        json={"priority": 10, "includeJobs": False},
+        status=204,
+    ),
+    Case(
+        "clear job definition priority",
+        lambda c: c.set_job_definition_priority("jd-1", None),
+        "PUT",
+        "/job-definition/jd-1/jobPriority",
+        json={"priority": None, "includeJobs": False},
         status=204,
     ),
 ]
