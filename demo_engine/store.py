@@ -61,6 +61,8 @@ CREATE TABLE external_task (
     definition_key TEXT, tenant_id TEXT, business_key TEXT
 );
 CREATE INDEX external_task_instance ON external_task (instance_id);
+-- What users changed on a job definition (they derive from the models: api/jobs.py).
+CREATE TABLE job_definition_change (id TEXT PRIMARY KEY, suspended INTEGER NOT NULL, priority INTEGER);
 CREATE TABLE history_instance (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL, business_key TEXT, definition_id TEXT NOT NULL,
     definition_key TEXT NOT NULL, definition_name TEXT, definition_version INTEGER, start_time TEXT NOT NULL,

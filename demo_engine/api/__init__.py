@@ -17,6 +17,7 @@ from demo_engine.api import (
     history,
     incidents,
     instances,
+    jobs,
     tasks,
     variables,
 )
@@ -120,6 +121,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", rf"/external-task/{ID}/errorDetails", external_tasks.error_details),
     ("PUT", rf"/external-task/{ID}/retries", external_tasks.set_retries),
     ("POST", rf"/external-task/{ID}/unlock", external_tasks.unlock),
+    # job due dates and job definitions
+    ("PUT", rf"/job/{ID}/duedate", jobs.set_due_date),
+    ("POST", rf"/job/{ID}/duedate/recalculate", jobs.recalculate_due_date),
+    ("GET", r"/job-definition", jobs.list_job_definitions),
+    ("GET", rf"/job-definition/{ID}", jobs.get_job_definition),
+    ("PUT", rf"/job-definition/{ID}/suspended", jobs.suspend_job_definition),
+    ("PUT", rf"/job-definition/{ID}/jobPriority", jobs.set_job_priority),
     # batches
     ("GET", r"/batch", batches.list_batches),
     ("GET", r"/batch/count", batches.count_batches),

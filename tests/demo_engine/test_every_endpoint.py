@@ -33,6 +33,7 @@ def sample(server) -> SimpleNamespace:
         incident = http.get("/incident", params={"maxResults": 1, "activityId": "charge"}).json()[0]
         job = http.get("/job", params={"maxResults": 1, "timers": "true"}).json()[0]
         task = http.get("/task", params={"maxResults": 1}).json()[0]
+        timer = http.get("/job", params={"maxResults": 2, "timers": "true"}).json()[1]  # the first is run
         waiting = http.get(
             "/process-instance", params={"activityIdIn": "check_stock", "maxResults": 1}
         ).json()
@@ -58,6 +59,7 @@ def sample(server) -> SimpleNamespace:
             failed_job=incident["configuration"],
             job=job["id"],
             task=task["id"],
+            timer=timer["id"],
             external=external,
             batch=batch.json()["id"],
         )
@@ -355,6 +357,30 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "json": {"retries": 2},
         },
         ("POST", r"/external-task/(?P<id>[^/]+)/unlock"): {"path": f"/external-task/{s.external}/unlock"},
+        # job due dates and job definitions
+        ("PUT", r"/job/(?P<id>[^/]+)/duedate"): {
+            "path": f"/job/{s.timer}/duedate",
+            "json": {"duedate": "2030-01-01T08:00:00.000+0000", "cascade": False},
+        },
+        ("POST", r"/job/(?P<id>[^/]+)/duedate/recalculate"): {
+            "path": f"/job/{s.timer}/duedate/recalculate",
+            "params": {"creationDateBased": "true"},
+        },
+        ("GET", r"/job-definition"): {
+            "path": "/job-definition",
+            "params": {"processDefinitionId": s.definition},
+        },
+        ("GET", r"/job-definition/(?P<id>[^/]+)"): {
+            "path": f"/job-definition/timer:{s.definition}:await_delivery"
+        },
+        ("PUT", r"/job-definition/(?P<id>[^/]+)/suspended"): {
+            "path": f"/job-definition/timer:{s.definition}:await_delivery/suspended",
+            "json": {"suspended": False, "includeJobs": False},
+        },
+        ("PUT", r"/job-definition/(?P<id>[^/]+)/jobPriority"): {
+            "path": f"/job-definition/timer:{s.definition}:await_delivery/jobPriority",
+            "json": {"priority": 5, "includeJobs": False},
+        },
         ("GET", r"/history/batch"): {"path": "/history/batch", "params": {"completed": "false"}},
         ("GET", r"/history/batch/count"): {"path": "/history/batch/count"},
         ("GET", r"/history/batch/(?P<id>[^/]+)"): {"path": f"/history/batch/{s.batch}"},
@@ -365,7 +391,7 @@ def test_every_route_has_an_example():
     routes = {(method, pattern) for method, pattern, _ in ROUTES}
     sample = SimpleNamespace(**dict.fromkeys(
         ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job",
-         "variable", "file_variable", "execution", "task", "external"), "x"
+         "variable", "file_variable", "execution", "task", "external", "timer"), "x"
     ))  # fmt: skip
     assert routes == set(_examples(sample))
 
