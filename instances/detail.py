@@ -212,13 +212,18 @@ class JobRow:
     job: Job
     activity: str
     overdue: bool
+    type: str = ""  # the engine's name for its kind of job, from its job definition ("" when unknown)
 
     def __getattr__(self, name: str) -> Any:  # the tab reads the job's fields directly
         return getattr(self.job, name)
 
 
-def job_rows(jobs: list[Job], tree: ActivityInstance | None, now: datetime) -> list[JobRow]:
+def job_rows(
+    jobs: list[Job], tree: ActivityInstance | None, now: datetime, types: dict[str, str] | None = None
+) -> list[JobRow]:
+    """types: the job type by job definition id."""
     activities = activities_by_execution(tree) if tree else {}
+    types = types or {}
 
     def due(job: Job) -> datetime | None:  # a due date without an offset is taken as UTC, as dates are
         return job.due_date.replace(tzinfo=job.due_date.tzinfo or UTC) if job.due_date else None
@@ -229,6 +234,7 @@ def job_rows(jobs: list[Job], tree: ActivityInstance | None, now: datetime) -> l
             activities.get(job.execution_id or "", "") or job.failed_activity_id or "",
             # Due, not suspended and with retries left, yet still here: the job executor has not run it.
             overdue=bool((moment := due(job)) and moment < now and not job.suspended and job.retries != 0),
+            type=types.get(job.job_definition_id or "", ""),
         )
         for job in jobs
     ]

@@ -91,7 +91,22 @@ def _jobs(data: TabData) -> dict[str, Any]:
     if data.activity:
         _, executions = data.scopes
         jobs = [j for j in jobs if j.execution_id in executions]
-    return {"jobs": detail.job_rows(jobs, data.loaded.tree, timezone.now())}
+    return {
+        "jobs": detail.job_rows(jobs, data.loaded.tree, timezone.now(), _job_types(data.engine, jobs)),
+        "due_dates": data.engine.capabilities.job_due_dates,
+    }
+
+
+def _job_types(engine: EngineClient, jobs: list) -> dict[str, str]:
+    """Each job definition's job type, to name each job's kind; none when the engine cannot say."""
+    definitions = {job.process_definition_id for job in jobs if job.process_definition_id}
+    if not engine.capabilities.job_definitions or len(definitions) != 1:
+        return {}
+    try:
+        found = engine.list_job_definitions(process_definition_id=definitions.pop(), limit=PER_TAB)
+    except EngineError:  # the jobs are listed all the same, their kind unnamed
+        return {}
+    return {d.id: d.job_type for d in found if d.job_type}
 
 
 def _user_tasks(data: TabData) -> dict[str, Any]:

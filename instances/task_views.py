@@ -56,7 +56,7 @@ def _task(request: EngineRequest, instance_id: str, task_id: str) -> UserTask:
     return task
 
 
-def _answer(
+def tab_answer(
     request: EngineRequest,
     instance_id: str,
     *,
@@ -91,7 +91,7 @@ def task_assignee(request: EngineRequest, instance_id: str, task_id: str) -> Htt
     task = _task(request, instance_id, task_id)
     form = AssigneeForm(request.POST)
     if not form.is_valid():
-        return _answer(request, instance_id, refused={"task": task.id, "field": "assignee", "form": form})
+        return tab_answer(request, instance_id, refused={"task": task.id, "field": "assignee", "form": form})
     assignee = form.cleaned_data["assignee"] or None
     with audited(
         user=request.user,
@@ -105,7 +105,7 @@ def task_assignee(request: EngineRequest, instance_id: str, task_id: str) -> Htt
     ):
         request.engine.set_task_assignee(task.id, assignee)
     done = f"{_label(task)} given to {assignee}." if assignee else f"{_label(task)} has no assignee now."
-    return _answer(request, instance_id, done=done)
+    return tab_answer(request, instance_id, done=done)
 
 
 @require_POST
@@ -118,7 +118,7 @@ def task_candidate_group(request: EngineRequest, instance_id: str, task_id: str,
     task = _task(request, instance_id, task_id)
     form = GroupForm(request.POST)
     if not form.is_valid():
-        return _answer(request, instance_id, refused={"task": task.id, "field": "group", "form": form})
+        return tab_answer(request, instance_id, refused={"task": task.id, "field": "group", "form": form})
     group = form.cleaned_data["group"]
     before = list(task.candidate_groups)
     after = [*before, group] if change == "add" and group not in before else [g for g in before if g != group]
@@ -137,7 +137,7 @@ def task_candidate_group(request: EngineRequest, instance_id: str, task_id: str,
         else:
             request.engine.remove_candidate_group(task.id, group)
     verb = "may now pick up" if change == "add" else "no longer may pick up"
-    return _answer(request, instance_id, done=f"Group {group} {verb} {_label(task)}.")
+    return tab_answer(request, instance_id, done=f"Group {group} {verb} {_label(task)}.")
 
 
 # --- external tasks ---------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def external_task_retries(request: EngineRequest, instance_id: str, task_id: str
     form = RetriesForm(request.POST)
     if not form.is_valid():
         refused = {"task": task.id, "field": "retries", "form": form}
-        return _answer(request, instance_id, tab="external", refused=refused)
+        return tab_answer(request, instance_id, tab="external", refused=refused)
     retries = form.cleaned_data["retries"]
     with audited(
         user=request.user,
@@ -197,7 +197,7 @@ def external_task_retries(request: EngineRequest, instance_id: str, task_id: str
     ):
         request.engine.set_external_task_retries(task.id, retries)
     done = f"The {task.topic_name} task has {retries} retr{'y' if retries == 1 else 'ies'} now."
-    return _answer(request, instance_id, tab="external", done=done)
+    return tab_answer(request, instance_id, tab="external", done=done)
 
 
 @require_POST
@@ -223,4 +223,4 @@ def external_task_unlock(request: EngineRequest, instance_id: str, task_id: str)
     ):
         request.engine.unlock_external_task(task.id)
     done = f"The {task.topic_name} task is unlocked: any worker may fetch it now."
-    return _answer(request, instance_id, tab="external", done=done)
+    return tab_answer(request, instance_id, tab="external", done=done)

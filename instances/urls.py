@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instances import detail_views, modify_views, task_views, variable_views, views
+from instances import detail_views, job_views, modify_views, task_views, variable_views, views
 
 # Under /e/<engine>/instances/
 urlpatterns = [
@@ -61,5 +61,8 @@ urlpatterns = [
         task_views.external_task_unlock,
         name="external_task_unlock",
     ),
+    path("<id:instance_id>/jobs/<id:job_id>/run/", job_views.job_run, name="job_run"),
+    path("<id:instance_id>/jobs/<id:job_id>/due-date/", job_views.job_due_date, name="job_due_date"),
+    path("<id:instance_id>/jobs/<id:job_id>/recalculate/", job_views.job_recalculate, name="job_recalculate"),
     path("<id:instance_id>/<str:tab>/", detail_views.instance_detail, name="instance_tab"),
 ]

@@ -66,3 +66,11 @@ def test_a_job_priority_is_overridden_and_cleared(writable):
     assert writable.get_job_definition(job.job_definition_id).overriding_job_priority == 10
     writable.set_job_definition_priority(job.job_definition_id, None)
     assert writable.get_job_definition(job.job_definition_id).overriding_job_priority is None
+
+
+def test_running_a_failing_job_now_fails_with_its_exception_and_the_failure_stays_recorded(writable):
+    [incident] = writable.list_incidents(activity_id="charge", incident_message_like="%declined%", limit=1)
+    with pytest.raises(EngineError, match="Card declined"):
+        writable.execute_job(incident.job_id)
+    job = writable.get_job(incident.job_id)
+    assert job.retries == 0 and "Card declined" in (job.exception_message or "")
