@@ -359,9 +359,11 @@ class EngineClient(ABC):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
+        job_definition_id: str | None = None,
     ) -> list[Job]:
         """Jobs (asynchronous work: timers, async continuations, batch work); no_retries_left keeps the
-        failed ones; batch_id keeps those an engine batch created to do its work."""
+        failed ones; batch_id keeps those an engine batch created to do its work; job_definition_id
+        those one job definition made."""
 
     @abstractmethod
     def count_jobs(
@@ -371,6 +373,7 @@ class EngineClient(ABC):
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
         batch_id: str | None = None,
+        job_definition_id: str | None = None,
     ) -> int:
         """How many jobs list_jobs would find with the same filters."""
 

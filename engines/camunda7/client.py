@@ -626,8 +626,9 @@ class Camunda7Client(EngineClient):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
+        job_definition_id: str | None = None,
     ) -> list[Job]:
-        definition = self._batch_job_definition(batch_id)
+        definition = job_definition_id or self._batch_job_definition(batch_id)
         if batch_id and definition is None:
             return []
         # GET /job
@@ -641,8 +642,9 @@ class Camunda7Client(EngineClient):
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
         batch_id: str | None = None,
+        job_definition_id: str | None = None,
     ) -> int:
-        definition = self._batch_job_definition(batch_id)
+        definition = job_definition_id or self._batch_job_definition(batch_id)
         if batch_id and definition is None:
             return 0
         # GET /job/count

@@ -1226,4 +1226,13 @@ CASES = [
         json={"priority": None, "includeJobs": False},
         status=204,
     ),
+    Case(
+        "failed jobs of a job definition",
+        lambda c: c.list_jobs(job_definition_id="jd-1", no_retries_left=True),
+        "GET",
+        "/job",
+        params={"jobDefinitionId": "jd-1", "noRetriesLeft": "true", "firstResult": "0", "maxResults": "50"},
+        answer=[JOB],
+        check=lambda r: r[0].id == "job-1",
+    ),
 ]
