@@ -94,7 +94,7 @@ def _row(db: sqlite3.Connection, task_id: str) -> sqlite3.Row | None:
 def get_external_task(store: Store, request: Request, id: str, **_: Any) -> dict:
     row = _row(store.db(), id)
     if row is None:
-        raise RestError(404, f"External task with id {id} does not exist")
+        raise RestError(404, f"External task with id {id} does not exist", "RestException")
     return external_task_dto(row)
 
 
@@ -112,7 +112,7 @@ def set_retries(store: Store, request: Request, id: str, **_: Any) -> None:
     with command(store, request) as runtime:
         row = _row(runtime.db, id)
         if row is None:
-            raise RestError(404, f"External task with id {id} does not exist")
+            raise RestError(404, f"External task with id {id} does not exist", "RestException")
         runtime.db.execute("UPDATE external_task SET retries = ? WHERE id = ?", (retries, id))
         instance = runtime.instance(row["instance_id"])
         open_incident = runtime.db.execute(
@@ -137,7 +137,7 @@ def unlock(store: Store, request: Request, id: str, **_: Any) -> None:
     with command(store, request) as runtime:
         row = _row(runtime.db, id)
         if row is None:
-            raise RestError(404, f"External task with id {id} does not exist")
+            raise RestError(404, f"External task with id {id} does not exist", "RestException")
         runtime.db.execute(
             "UPDATE external_task SET worker_id = NULL, lock_expiration = NULL WHERE id = ?", (id,)
         )

@@ -29,8 +29,8 @@ KINDS = {
 
 def _job(db: sqlite3.Connection, job_id: str) -> sqlite3.Row:
     row = db.execute("SELECT * FROM job WHERE id = ?", (job_id,)).fetchone()
-    if row is None:
-        raise RestError(404, f"No job found with id '{job_id}'.")
+    if row is None:  # Camunda 7.24 answers this with 500
+        raise RestError(500, f"No job found with id '{job_id}'.")
     return row
 
 

@@ -73,6 +73,7 @@ def task_dto(row: sqlite3.Row) -> dict:
         "suspended": bool(row["suspended"]),
         "formKey": None,
         "tenantId": row["tenant_id"],
+        "taskState": "Updated" if row["changed"] else "Created",  # 7.24 sends it; the 7.22 spec has it not
     }
 
 
@@ -136,8 +137,8 @@ def identity_links(store: Store, request: Request, id: str, **_: Any) -> list:
 def _changing(db: sqlite3.Connection, task_id: str) -> sqlite3.Row:
     """The task about to change, its seeded state written down first so that the change starts from it."""
     row = _task_row(db, task_id)
-    if row is None:  # Camunda 7.24 refuses a change to no task with 500, a NullValueException
-        raise RestError(500, f"Cannot find task with id {task_id}: task is null", "NullValueException")
+    if row is None:  # as Camunda 7.24 refuses a change to no task
+        raise RestError(400, f"Cannot find task with id {task_id}: task is null", "NotFoundException")
     if not row["changed"]:
         db.execute("INSERT INTO task_change VALUES (?, ?, 0)", (task_id, _seeded_assignee(task_id)))
     changed = _task_row(db, task_id)
