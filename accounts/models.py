@@ -15,6 +15,7 @@ class Cockpit(models.Model):
                 "Can suspend, delete, modify and retry process instances and run batches",
             ),
             ("view_audit_log", "Can read the audit log"),
+            ("work_user_tasks", "Can assign user tasks and change who may pick them up"),
         ]
 
     def __str__(self) -> str:

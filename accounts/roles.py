@@ -13,6 +13,7 @@ class Perm(StrEnum):
     EDIT_VARIABLES = "accounts.edit_variables"
     OPERATE = "accounts.operate_instances"
     VIEW_AUDIT = "accounts.view_audit_log"
+    WORK_TASKS = "accounts.work_user_tasks"
 
     @property
     def codename(self) -> str:
@@ -21,9 +22,9 @@ class Perm(StrEnum):
 
 ROLES: dict[str, tuple[Perm, ...]] = {
     "Viewer": (Perm.VIEW, Perm.VIEW_AUDIT),
-    "Support": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES),
-    "Operator": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE),
-    "Admin": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE),
+    "Support": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.WORK_TASKS),
+    "Operator": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS),
+    "Admin": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS),
 }
 
 # For the demo only (seed_demo_users refuses to run in production): user -> (role, password).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from definitions import views
+from definitions import job_definition_views, views
 
 # Under /e/<engine>/processes/
 urlpatterns = [
@@ -14,4 +14,25 @@ urlpatterns = [
     ),
     path("<id:definition_id>/instances/", views.definition_instances, name="definition_instances"),
     path("<id:definition_id>/suspended/", views.definition_suspend, name="definition_suspend"),
+    # job definitions
+    path(
+        "<id:definition_id>/job-definitions/",
+        job_definition_views.job_definitions,
+        name="definition_job_definitions",
+    ),
+    path(
+        "<id:definition_id>/job-definitions/<id:job_definition_id>/suspended/",
+        job_definition_views.job_definition_suspend,
+        name="job_definition_suspend",
+    ),
+    path(
+        "<id:definition_id>/job-definitions/<id:job_definition_id>/priority/",
+        job_definition_views.job_definition_priority,
+        name="job_definition_priority",
+    ),
+    path(
+        "<id:definition_id>/job-definitions/<id:job_definition_id>/retry/",
+        job_definition_views.job_definition_retry,
+        name="job_definition_retry",
+    ),
 ]

@@ -148,6 +148,7 @@ class Runtime:
             (self.stamp, int(canceled), token["instance_seq"], token["id"]),
         )
         self.db.execute("DELETE FROM job WHERE execution_id = ?", (token["execution_id"],))
+        self.db.execute("DELETE FROM external_task WHERE execution_id = ?", (token["execution_id"],))
         for (incident_id,) in self.db.execute(
             "SELECT id FROM incident WHERE execution_id = ?", (token["execution_id"],)
         ).fetchall():
@@ -324,6 +325,7 @@ class Runtime:
         ).fetchall():
             self._resolve_incident(incident_id)
         self.db.execute("DELETE FROM job WHERE instance_id = ?", (instance["id"],))
+        self.db.execute("DELETE FROM external_task WHERE instance_id = ?", (instance["id"],))
         self.db.execute("DELETE FROM instance WHERE id = ?", (instance["id"],))
         self.db.execute(
             "UPDATE history_instance SET end_time = ?, state = ?, delete_reason = ? WHERE id = ?",

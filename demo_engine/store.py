@@ -50,6 +50,19 @@ CREATE TABLE job (
     due_date TEXT, create_time TEXT NOT NULL, suspended INTEGER NOT NULL DEFAULT 0, job_definition_id TEXT,
     batch_id TEXT, batch_item INTEGER, tenant_id TEXT
 );
+-- What users changed on a user task (tasks themselves derive from activity instances: api/tasks.py).
+CREATE TABLE task_change (task_id TEXT PRIMARY KEY, assignee TEXT, links_changed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE task_link (task_id TEXT NOT NULL, type TEXT NOT NULL, user_id TEXT, group_id TEXT);
+CREATE INDEX task_link_task ON task_link (task_id);
+CREATE TABLE external_task (
+    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL, activity_id TEXT NOT NULL,
+    activity_instance_id TEXT, topic TEXT NOT NULL, worker_id TEXT, lock_expiration TEXT, retries INTEGER,
+    error_message TEXT, error_details TEXT, priority INTEGER NOT NULL DEFAULT 0, definition_id TEXT,
+    definition_key TEXT, tenant_id TEXT, business_key TEXT
+);
+CREATE INDEX external_task_instance ON external_task (instance_id);
+-- What users changed on a job definition (they derive from the models: api/jobs.py).
+CREATE TABLE job_definition_change (id TEXT PRIMARY KEY, suspended INTEGER NOT NULL, priority INTEGER);
 CREATE TABLE history_instance (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL, business_key TEXT, definition_id TEXT NOT NULL,
     definition_key TEXT NOT NULL, definition_name TEXT, definition_version INTEGER, start_time TEXT NOT NULL,

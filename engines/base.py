@@ -34,15 +34,18 @@ from engines.models import (
     BinaryContent,
     DefinitionStatistics,
     EngineVersion,
+    ExternalTask,
     HistoricActivityInstance,
     HistoricBatch,
     HistoricProcessInstance,
     HistoricVariable,
     Incident,
     Job,
+    JobDefinition,
     ProcessDefinition,
     ProcessInstance,
     UserOperation,
+    UserTask,
     Variable,
 )
 from engines.queries import (
@@ -119,6 +122,14 @@ class Capabilities:
     migration_validation: bool = False
     # Finished instances started again as new ones (before/after an activity, with their variables).
     restart_instances: bool = False
+    # User tasks of an instance, with their assignee and candidate groups, which users may change.
+    user_tasks: bool = False
+    # External tasks (work fetched by outside workers by topic), their retries and locks.
+    external_tasks: bool = False
+    # A job's due date set by users, or worked out again from its timer.
+    job_due_dates: bool = False
+    # Job definitions: listed per definition, suspended with or without their jobs, priority overridden.
+    job_definitions: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -364,9 +375,11 @@ class EngineClient(ABC):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
+        job_definition_id: str | None = None,
     ) -> list[Job]:
         """Jobs (asynchronous work: timers, async continuations, batch work); no_retries_left keeps the
-        failed ones; batch_id keeps those an engine batch created to do its work."""
+        failed ones; batch_id keeps those an engine batch created to do its work; job_definition_id
+        those one job definition made."""
 
     @abstractmethod
     def count_jobs(
@@ -376,6 +389,7 @@ class EngineClient(ABC):
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
         batch_id: str | None = None,
+        job_definition_id: str | None = None,
     ) -> int:
         """How many jobs list_jobs would find with the same filters."""
 
@@ -390,6 +404,93 @@ class EngineClient(ABC):
     @abstractmethod
     def set_job_retries(self, job_id: str, retries: int, *, due_date: datetime | None = None) -> None:
         """Give a job retries (a failed job runs again); due_date when it is to run."""
+
+    # --- user tasks (capabilities.user_tasks) -------------------------------------------------
+
+    @abstractmethod
+    def list_user_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[UserTask]:
+        """The open user tasks of an instance, oldest first, each with its candidate users and groups."""
+
+    @abstractmethod
+    def get_user_task(self, task_id: str) -> UserTask:
+        """One open user task with its candidates; NotFound once it is completed."""
+
+    @abstractmethod
+    def set_task_assignee(self, task_id: str, assignee: str | None) -> None:
+        """Give a task to a user, or (None) take it back so that any candidate may pick it up."""
+
+    @abstractmethod
+    def add_candidate_group(self, task_id: str, group_id: str) -> None:
+        """Let the members of a group pick up the task."""
+
+    @abstractmethod
+    def remove_candidate_group(self, task_id: str, group_id: str) -> None:
+        """No longer offer the task to a group."""
+
+    # --- external tasks (capabilities.external_tasks) -----------------------------------------
+
+    @abstractmethod
+    def list_external_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[ExternalTask]:
+        """The open external tasks of an instance."""
+
+    @abstractmethod
+    def get_external_task(self, task_id: str) -> ExternalTask:
+        """One open external task; NotFound once it is completed."""
+
+    @abstractmethod
+    def external_task_error_details(self, task_id: str) -> str:
+        """The full details a worker reported with its last failure, as text ("" when none)."""
+
+    @abstractmethod
+    def set_external_task_retries(self, task_id: str, retries: int) -> None:
+        """Give an external task retries (0 raises an incident; more lets workers fetch it again)."""
+
+    @abstractmethod
+    def unlock_external_task(self, task_id: str) -> None:
+        """Free a task its worker holds, so that any worker may fetch it at once."""
+
+    # --- job due dates and running jobs now (capabilities.job_due_dates for the due dates) -----
+
+    @abstractmethod
+    def set_job_due_date(self, job_id: str, due_date: datetime) -> None:
+        """Move when a job (a timer) is to run."""
+
+    @abstractmethod
+    def recalculate_job_due_date(self, job_id: str, *, from_creation: bool = False) -> None:
+        """Work a timer's due date out again from its definition: from now, or from when it was created."""
+
+    @abstractmethod
+    def execute_job(self, job_id: str) -> None:
+        """Run a job at once, whatever its due date; its failure is the engine's error."""
+
+    # --- job definitions (capabilities.job_definitions) ---------------------------------------
+
+    @abstractmethod
+    def list_job_definitions(
+        self, *, process_definition_id: str, offset: int = 0, limit: int = 50
+    ) -> list[JobDefinition]:
+        """The job definitions of a process definition, by activity."""
+
+    @abstractmethod
+    def get_job_definition(self, job_definition_id: str) -> JobDefinition:
+        """One job definition."""
+
+    @abstractmethod
+    def set_job_definition_suspended(
+        self, job_definition_id: str, *, suspended: bool, include_jobs: bool = False
+    ) -> None:
+        """Suspend (no new jobs run) or activate a job definition; with include_jobs its existing jobs too."""
+
+    @abstractmethod
+    def set_job_definition_priority(
+        self, job_definition_id: str, priority: int | None, *, include_jobs: bool = False
+    ) -> None:
+        """Override the priority of the definition's new jobs (None clears the override); with
+        include_jobs its existing jobs get the priority too."""
 
     # --- history -----------------------------------------------------------------------------
 

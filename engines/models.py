@@ -262,6 +262,67 @@ class Job(DomainModel):
     batch_id: str | None = None
 
 
+# --- user tasks ---------------------------------------------------------------------------------------
+
+
+class UserTask(DomainModel):
+    """An open user task: work waiting for a person at a user task activity."""
+
+    id: EngineId
+    name: str | None = None
+    assignee: str | None = None
+    created: EngineDate | None = None
+    due: EngineDate | None = None
+    follow_up: EngineDate | None = None
+    # The user task activity it waits at, as the diagram names it.
+    activity_id: str | None = None
+    process_instance_id: EngineId | None = None
+    execution_id: str | None = None
+    suspended: bool | None = None
+    # Who may pick it up; filled by the adapter from the engine's links between task and people.
+    candidate_users: tuple[str, ...] = ()
+    candidate_groups: tuple[str, ...] = ()
+
+
+# --- external tasks -----------------------------------------------------------------------------------
+
+
+class ExternalTask(DomainModel):
+    """Work at a service task that an outside worker fetches by topic, locks, and reports back on."""
+
+    id: EngineId
+    topic_name: str | None = None
+    worker_id: str | None = None
+    # Until when the worker holds it; after that another worker may fetch it.
+    lock_expiration_time: EngineDate | None = None
+    retries: int | None = None
+    error_message: str | None = None
+    activity_id: str | None = None
+    activity_instance_id: str | None = None
+    execution_id: str | None = None
+    process_instance_id: EngineId | None = None
+    priority: int | None = None
+    suspended: bool | None = None
+
+
+# --- job definitions ----------------------------------------------------------------------------------
+
+
+class JobDefinition(DomainModel):
+    """What makes jobs at one activity of a definition (a timer, an asynchronous continuation)."""
+
+    id: EngineId
+    process_definition_id: EngineId | None = None
+    activity_id: str | None = None
+    # The engine's name for the kind of job (e.g. a timer or an asynchronous continuation).
+    job_type: str | None = None
+    job_configuration: str | None = None
+    # Set by users over the priority the model gives the jobs; None when not overridden.
+    overriding_job_priority: int | None = None
+    suspended: bool | None = None
+    tenant_id: str | None = None
+
+
 class Batch(DomainModel):
     id: EngineId
     type: str | None = None

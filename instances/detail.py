@@ -7,7 +7,7 @@ or for the page's header and diagram; none of them renders anything.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,9 +98,16 @@ class DiagramState:
     incidents: dict[str, int]
     taken: list[str]
     ended: bool = False  # the instance has ended (perhaps meanwhile): only its history is left
+    tasks: dict[str, int] = field(default_factory=dict)  # open user tasks per activity
 
     def as_json(self) -> dict:
-        return {"active": self.active, "incidents": self.incidents, "taken": self.taken, "ended": self.ended}
+        return {
+            "active": self.active,
+            "incidents": self.incidents,
+            "taken": self.taken,
+            "ended": self.ended,
+            "tasks": self.tasks,
+        }
 
 
 def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = True) -> DiagramState:
@@ -110,7 +117,11 @@ def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = Tru
     if running:
         calls["tree"] = lambda: engine.activity_instance_tree(instance_id)
         calls["incidents"] = lambda: engine.list_incidents(process_instance_id=instance_id, limit=PER_TAB)
+        if engine.capabilities.user_tasks:
+            calls["tasks"] = lambda: engine.list_user_tasks(instance_id, limit=PER_TAB)
     got = fan_out(calls, keep_failures=True)
+    if isinstance(got.get("tasks"), Failed):  # only the task badges are missing then, not the markers
+        del got["tasks"]
     tree = got.get("tree")
     if isinstance(tree, Failed) and isinstance(tree.error, NotFound):
         # It ended meanwhile (a retry let it finish): drawn as ended, its open incidents gone with it.
@@ -125,7 +136,11 @@ def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = Tru
             incidents[activity] = incidents.get(activity, 0) + 1
     taken = sorted({step.activity_id for step in got["history"] if step.end_time and step.activity_id})
     active = got["tree"].counts_by_activity() if running else {}
-    return DiagramState(active=active, incidents=incidents, taken=taken, ended=not running)
+    tasks: dict[str, int] = {}
+    for task in got.get("tasks", []):
+        if task.activity_id:
+            tasks[task.activity_id] = tasks.get(task.activity_id, 0) + 1
+    return DiagramState(active=active, incidents=incidents, taken=taken, ended=not running, tasks=tasks)
 
 
 # --- the activity instance tree -----------------------------------------------------------------------
@@ -197,13 +212,18 @@ class JobRow:
     job: Job
     activity: str
     overdue: bool
+    type: str = ""  # the engine's name for its kind of job, from its job definition ("" when unknown)
 
     def __getattr__(self, name: str) -> Any:  # the tab reads the job's fields directly
         return getattr(self.job, name)
 
 
-def job_rows(jobs: list[Job], tree: ActivityInstance | None, now: datetime) -> list[JobRow]:
+def job_rows(
+    jobs: list[Job], tree: ActivityInstance | None, now: datetime, types: dict[str, str] | None = None
+) -> list[JobRow]:
+    """types: the job type by job definition id."""
     activities = activities_by_execution(tree) if tree else {}
+    types = types or {}
 
     def due(job: Job) -> datetime | None:  # a due date without an offset is taken as UTC, as dates are
         return job.due_date.replace(tzinfo=job.due_date.tzinfo or UTC) if job.due_date else None
@@ -214,6 +234,7 @@ def job_rows(jobs: list[Job], tree: ActivityInstance | None, now: datetime) -> l
             activities.get(job.execution_id or "", "") or job.failed_activity_id or "",
             # Due, not suspended and with retries left, yet still here: the job executor has not run it.
             overdue=bool((moment := due(job)) and moment < now and not job.suspended and job.retries != 0),
+            type=types.get(job.job_definition_id or "", ""),
         )
         for job in jobs
     ]

@@ -40,6 +40,7 @@ def _tab_panel(
         "per_tab": detail.PER_TAB,
         "can_operate": request.user.has_perm(Perm.OPERATE),
         "can_edit": request.user.has_perm(Perm.EDIT_VARIABLES),
+        "can_work_tasks": request.user.has_perm(Perm.WORK_TASKS),
         # A tab whose engine calls failed says so in its panel; the rest of the page stays usable.
         "tab_error": loaded.failure(*calls),
         **tab.shows(data),

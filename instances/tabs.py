@@ -96,7 +96,60 @@ def _jobs(data: TabData) -> dict[str, Any]:
     if data.activity:
         _, executions = data.scopes
         jobs = [j for j in jobs if j.execution_id in executions]
-    return {"jobs": detail.job_rows(jobs, data.loaded.tree, timezone.now())}
+    return {
+        "jobs": detail.job_rows(jobs, data.loaded.tree, timezone.now(), _job_types(data.engine, jobs)),
+        "due_dates": data.engine.capabilities.job_due_dates,
+    }
+
+
+def _job_types(engine: EngineClient, jobs: list) -> dict[str, str]:
+    """Each job definition's job type, to name each job's kind; none when the engine cannot say."""
+    definitions = {job.process_definition_id for job in jobs if job.process_definition_id}
+    if not engine.capabilities.job_definitions or len(definitions) != 1:
+        return {}
+    try:
+        found = engine.list_job_definitions(process_definition_id=definitions.pop(), limit=PER_TAB)
+    except EngineError:  # the jobs are listed all the same, their kind unnamed
+        return {}
+    return {d.id: d.job_type for d in found if d.job_type}
+
+
+def _user_tasks(data: TabData) -> dict[str, Any]:
+    if not data.engine.capabilities.user_tasks:
+        return {"tasks_offered": False}
+    tasks = data.loaded["tasks"] or []
+    if data.activity:
+        _, executions = data.scopes
+        tasks = [t for t in tasks if t.activity_id == data.activity or t.execution_id in executions]
+    tree = data.loaded.tree
+    names = (
+        {node.activity_id: node.activity_name for node in tree.walk() if node.activity_name} if tree else {}
+    )
+    rows = [{"task": task, "activity": names.get(task.activity_id or "", task.activity_id)} for task in tasks]
+    return {"tasks_offered": True, "tasks": rows}
+
+
+def _external_tasks(data: TabData) -> dict[str, Any]:
+    if not data.engine.capabilities.external_tasks:
+        return {"external_offered": False}
+    tasks = data.loaded["external"] or []
+    if data.activity:
+        _, executions = data.scopes
+        tasks = [t for t in tasks if t.activity_id == data.activity or t.execution_id in executions]
+    tree = data.loaded.tree
+    names = (
+        {node.activity_id: node.activity_name for node in tree.walk() if node.activity_name} if tree else {}
+    )
+    now = timezone.now()
+    rows = [
+        {
+            "task": task,
+            "activity": names.get(task.activity_id or "", task.activity_id),
+            "lock_expired": bool(task.lock_expiration_time and task.lock_expiration_time < now),
+        }
+        for task in tasks
+    ]
+    return {"external_offered": True, "external_tasks": rows}
 
 
 def _history_calls(engine: EngineClient, instance_id: str) -> Calls:
@@ -177,6 +230,28 @@ TABS: dict[str, Tab] = {
             },
             shows=_called,
             template="instances/_called_tab.html",
+        ),
+        Tab(
+            "tasks",
+            "User tasks",
+            calls=lambda engine, i: (
+                {"tasks": lambda: engine.list_user_tasks(i, limit=PER_TAB)}
+                if engine.capabilities.user_tasks
+                else {}
+            ),
+            shows=_user_tasks,
+            template="instances/_tasks_tab.html",
+        ),
+        Tab(
+            "external",
+            "External tasks",
+            calls=lambda engine, i: (
+                {"external": lambda: engine.list_external_tasks(i, limit=PER_TAB)}
+                if engine.capabilities.external_tasks
+                else {}
+            ),
+            shows=_external_tasks,
+            template="instances/_external_tasks_tab.html",
         ),
         Tab(
             "jobs",

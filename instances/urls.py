@@ -1,6 +1,15 @@
 from django.urls import path
 
-from instances import detail_views, history_views, migrate_views, modify_views, variable_views, views
+from instances import (
+    detail_views,
+    history_views,
+    job_views,
+    migrate_views,
+    modify_views,
+    task_views,
+    variable_views,
+    views,
+)
 
 # Under /e/<engine>/instances/
 urlpatterns = [
@@ -46,5 +55,29 @@ urlpatterns = [
         variable_views.variable_download,
         name="variable_download",
     ),
+    path("<id:instance_id>/tasks/<id:task_id>/assignee/", task_views.task_assignee, name="task_assignee"),
+    path(
+        "<id:instance_id>/tasks/<id:task_id>/candidate-groups/<str:change>/",
+        task_views.task_candidate_group,
+        name="task_candidate_group",
+    ),
+    path(
+        "<id:instance_id>/external-tasks/<id:task_id>/error-details/",
+        task_views.external_task_error_details,
+        name="external_task_error_details",
+    ),
+    path(
+        "<id:instance_id>/external-tasks/<id:task_id>/retries/",
+        task_views.external_task_retries,
+        name="external_task_retries",
+    ),
+    path(
+        "<id:instance_id>/external-tasks/<id:task_id>/unlock/",
+        task_views.external_task_unlock,
+        name="external_task_unlock",
+    ),
+    path("<id:instance_id>/jobs/<id:job_id>/run/", job_views.job_run, name="job_run"),
+    path("<id:instance_id>/jobs/<id:job_id>/due-date/", job_views.job_due_date, name="job_due_date"),
+    path("<id:instance_id>/jobs/<id:job_id>/recalculate/", job_views.job_recalculate, name="job_recalculate"),
     path("<id:instance_id>/<str:tab>/", detail_views.instance_detail, name="instance_tab"),
 ]

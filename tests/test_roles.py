@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     "Viewer": {Perm.VIEW, Perm.VIEW_AUDIT},
-    "Support": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES},
-    "Operator": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE},
-    "Admin": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE},
+    "Support": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.WORK_TASKS},
+    "Operator": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS},
+    "Admin": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS},
 }
 
 

@@ -10,7 +10,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from demo_engine.api import batches, definitions, history, incidents, instances, migration, variables
+from demo_engine.api import (
+    batches,
+    definitions,
+    external_tasks,
+    history,
+    incidents,
+    instances,
+    jobs,
+    migration,
+    tasks,
+    variables,
+)
 from demo_engine.api.common import Raw, Request
 from demo_engine.errors import RestError
 from demo_engine.store import Store
@@ -105,6 +116,26 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", rf"/job/{ID}/stacktrace", incidents.job_stacktrace),
     ("PUT", rf"/job/{ID}/retries", incidents.set_job_retries),
     ("POST", rf"/job/{ID}/execute", incidents.execute_job),
+    # user tasks
+    ("GET", r"/task", tasks.list_tasks),
+    ("GET", rf"/task/{ID}", tasks.get_task),
+    ("POST", rf"/task/{ID}/assignee", tasks.set_assignee),
+    ("GET", rf"/task/{ID}/identity-links", tasks.identity_links),
+    ("POST", rf"/task/{ID}/identity-links", tasks.add_identity_link),
+    ("POST", rf"/task/{ID}/identity-links/delete", tasks.delete_identity_link),
+    # external tasks
+    ("GET", r"/external-task", external_tasks.list_external_tasks),
+    ("GET", rf"/external-task/{ID}", external_tasks.get_external_task),
+    ("GET", rf"/external-task/{ID}/errorDetails", external_tasks.error_details),
+    ("PUT", rf"/external-task/{ID}/retries", external_tasks.set_retries),
+    ("POST", rf"/external-task/{ID}/unlock", external_tasks.unlock),
+    # job due dates and job definitions
+    ("PUT", rf"/job/{ID}/duedate", jobs.set_due_date),
+    ("POST", rf"/job/{ID}/duedate/recalculate", jobs.recalculate_due_date),
+    ("GET", r"/job-definition", jobs.list_job_definitions),
+    ("GET", rf"/job-definition/{ID}", jobs.get_job_definition),
+    ("PUT", rf"/job-definition/{ID}/suspended", jobs.suspend_job_definition),
+    ("PUT", rf"/job-definition/{ID}/jobPriority", jobs.set_job_priority),
     # batches
     ("GET", r"/batch", batches.list_batches),
     ("GET", r"/batch/count", batches.count_batches),

@@ -236,6 +236,13 @@ def set_job_retries(store: Store, request: Request, id: str, **_: Any) -> None:
 def execute_job(store: Store, request: Request, id: str, **_: Any) -> None:
     with command(store, request) as runtime:
         runtime.execute_job(runtime.job(id))
+    # As Camunda 7.24: the failure is recorded on the job (its own transaction), and the request fails
+    # with the job's exception.
+    failed = (
+        store.db().execute("SELECT exception_message FROM job WHERE id = ? AND retries = 0", (id,)).fetchone()
+    )
+    if failed is not None:
+        raise RestError(500, failed["exception_message"] or f"Job {id} failed", "ProcessEngineException")
 
 
 def set_jobs_retries_async(store: Store, request: Request, **_: Any) -> dict:

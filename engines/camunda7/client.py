@@ -43,15 +43,18 @@ from engines.models import (
     DefinitionStatistics,
     DomainModel,
     EngineVersion,
+    ExternalTask,
     HistoricActivityInstance,
     HistoricBatch,
     HistoricProcessInstance,
     HistoricVariable,
     Incident,
     Job,
+    JobDefinition,
     ProcessDefinition,
     ProcessInstance,
     UserOperation,
+    UserTask,
     Variable,
 )
 from engines.queries import (
@@ -131,6 +134,10 @@ CAPABILITIES = Capabilities(
     migration=True,
     migration_validation=True,
     restart_instances=True,
+    user_tasks=True,
+    external_tasks=True,
+    job_due_dates=True,
+    job_definitions=True,
 )
 
 
@@ -746,8 +753,9 @@ class Camunda7Client(EngineClient):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
+        job_definition_id: str | None = None,
     ) -> list[Job]:
-        definition = self._batch_job_definition(batch_id)
+        definition = job_definition_id or self._batch_job_definition(batch_id)
         if batch_id and definition is None:
             return []
         # GET /job
@@ -761,8 +769,9 @@ class Camunda7Client(EngineClient):
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
         batch_id: str | None = None,
+        job_definition_id: str | None = None,
     ) -> int:
-        definition = self._batch_job_definition(batch_id)
+        definition = job_definition_id or self._batch_job_definition(batch_id)
         if batch_id and definition is None:
             return 0
         # GET /job/count
@@ -801,6 +810,119 @@ class Camunda7Client(EngineClient):
             raise ValueError("name at least one job")
         # POST /job/retries
         return self._one(Batch, "POST", "/job/retries", json={"jobIds": ids, "retries": retries})
+
+    # --- user tasks -----------------------------------------------------------------------------------------
+
+    def list_user_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[UserTask]:
+        params = {"processInstanceId": process_instance_id, "sortBy": "created", "sortOrder": "asc"}
+        # GET /task
+        tasks = self._many(UserTask, "GET", "/task", params={**params, **_page(offset, limit)})
+        return [self._with_candidates(task) for task in tasks]
+
+    def get_user_task(self, task_id: str) -> UserTask:
+        # GET /task/{id}
+        return self._with_candidates(self._one(UserTask, "GET", f"/task/{_segment(task_id)}"))
+
+    def _with_candidates(self, task: UserTask) -> UserTask:
+        if task.unreadable:
+            return task
+        # GET /task/{id}/identity-links
+        links = self.transport.json(
+            "GET", f"/task/{_segment(task.id)}/identity-links", params={"type": "candidate"}
+        )
+        links = [link for link in links or [] if isinstance(link, dict)]
+        users = tuple(link["userId"] for link in links if isinstance(link.get("userId"), str))
+        groups = tuple(link["groupId"] for link in links if isinstance(link.get("groupId"), str))
+        return task.model_copy(update={"candidate_users": users, "candidate_groups": groups})
+
+    def set_task_assignee(self, task_id: str, assignee: str | None) -> None:
+        # POST /task/{id}/assignee
+        self.transport.request("POST", f"/task/{_segment(task_id)}/assignee", json={"userId": assignee})
+
+    def add_candidate_group(self, task_id: str, group_id: str) -> None:
+        # POST /task/{id}/identity-links
+        body = {"groupId": group_id, "type": "candidate"}
+        self.transport.request("POST", f"/task/{_segment(task_id)}/identity-links", json=body)
+
+    def remove_candidate_group(self, task_id: str, group_id: str) -> None:
+        # POST /task/{id}/identity-links/delete
+        body = {"groupId": group_id, "type": "candidate"}
+        self.transport.request("POST", f"/task/{_segment(task_id)}/identity-links/delete", json=body)
+
+    # --- external tasks -------------------------------------------------------------------------------------
+
+    def list_external_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[ExternalTask]:
+        params = {"processInstanceId": process_instance_id, "sortBy": "id", "sortOrder": "asc"}
+        # GET /external-task
+        return self._many(ExternalTask, "GET", "/external-task", params={**params, **_page(offset, limit)})
+
+    def get_external_task(self, task_id: str) -> ExternalTask:
+        # GET /external-task/{id}
+        return self._one(ExternalTask, "GET", f"/external-task/{_segment(task_id)}")
+
+    def external_task_error_details(self, task_id: str) -> str:
+        # GET /external-task/{id}/errorDetails
+        path = f"/external-task/{_segment(task_id)}/errorDetails"
+        return self.transport.request("GET", path, accept="*/*").text
+
+    def set_external_task_retries(self, task_id: str, retries: int) -> None:
+        if retries < 0:
+            raise ValueError("retries must not be negative")
+        # PUT /external-task/{id}/retries
+        self.transport.request(
+            "PUT", f"/external-task/{_segment(task_id)}/retries", json={"retries": retries}
+        )
+
+    def unlock_external_task(self, task_id: str) -> None:
+        # POST /external-task/{id}/unlock
+        self.transport.request("POST", f"/external-task/{_segment(task_id)}/unlock")
+
+    # --- job due dates, running a job now ------------------------------------------------------------------
+
+    def set_job_due_date(self, job_id: str, due_date: datetime) -> None:
+        body = {"duedate": format_engine_date(due_date), "cascade": False}
+        # PUT /job/{id}/duedate
+        self.transport.request("PUT", f"/job/{_segment(job_id)}/duedate", json=body)
+
+    def recalculate_job_due_date(self, job_id: str, *, from_creation: bool = False) -> None:
+        params = {"creationDateBased": "true" if from_creation else "false"}
+        # POST /job/{id}/duedate/recalculate
+        self.transport.request("POST", f"/job/{_segment(job_id)}/duedate/recalculate", params=params)
+
+    def execute_job(self, job_id: str) -> None:
+        # POST /job/{id}/execute
+        self.transport.request("POST", f"/job/{_segment(job_id)}/execute")
+
+    # --- job definitions ------------------------------------------------------------------------------------
+
+    def list_job_definitions(
+        self, *, process_definition_id: str, offset: int = 0, limit: int = 50
+    ) -> list[JobDefinition]:
+        params = {"processDefinitionId": process_definition_id, "sortBy": "activityId", "sortOrder": "asc"}
+        # GET /job-definition
+        return self._many(JobDefinition, "GET", "/job-definition", params={**params, **_page(offset, limit)})
+
+    def get_job_definition(self, job_definition_id: str) -> JobDefinition:
+        # GET /job-definition/{id}
+        return self._one(JobDefinition, "GET", f"/job-definition/{_segment(job_definition_id)}")
+
+    def set_job_definition_suspended(
+        self, job_definition_id: str, *, suspended: bool, include_jobs: bool = False
+    ) -> None:
+        body = {"suspended": suspended, "includeJobs": include_jobs}
+        # PUT /job-definition/{id}/suspended
+        self.transport.request("PUT", f"/job-definition/{_segment(job_definition_id)}/suspended", json=body)
+
+    def set_job_definition_priority(
+        self, job_definition_id: str, priority: int | None, *, include_jobs: bool = False
+    ) -> None:
+        body = {"priority": priority, "includeJobs": include_jobs}
+        # PUT /job-definition/{id}/jobPriority
+        self.transport.request("PUT", f"/job-definition/{_segment(job_definition_id)}/jobPriority", json=body)
 
     # --- batches --------------------------------------------------------------------------------------------
 

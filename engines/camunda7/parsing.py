@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from engines.camunda7.variables import decode
 from engines.camunda7.wire import camel
-from engines.models import ActivityInstance, HistoricVariable, Incident
+from engines.models import ActivityInstance, HistoricVariable, Incident, UserTask
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -24,6 +24,7 @@ M = TypeVar("M", bound=BaseModel)
 # usual key and one of these come, the usual key wins.
 _OTHER_KEYS: dict[type[BaseModel], dict[str, str]] = {
     ActivityInstance: {"name": "activity_name"},
+    UserTask: {"taskDefinitionKey": "activity_id"},
 }
 
 

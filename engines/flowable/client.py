@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
 from datetime import datetime
+from functools import partial
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
@@ -28,6 +29,7 @@ from engines.errors import (
     Unsupported,
     error_for_status,
 )
+from engines.fanout import fan_out
 from engines.flowable.codec import WRITABLE, decode, encode, format_date
 from engines.migration import MigrationInstruction, MigrationPlan, MigrationReport
 from engines.models import (
@@ -38,6 +40,7 @@ from engines.models import (
     BinaryContent,
     DefinitionStatistics,
     EngineVersion,
+    ExternalTask,
     HistoricActivityInstance,
     HistoricBatch,
     HistoricProcessInstance,
@@ -45,9 +48,11 @@ from engines.models import (
     Incident,
     IncidentCount,
     Job,
+    JobDefinition,
     ProcessDefinition,
     ProcessInstance,
     UserOperation,
+    UserTask,
     Variable,
 )
 from engines.queries import (
@@ -87,6 +92,9 @@ CAPABILITIES = Capabilities(
     # Through its migration document, instance by instance; no plan validation before it runs.
     migration=True,
     migration_validation=False,
+    # Its tasks (runtime/tasks) with their candidate links; no external tasks of Camunda's kind, no
+    # job definitions, and a timer's due date stays as the model set it.
+    user_tasks=True,
 )
 
 # The domain's sort keys in Flowable's spelling, per list.
@@ -833,9 +841,12 @@ class FlowableClient(EngineClient):
         sort: Sort | None = None,
         offset: int = 0,
         limit: int = 50,
+        job_definition_id: str | None = None,
     ) -> Listed[Job]:
         """Flowable keeps jobs in three tables; one page runs over them in turn (executable jobs, timers,
         dead-letter jobs), each sorted by the engine, using each table's total to skip it."""
+        if job_definition_id is not None:
+            _unsupported("job definitions")
         check_page(offset, limit)
         params = self._job_params(process_instance_id, with_exception, batch_id) | _sort(sort)
         jobs: Listed[Job] = Listed()
@@ -862,7 +873,10 @@ class FlowableClient(EngineClient):
         with_exception: bool | None = None,
         no_retries_left: bool | None = None,
         batch_id: str | None = None,
+        job_definition_id: str | None = None,
     ) -> int:
+        if job_definition_id is not None:
+            _unsupported("job definitions")
         params = self._job_params(process_instance_id, with_exception, batch_id) | {"size": 0}
         # GET /management/{jobs|timer-jobs|deadletter-jobs} (size 0: the totals only)
         return sum(
@@ -906,6 +920,125 @@ class FlowableClient(EngineClient):
         else:
             # POST /management/jobs/{jobId} (action execute)
             self._json("POST", f"/management/{JOBS}/{_segment(job_id)}", json={"action": "execute"})
+
+    def execute_job(self, job_id: str) -> None:
+        table, _ = self._find_job(job_id)
+        if table == JOBS:
+            # POST /management/jobs/{jobId} (action execute): runs it now, its failure is the answer
+            self._json("POST", f"/management/{JOBS}/{_segment(job_id)}", json={"action": "execute"})
+        elif table == TIMER_JOBS:
+            # POST /management/timer-jobs/{jobId} (action move): due now, the async executor runs it
+            self._json("POST", f"/management/{TIMER_JOBS}/{_segment(job_id)}", json={"action": "move"})
+        else:
+            _unsupported("way to run a failed job as it stands: retry it, which moves it back and runs it")
+
+    def set_job_due_date(self, job_id: str, due_date: datetime) -> None:
+        _unsupported("way to move a timer's due date")
+
+    def recalculate_job_due_date(self, job_id: str, *, from_creation: bool = False) -> None:
+        _unsupported("way to work a timer's due date out again")
+
+    # --- user tasks ------------------------------------------------------------------------
+
+    def list_user_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[UserTask]:
+        # GET /runtime/tasks?processInstanceId= (oldest first)
+        answer = self._json(
+            "GET",
+            "/runtime/tasks",
+            params={"processInstanceId": process_instance_id, "sort": "createTime", "order": "asc"}
+            | _page(offset, limit),
+        )
+        if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
+            raise UnreadableAnswer("the engine answered tasks without data", engine=self.config.name)
+        raws = [raw for raw in answer["data"] if isinstance(raw, dict) and isinstance(raw.get("id"), str)]
+        links = fan_out({raw["id"]: partial(self._task_links, raw["id"]) for raw in raws})
+        return [self._user_task(raw, links[raw["id"]]) for raw in raws]
+
+    def get_user_task(self, task_id: str) -> UserTask:
+        # GET /runtime/tasks/{taskId}
+        raw = self._json("GET", f"/runtime/tasks/{_segment(task_id)}")
+        return self._user_task(raw, self._task_links(task_id))
+
+    def set_task_assignee(self, task_id: str, assignee: str | None) -> None:
+        # PUT /runtime/tasks/{taskId}: an assignee of null takes the task back
+        self._json("PUT", f"/runtime/tasks/{_segment(task_id)}", json={"assignee": assignee})
+
+    def add_candidate_group(self, task_id: str, group_id: str) -> None:
+        # POST /runtime/tasks/{taskId}/identitylinks
+        self._json(
+            "POST",
+            f"/runtime/tasks/{_segment(task_id)}/identitylinks",
+            json={"group": group_id, "type": "candidate"},
+        )
+
+    def remove_candidate_group(self, task_id: str, group_id: str) -> None:
+        # DELETE /runtime/tasks/{taskId}/identitylinks/groups/{groupId}/candidate
+        self.transport.request(
+            "DELETE",
+            f"/runtime/tasks/{_segment(task_id)}/identitylinks/groups/{_segment(group_id)}/candidate",
+        )
+
+    def _task_links(self, task_id: str) -> list[dict[str, Any]]:
+        # GET /runtime/tasks/{taskId}/identitylinks
+        answer = self._json("GET", f"/runtime/tasks/{_segment(task_id)}/identitylinks")
+        return [link for link in answer or [] if isinstance(link, dict) and link.get("type") == "candidate"]
+
+    def _user_task(self, raw: Any, links: list[dict[str, Any]]) -> UserTask:
+        if not isinstance(raw, dict):
+            raise UnreadableAnswer("the engine answered a task that is no object", engine=self.config.name)
+        converted = {
+            "id": raw.get("id"),
+            "name": raw.get("name"),
+            "assignee": raw.get("assignee"),
+            "created": raw.get("createTime"),
+            "due": raw.get("dueDate"),
+            "activity_id": raw.get("taskDefinitionKey"),
+            "process_instance_id": raw.get("processInstanceId"),
+            "execution_id": raw.get("executionId"),
+            "suspended": raw.get("suspended"),
+            "candidate_users": tuple(str(link["user"]) for link in links if link.get("user")),
+            "candidate_groups": tuple(str(link["group"]) for link in links if link.get("group")),
+        }
+        return self._model(UserTask, converted, "a user task")
+
+    # --- external tasks and job definitions: Flowable has neither ------------------------------
+
+    def list_external_tasks(
+        self, process_instance_id: str, *, offset: int = 0, limit: int = 50
+    ) -> list[ExternalTask]:
+        _unsupported("external tasks of the Camunda kind")
+
+    def get_external_task(self, task_id: str) -> ExternalTask:
+        _unsupported("external tasks of the Camunda kind")
+
+    def external_task_error_details(self, task_id: str) -> str:
+        _unsupported("external tasks of the Camunda kind")
+
+    def set_external_task_retries(self, task_id: str, retries: int) -> None:
+        _unsupported("external tasks of the Camunda kind")
+
+    def unlock_external_task(self, task_id: str) -> None:
+        _unsupported("external tasks of the Camunda kind")
+
+    def list_job_definitions(
+        self, *, process_definition_id: str, offset: int = 0, limit: int = 50
+    ) -> list[JobDefinition]:
+        _unsupported("job definitions")
+
+    def get_job_definition(self, job_definition_id: str) -> JobDefinition:
+        _unsupported("job definitions")
+
+    def set_job_definition_suspended(
+        self, job_definition_id: str, *, suspended: bool, include_jobs: bool = False
+    ) -> None:
+        _unsupported("job definitions")
+
+    def set_job_definition_priority(
+        self, job_definition_id: str, priority: int | None, *, include_jobs: bool = False
+    ) -> None:
+        _unsupported("job definitions")
 
     # --- history -------------------------------------------------------------------------
 

@@ -52,6 +52,14 @@
         });
       }
     }
+    for (const [id, count] of Object.entries(state.tasks || {})) {
+      if (registry().get(elementId(id))) {
+        overlays().add(elementId(id), "cockpit", {
+          position: { top: -10, left: -10 },
+          html: badge(String(count), "badge-task", `${count} open user task${count === 1 ? "" : "s"}`),
+        });
+      }
+    }
     const chosen = chosenActivity();
     if (chosen) add(chosen, "chosen");
     container.dataset.state = JSON.stringify(state);

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from demo_engine.api import ROUTES
+from demo_engine.api.external_tasks import add_external_task
 from tests.contract import check_request, check_response
 from tests.demo_engine.conftest import start_server, stop_server
 
@@ -31,6 +32,14 @@ def sample(server) -> SimpleNamespace:
         instances = http.get("/process-instance", params={"processDefinitionKey": "order"}).json()
         incident = http.get("/incident", params={"maxResults": 1, "activityId": "charge"}).json()[0]
         job = http.get("/job", params={"maxResults": 1, "timers": "true"}).json()[0]
+        task = http.get("/task", params={"maxResults": 1}).json()[0]
+        timer = http.get("/job", params={"maxResults": 2, "timers": "true"}).json()[1]  # the first is run
+        waiting = http.get(
+            "/process-instance", params={"activityIdIn": "check_stock", "maxResults": 1}
+        ).json()
+        external = add_external_task(
+            server.store, waiting[0]["id"], "check_stock", topic="t", worker="w", error_details="details"
+        )
         # A batch over every instance, suspended at once: it stays running for the table.
         batch = http.post(
             "/process-instance/suspended-async", json={"processInstanceQuery": {}, "suspended": False}
@@ -59,6 +68,9 @@ def sample(server) -> SimpleNamespace:
             incident=incident["id"],
             failed_job=incident["configuration"],
             job=job["id"],
+            task=task["id"],
+            timer=timer["id"],
+            external=external,
             batch=batch.json()["id"],
         )
 
@@ -340,6 +352,63 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "path": "/history/user-operation/count",
             "params": {"entityType": "ProcessInstance"},
         },
+        # user tasks
+        ("GET", r"/task"): {
+            "path": "/task",
+            "params": {"processInstanceId": s.instance, "sortBy": "created", "sortOrder": "asc"},
+        },
+        ("GET", r"/task/(?P<id>[^/]+)"): {"path": f"/task/{s.task}"},
+        ("POST", r"/task/(?P<id>[^/]+)/assignee"): {
+            "path": f"/task/{s.task}/assignee",
+            "json": {"userId": "anna"},
+        },
+        ("GET", r"/task/(?P<id>[^/]+)/identity-links"): {
+            "path": f"/task/{s.task}/identity-links",
+            "params": {"type": "candidate"},
+        },
+        ("POST", r"/task/(?P<id>[^/]+)/identity-links"): {
+            "path": f"/task/{s.task}/identity-links",
+            "json": {"groupId": "managers", "type": "candidate"},
+        },
+        ("POST", r"/task/(?P<id>[^/]+)/identity-links/delete"): {
+            "path": f"/task/{s.task}/identity-links/delete",
+            "json": {"groupId": "managers", "type": "candidate"},
+        },
+        # external tasks
+        ("GET", r"/external-task"): {"path": "/external-task", "params": {"processInstanceId": s.instance}},
+        ("GET", r"/external-task/(?P<id>[^/]+)"): {"path": f"/external-task/{s.external}"},
+        ("GET", r"/external-task/(?P<id>[^/]+)/errorDetails"): {
+            "path": f"/external-task/{s.external}/errorDetails"
+        },
+        ("PUT", r"/external-task/(?P<id>[^/]+)/retries"): {
+            "path": f"/external-task/{s.external}/retries",
+            "json": {"retries": 2},
+        },
+        ("POST", r"/external-task/(?P<id>[^/]+)/unlock"): {"path": f"/external-task/{s.external}/unlock"},
+        # job due dates and job definitions
+        ("PUT", r"/job/(?P<id>[^/]+)/duedate"): {
+            "path": f"/job/{s.timer}/duedate",
+            "json": {"duedate": "2030-01-01T08:00:00.000+0000", "cascade": False},
+        },
+        ("POST", r"/job/(?P<id>[^/]+)/duedate/recalculate"): {
+            "path": f"/job/{s.timer}/duedate/recalculate",
+            "params": {"creationDateBased": "true"},
+        },
+        ("GET", r"/job-definition"): {
+            "path": "/job-definition",
+            "params": {"processDefinitionId": s.definition},
+        },
+        ("GET", r"/job-definition/(?P<id>[^/]+)"): {
+            "path": f"/job-definition/timer:{s.definition}:await_delivery"
+        },
+        ("PUT", r"/job-definition/(?P<id>[^/]+)/suspended"): {
+            "path": f"/job-definition/timer:{s.definition}:await_delivery/suspended",
+            "json": {"suspended": False, "includeJobs": False},
+        },
+        ("PUT", r"/job-definition/(?P<id>[^/]+)/jobPriority"): {
+            "path": f"/job-definition/timer:{s.definition}:await_delivery/jobPriority",
+            "json": {"priority": 5, "includeJobs": False},
+        },
         ("GET", r"/history/batch"): {"path": "/history/batch", "params": {"completed": "false"}},
         ("GET", r"/history/batch/count"): {"path": "/history/batch/count"},
         ("GET", r"/history/batch/(?P<id>[^/]+)"): {"path": f"/history/batch/{s.batch}"},
@@ -377,7 +446,8 @@ def test_every_route_has_an_example():
     routes = {(method, pattern) for method, pattern, _ in ROUTES}
     sample = SimpleNamespace(**dict.fromkeys(
         ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job",
-         "variable", "file_variable", "execution", "finished", "finished_definition"), "x"
+         "variable", "file_variable", "execution", "finished", "finished_definition", "task", "external",
+         "timer"), "x"
     ))  # fmt: skip
     assert routes == set(_examples(sample))
 

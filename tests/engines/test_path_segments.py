@@ -51,6 +51,8 @@ OTHER_ARGUMENTS = {
     "job_ids": ["j-1"],
     "ids": ["pi-1"],
     "execution_date": datetime(2026, 1, 1, tzinfo=UTC),
+    "due_date": datetime(2026, 1, 1, tzinfo=UTC),
+    "priority": 5,
 }
 NOT_IN_URL = {"annotation", "filename", "mimetype", "reason"}
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 import respx
 
 from tests.conftest import ENGINE_URL
-from tests.engines.cases import DEFINITION, INCIDENT, INSTANCE, JOB, TREE, VARIABLE_INSTANCE
+from tests.engines.cases import (
+    DEFINITION,
+    INCIDENT,
+    INSTANCE,
+    JOB,
+    JOB_DEFINITION,
+    TREE,
+    VARIABLE_INSTANCE,
+)
 
 HISTORIC = {
     "id": "pi-1",
@@ -48,6 +56,9 @@ ANSWERS = {
     ("GET", "/process-instance/pi-1"): INSTANCE,
     ("GET", "/history/process-instance/pi-1"): HISTORIC,
     ("GET", "/incident/count"): {"count": 1},
+    ("GET", "/task"): [],
+    ("GET", "/external-task"): [],
+    ("GET", "/job-definition"): [JOB_DEFINITION],
     ("GET", "/process-definition/order:1:abc"): DEFINITION,
     ("GET", "/process-instance/pi-1/activity-instances"): TREE,
     ("GET", "/variable-instance"): [PROCESS_VARIABLE, VARIABLE_INSTANCE],

@@ -28,7 +28,7 @@ def test_the_page_and_the_panel_offer_the_same_tabs_and_each_link_opens_its_own(
     with fake_engine():
         links = tab_links(client.get("/e/demo/instances/pi-1/").content.decode())
         assert [label for _, label, _ in links] == [
-            "Variables", "Incidents", "Called instances", "Jobs", "History"
+            "Variables", "Incidents", "Called instances", "User tasks", "External tasks", "Jobs", "History"
         ]  # fmt: skip
         for href, label, _ in links:
             whole = client.get(href).content.decode()

@@ -238,3 +238,19 @@ def test_an_instance_migrates_to_the_other_version_by_flowables_migration_docume
     back = flowable_client.generate_migration_plan(last.id, first.id)
     flowable_client.migrate_instances(back, ids=[instance.id])
     assert flowable_client.get_instance(instance.id).definition_id == first.id
+
+
+def test_a_user_task_is_given_to_someone_taken_back_and_offered_to_a_group(flowable_client, flowable_engine):
+    waiting = flowable_engine.seeded.one("pack")
+    [task] = flowable_client.list_user_tasks(waiting.id)
+    assert task.activity_id == "pack" and task.process_instance_id == waiting.id
+    before = task.assignee
+    flowable_client.set_task_assignee(task.id, "mary")
+    assert flowable_client.get_user_task(task.id).assignee == "mary"
+    flowable_client.set_task_assignee(task.id, None)
+    assert flowable_client.get_user_task(task.id).assignee is None
+    flowable_client.add_candidate_group(task.id, "night-shift")
+    assert "night-shift" in flowable_client.get_user_task(task.id).candidate_groups
+    flowable_client.remove_candidate_group(task.id, "night-shift")
+    flowable_client.set_task_assignee(task.id, before)
+    assert flowable_client.get_user_task(task.id).candidate_groups == task.candidate_groups

@@ -517,6 +517,38 @@ CASES = [
         status=200,
     ),
     Case(
+        "set_task_assignee_gives_the_task_to_a_user",
+        lambda e: e.set_task_assignee("task-1", "mary"),
+        "PUT",
+        "/runtime/tasks/task-1",
+        json={"assignee": "mary"},
+        answer={"id": "task-1", "assignee": "mary"},
+    ),
+    Case(
+        "set_task_assignee_none_takes_the_task_back",
+        lambda e: e.set_task_assignee("task-1", None),
+        "PUT",
+        "/runtime/tasks/task-1",
+        json={"assignee": None},
+        answer={"id": "task-1"},
+    ),
+    Case(
+        "add_candidate_group_is_a_candidate_identity_link",
+        lambda e: e.add_candidate_group("task-1", "night-shift"),
+        "POST",
+        "/runtime/tasks/task-1/identitylinks",
+        json={"group": "night-shift", "type": "candidate"},
+        answer={"group": "night-shift", "type": "candidate"},
+        status=201,
+    ),
+    Case(
+        "remove_candidate_group_deletes_that_link",
+        lambda e: e.remove_candidate_group("task-1", "night-shift"),
+        "DELETE",
+        "/runtime/tasks/task-1/identitylinks/groups/night-shift/candidate",
+        status=204,
+    ),
+    Case(
         "migrate_instances_sends_the_migration_document_per_instance",
         lambda e: e.migrate_instances(
             MigrationPlan(
@@ -739,6 +771,10 @@ def test_capabilities_say_what_flowable_lacks(engine):
         (lambda e: e.restart_instances_async("order:1:d-1", Restart(), ids=["pi-1"]), "restart"),
         (lambda e: e.delete_historic_instances_async(["pi-1"]), "history"),
         (lambda e: e.validate_migration_plan(MigrationPlan("order:1:d-1", "order:2:d-2")), "validation"),
+        (lambda e: e.list_external_tasks("pi-1"), "external tasks"),
+        (lambda e: e.list_job_definitions(process_definition_id="order:1:d-1"), "job definitions"),
+        (lambda e: e.list_jobs(job_definition_id="jd-1"), "job definitions"),
+        (lambda e: e.set_job_due_date("job-1", datetime(2027, 1, 1, tzinfo=UTC)), "due date"),
     ],
 )
 def test_what_flowable_cannot_do_is_refused_naming_what_is_missing_and_sends_nothing(engine, call, missing):

@@ -1,0 +1,105 @@
+"""The jobs tab's actions: run a job now, set a timer's due date or work it out again; each audited."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import requires
+from accounts.roles import Perm
+from audit.log import audited
+from cockpit.engines import EngineRequest, engine_scoped
+from engines.models import Job
+from instances.task_views import tab_answer
+
+
+class DueDateForm(forms.Form):
+    due = forms.DateTimeField(
+        label="New due date",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": "Give the new due date.", "invalid": "Give a date and a time."},
+    )
+
+
+def _job(request: EngineRequest, instance_id: str, job_id: str) -> Job:
+    """The job, only if it is one of the instance's in the URL."""
+    job = request.engine.get_job(job_id)
+    if job.process_instance_id != instance_id:
+        raise Http404(f"Process instance {instance_id} has no job {job_id}.")
+    return job
+
+
+def _when(job: Job) -> str | None:
+    return job.due_date.isoformat() if job.due_date else None
+
+
+@require_POST
+@requires(Perm.OPERATE)
+@engine_scoped
+def job_run(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
+    """Run the job at once, whatever its due date; if it fails, the engine's message is shown."""
+    job = _job(request, instance_id, job_id)
+    with audited(
+        user=request.user,
+        engine=request.engine_name,
+        action="job.execute",
+        target_type="job",
+        target_id=job.id,
+        parameters={"process_instance_id": instance_id},
+        old_value=_when(job),
+    ):
+        request.engine.execute_job(job.id)
+    return tab_answer(request, instance_id, tab="jobs", done=f"Job {job.id} ran.")
+
+
+@require_POST
+@requires(Perm.OPERATE)
+@engine_scoped
+def job_due_date(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
+    """Move when the job is to run."""
+    if not request.engine.capabilities.job_due_dates:
+        raise Http404("This engine does not let due dates be changed.")
+    job = _job(request, instance_id, job_id)
+    form = DueDateForm(request.POST)
+    if not form.is_valid():
+        return tab_answer(
+            request, instance_id, tab="jobs", refused={"task": job.id, "field": "due", "form": form}
+        )
+    due = form.cleaned_data["due"]
+    with audited(
+        user=request.user,
+        engine=request.engine_name,
+        action="job.due_date",
+        target_type="job",
+        target_id=job.id,
+        parameters={"process_instance_id": instance_id},
+        old_value=_when(job),
+        new_value=due.isoformat(),
+    ):
+        request.engine.set_job_due_date(job.id, due)
+    return tab_answer(request, instance_id, tab="jobs", done=f"Job {job.id} is due {due:%Y-%m-%d %H:%M} now.")
+
+
+@require_POST
+@requires(Perm.OPERATE)
+@engine_scoped
+def job_recalculate(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
+    """Work the timer's due date out again from its definition, from now."""
+    if not request.engine.capabilities.job_due_dates:
+        raise Http404("This engine does not let due dates be changed.")
+    job = _job(request, instance_id, job_id)
+    with audited(
+        user=request.user,
+        engine=request.engine_name,
+        action="job.recalculate_due_date",
+        target_type="job",
+        target_id=job.id,
+        parameters={"process_instance_id": instance_id},
+        old_value=_when(job),
+    ) as outcome:
+        request.engine.recalculate_job_due_date(job.id)
+        after = request.engine.get_job(job.id)
+        outcome.new_value = _when(after)
+    due = f"{after.due_date:%Y-%m-%d %H:%M}" if after.due_date else "now"
+    return tab_answer(request, instance_id, tab="jobs", done=f"Job {job.id} is due {due} now.")
