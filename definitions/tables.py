@@ -37,3 +37,16 @@ class DefinitionTable(EngineTable):
 
     def render_suspended(self, value):
         return "suspended" if value else "active"
+
+    def render_instances(self, value):
+        return _count(value)
+
+    def render_incidents(self, value):
+        return _count(value)
+
+
+def _count(value):
+    # Counted in the background: until the number lands the cell says so, as the note above the table.
+    if value is None:
+        return format_html('<span class="still-counting" title="still counting">…</span>')
+    return value

@@ -168,10 +168,10 @@ def incident_retry(request: EngineRequest, incident_id: str) -> HttpResponse:
     """Another attempt for the failing job behind the incident; the row then says what became of it."""
     incident = request.engine.get_incident(incident_id)
     outcome = actions.retry(request.engine, user=request.user, incidents=[incident], target_id=incident.id)
-    # A job that failed again raised a new incident at the same activity
-    again = request.engine.list_incidents(
-        process_instance_id=incident.process_instance_id, activity_id=incident.activity_id, limit=1
-    )
+    # A job that failed again raised a new incident at the same activity (looked for among the
+    # instance's own: not every engine can filter its failures by activity)
+    still_open = request.engine.list_incidents(process_instance_id=incident.process_instance_id, limit=500)
+    again = [i for i in still_open if i.activity_id == incident.activity_id]
     response = _incident_row(request, again[0] if again else incident, retried=outcome, resolved=not again)
     response["HX-Trigger"] = "instance-changed"
     return response

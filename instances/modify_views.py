@@ -326,7 +326,13 @@ def _wizard(request: HttpRequest, target: Target) -> HttpResponse:
         target=target,
         instructions=instructions,
     )
-    context: dict[str, Any] = {"target": target, "form": form, "step_form": step_form}
+    context: dict[str, Any] = {
+        "target": target,
+        "form": form,
+        "step_form": step_form,
+        # No sequence flow to pick where the engine cannot start on one
+        "offers_transition": InstructionKind.START_TRANSITION in instructions,
+    }
     if target.query is not None:  # many instances by the list's filter: say which, as every bulk action does
         context["filter_words"] = instance_filter_words(target.query, engine=request.engine)
     try:

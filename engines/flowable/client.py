@@ -548,12 +548,18 @@ class FlowableClient(EngineClient):
                 raise
 
     def set_instance_suspended(self, instance_id: str, *, suspended: bool) -> None:
-        # PUT /runtime/process-instances/{processInstanceId} (action suspend / activate)
-        self._json(
-            "PUT",
-            f"/runtime/process-instances/{_segment(instance_id)}",
-            json={"action": "suspend" if suspended else "activate"},
-        )
+        try:
+            # PUT /runtime/process-instances/{processInstanceId} (action suspend / activate)
+            self._json(
+                "PUT",
+                f"/runtime/process-instances/{_segment(instance_id)}",
+                json={"action": "suspend" if suspended else "activate"},
+            )
+        except EngineError as error:
+            # Flowable refuses (409) to suspend what is suspended already; the interface, as Camunda,
+            # takes that as done: the instance is in the state asked for.
+            if error.status != 409 or self.get_instance(instance_id).suspended != suspended:
+                raise
 
     # --- activity tree (built from executions) -------------------------------------------
 

@@ -76,6 +76,9 @@ def test_the_modification_wizard_offers_only_the_instruction_kinds_the_engine_ha
     assert 'value="startBeforeActivity"' in page and 'value="cancel"' in page
     assert 'value="startAfterActivity"' not in page and 'value="startTransition"' not in page
     assert "This engine cannot start after an activity or start on a sequence flow." in page
+    assert "(for a start on a sequence flow)" not in page, (
+        "no sequence flow to pick where none can be started on"
+    )
 
 
 def test_the_incident_list_offers_no_annotation_where_the_engine_keeps_none_and_says_why(

@@ -865,3 +865,13 @@ def test_instances_are_found_by_their_failures_message_taken_literally(engine, h
     assert json.loads(query.calls.last.request.content)["processInstanceIds"] == ["pi-1", "pi-2"]
     engine.count_instances(ProcessInstanceQuery(incident_message="Timed out"))
     assert json.loads(query.calls.last.request.content)["processInstanceIds"] == ["pi-3"]
+
+
+def test_suspending_an_instance_flowable_has_suspended_already_is_done_not_an_error(engine, http):
+    http.put("/runtime/process-instances/pi-1").respond(
+        409, json={"message": "Conflict", "exception": "Process instance pi-1 is already suspended."}
+    )
+    http.get("/runtime/process-instances/pi-1").respond(json={**INSTANCE, "suspended": True})
+    engine.set_instance_suspended("pi-1", suspended=True)
+    with pytest.raises(Exception, match="already suspended"):
+        engine.set_instance_suspended("pi-1", suspended=False)  # active was asked: the refusal stands
