@@ -15,6 +15,7 @@ class Cockpit(models.Model):
                 "Can suspend, delete, modify and retry process instances and run batches",
             ),
             ("view_audit_log", "Can read the audit log"),
+            ("manage_deployments", "Can delete deployments (and the instances of their definitions)"),
         ]
 
     def __str__(self) -> str:

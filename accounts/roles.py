@@ -13,6 +13,7 @@ class Perm(StrEnum):
     EDIT_VARIABLES = "accounts.edit_variables"
     OPERATE = "accounts.operate_instances"
     VIEW_AUDIT = "accounts.view_audit_log"
+    MANAGE_DEPLOYMENTS = "accounts.manage_deployments"
 
     @property
     def codename(self) -> str:
@@ -23,7 +24,7 @@ ROLES: dict[str, tuple[Perm, ...]] = {
     "Viewer": (Perm.VIEW, Perm.VIEW_AUDIT),
     "Support": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES),
     "Operator": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE),
-    "Admin": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE),
+    "Admin": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.MANAGE_DEPLOYMENTS),
 }
 
 # For the demo only (seed_demo_users refuses to run in production): user -> (role, password).

@@ -17,7 +17,7 @@ EXPECTED = {
     "Viewer": {Perm.VIEW, Perm.VIEW_AUDIT},
     "Support": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES},
     "Operator": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE},
-    "Admin": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE},
+    "Admin": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.MANAGE_DEPLOYMENTS},
 }
 
 
