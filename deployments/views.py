@@ -109,8 +109,14 @@ def deployment_delete(request: EngineRequest, deployment_id: str) -> HttpRespons
         return render(
             request, "deployments/delete.html", context, status=200 if request.method == "GET" else 400
         )
+    # The skip options only where the engine has them: the page offers them nowhere else.
+    skipping = request.engine.capabilities.skip_options
     options = {
-        name: form.cleaned_data[name] for name in ("cascade", "skip_custom_listeners", "skip_io_mappings")
+        "cascade": form.cleaned_data["cascade"],
+        **{
+            name: skipping and form.cleaned_data[name]
+            for name in ("skip_custom_listeners", "skip_io_mappings")
+        },
     }
     try:
         with audited(

@@ -134,3 +134,23 @@ def test_an_admin_deletes_a_deployment_with_its_instances_and_it_is_audited(on_d
         "skip_io_mappings": True,
         "running_instances": running,
     }
+
+
+def test_where_the_engine_cannot_skip_listeners_the_options_are_not_offered_nor_sent(
+    on_demo, engine, client_as, monkeypatch
+):
+    from dataclasses import replace
+
+    from engines.camunda7.client import CAPABILITIES, Camunda7Client
+
+    monkeypatch.setattr(
+        Camunda7Client, "capabilities", property(lambda _: replace(CAPABILITIES, skip_options=False))
+    )
+    deployment, _ = deployment_of(engine, "credit-check")
+    admin = client_as("Admin")
+    confirm = admin.get(f"/e/demo/deployments/{deployment.id}/delete/").content.decode()
+    assert "Skip custom listeners" not in confirm and "always runs the listeners" in confirm
+    sent = []
+    monkeypatch.setattr(Camunda7Client, "delete_deployment", lambda self, i, **options: sent.append(options))
+    admin.post(f"/e/demo/deployments/{deployment.id}/delete/", {"skip_custom_listeners": "on"})
+    assert sent == [{"cascade": False, "skip_custom_listeners": False, "skip_io_mappings": False}]
