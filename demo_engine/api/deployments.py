@@ -19,7 +19,6 @@ def deployment_dto(row) -> dict:
         "source": row["source"],
         "deploymentTime": row["deployment_time"],
         "tenantId": row["tenant_id"],
-        "processApplicationId": None,
     }
 
 
@@ -69,7 +68,12 @@ def resource_data(store: Store, request: Request, id: str, rid: str, **_: Any) -
         .fetchone()
     )
     if row is None:
-        raise not_found(f"Deployment resource '{rid}' for deployment id '{id}' does not exist.")
+        # As Camunda 7.24: a NullValueException, answered 500 (not 404).
+        raise RestError(
+            500,
+            f"no resource found with id '{rid}' in deployment '{id}': resource is null",
+            "NullValueException",
+        )
     filename = row["name"].rpartition("/")[2].replace('"', "")
     # Camunda names a BPMN file's type by its extension: XML.
     kind = "application/xml" if row["name"].endswith((".bpmn", ".xml")) else "application/octet-stream"
@@ -100,8 +104,8 @@ def delete_deployment(store: Store, request: Request, id: str, **_: Any) -> None
                 raise RestError(
                     500,
                     "ENGINE-03076 Deletion of process definition without cascading failed. Process definition "
-                    f"with id: {definition_id} can't be deleted, since there exists {len(running)} "
-                    "dependening process instances.",
+                    f"with id: {definition_id} can't be deleted, because there are {len(running)} "
+                    "dependent process instances.",
                     "ProcessEngineException",
                 )
             for instance_id in running:

@@ -103,7 +103,7 @@ def test_without_cascade_the_engines_refusal_is_shown_and_nothing_changes(on_dem
     running = running_in(engine, deployment.id)
     answer = client_as("Admin").post(f"/e/demo/deployments/{deployment.id}/delete/", {})
     assert answer.status_code == 409
-    assert "dependening process instances" in answer.content.decode()
+    assert "dependent process instances" in answer.content.decode()
     assert engine.get_deployment(deployment.id).id == deployment.id
     assert running_in(engine, deployment.id) == running
     [entry] = AuditEntry.objects.all()

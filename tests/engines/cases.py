@@ -72,7 +72,6 @@ DEPLOYMENT = {
     "source": "cockpit-tests",
     "deploymentTime": "2026-11-22T09:00:00.000+0100",
     "tenantId": None,
-    "processApplicationId": None,
 }
 INCIDENT = {
     "id": "inc-1",
