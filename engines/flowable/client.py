@@ -389,6 +389,11 @@ class FlowableClient(EngineClient):
 
     def deployment_resource_data(self, deployment_id: str, resource_id: str) -> BinaryContent:
         name = _resource_name(resource_id)
+        if "/" in name:
+            # Its server refuses the encoded slash the reference asks for (400), and a plain one is no name.
+            _unsupported(
+                "way to read a deployment's file in a folder (a definition's diagram is on its page)"
+            )
         # GET /repository/deployments/{deploymentId}/resourcedata/{resourceName}
         return self._data(
             f"/repository/deployments/{_segment(deployment_id)}/resourcedata/{_segment(name)}",

@@ -905,14 +905,24 @@ def test_instances_are_found_by_their_failures_message_taken_literally(engine, h
     assert json.loads(query.calls.last.request.content)["processInstanceIds"] == ["pi-3"]
 
 
-def test_a_resource_named_with_slashes_is_read_by_its_name(engine, http):
-    [resource] = _resources(engine, http)
-    route = http.get("/repository/deployments/dep-1/resourcedata/diagrams%2Forder.bpmn20.xml").respond(
+def test_a_resource_is_read_by_its_name(engine, http):
+    http.get("/repository/deployments/dep-1/resources").respond(
+        200, json=[{"id": "order.bpmn20.xml", "type": "processDefinition"}]
+    )
+    [resource] = engine.deployment_resources("dep-1")
+    route = http.get("/repository/deployments/dep-1/resourcedata/order.bpmn20.xml").respond(
         200, content=b"<definitions/>", headers={"Content-Type": "text/xml"}
     )
     content = engine.deployment_resource_data("dep-1", resource.id)
     assert (content.data, content.filename) == (b"<definitions/>", "order.bpmn20.xml")
     assert route.called
+
+
+def test_a_resource_in_a_folder_is_refused_naming_why_and_nothing_is_sent(engine, http):
+    [resource] = _resources(engine, http)
+    assert resource.name == "diagrams/order.bpmn20.xml"
+    with pytest.raises(Unsupported, match="file in a folder"):
+        engine.deployment_resource_data("dep-1", resource.id)
 
 
 def _resources(engine, http):
