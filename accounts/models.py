@@ -16,6 +16,7 @@ class Cockpit(models.Model):
             ),
             ("view_audit_log", "Can read the audit log"),
             ("work_user_tasks", "Can assign user tasks and change who may pick them up"),
+            ("manage_deployments", "Can delete deployments (and the instances of their definitions)"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ class Perm(StrEnum):
     OPERATE = "accounts.operate_instances"
     VIEW_AUDIT = "accounts.view_audit_log"
     WORK_TASKS = "accounts.work_user_tasks"
+    MANAGE_DEPLOYMENTS = "accounts.manage_deployments"
 
     @property
     def codename(self) -> str:
@@ -24,7 +25,14 @@ ROLES: dict[str, tuple[Perm, ...]] = {
     "Viewer": (Perm.VIEW, Perm.VIEW_AUDIT),
     "Support": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.WORK_TASKS),
     "Operator": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS),
-    "Admin": (Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS),
+    "Admin": (
+        Perm.VIEW,
+        Perm.VIEW_AUDIT,
+        Perm.EDIT_VARIABLES,
+        Perm.OPERATE,
+        Perm.WORK_TASKS,
+        Perm.MANAGE_DEPLOYMENTS,
+    ),
 }
 
 # For the demo only (seed_demo_users refuses to run in production): user -> (role, password).

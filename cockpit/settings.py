@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dashboard",
     "instances",
     "definitions",
+    "deployments",
     "incidents",
     "batches",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("audit/", include("audit.urls")),
     path("e/<str:engine>/processes/", include("definitions.urls")),
+    path("e/<str:engine>/deployments/", include("deployments.urls")),
     path("e/<str:engine>/instances/", include("instances.urls")),
     path("e/<str:engine>/incidents/", include("incidents.urls")),
     path("e/<str:engine>/batches/", include("batches.urls")),

@@ -302,10 +302,25 @@ def _templates(db: sqlite3.Connection, rng: random.Random, instances: int) -> No
         )
     ):
         model = MODELS[key]
-        definition_id = f"{key}:{version}:{_uid(rng)}"
+        definition_id, deployment_id, xml = f"{key}:{version}:{_uid(rng)}", _uid(rng), model.to_xml()
         db.execute(
             "INSERT INTO definition VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
-            (definition_id, key, model.name, version, tenant, _uid(rng), f"{key}.bpmn", model.to_xml()),
+            (definition_id, key, model.name, version, tenant, deployment_id, f"{key}.bpmn", xml),
+        )
+        # One deployment per definition, a minute apart in the order above (the newest last).
+        db.execute(
+            "INSERT INTO deployment VALUES (?, ?, ?, ?, ?)",
+            (
+                deployment_id,
+                f"demo-{slot + 1}",
+                "cockpit-demo",
+                f"{EPOCH_DAY}T07:{slot:02d}:00.000+0000",
+                tenant,
+            ),
+        )
+        db.execute(
+            "INSERT INTO resource VALUES (?, ?, ?, ?)",
+            (_uid(rng), deployment_id, f"{key}.bpmn", xml.encode()),
         )
         db.execute("INSERT INTO seed_definition VALUES (?, ?, ?, ?)", (slot, definition_id, key, tenant))
     db.executemany(

@@ -21,6 +21,12 @@ CREATE TABLE definition (
     id TEXT PRIMARY KEY, key TEXT NOT NULL, name TEXT, version INTEGER NOT NULL, tenant_id TEXT,
     suspended INTEGER NOT NULL DEFAULT 0, deployment_id TEXT, resource TEXT, xml TEXT NOT NULL
 );
+CREATE TABLE deployment (
+    id TEXT PRIMARY KEY, name TEXT, source TEXT, deployment_time TEXT NOT NULL, tenant_id TEXT
+);
+CREATE TABLE resource (
+    id TEXT PRIMARY KEY, deployment_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL
+);
 CREATE TABLE instance (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL, definition_id TEXT NOT NULL, definition_key TEXT NOT NULL,
     business_key TEXT, tenant_id TEXT, suspended INTEGER NOT NULL DEFAULT 0, start_time TEXT NOT NULL,

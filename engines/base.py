@@ -33,6 +33,8 @@ from engines.models import (
     BatchStatistics,
     BinaryContent,
     DefinitionStatistics,
+    Deployment,
+    DeploymentResource,
     EngineVersion,
     ExternalTask,
     HistoricActivityInstance,
@@ -111,8 +113,8 @@ class Capabilities:
     instance_tree: InstanceTree = InstanceTree.ACTIVITY_INSTANCES
     # Variables local to one execution (activity instance), not only process-level ones.
     local_variables: bool = False
-    # Deleting or modifying instances can skip custom listeners and IO mappings, and leave called
-    # instances running.
+    # Deleting or modifying instances (and deleting deployments) can skip custom listeners and IO
+    # mappings, and leave called instances running.
     skip_options: bool = False
     # The variable types the engine stores and the dashboard may send.
     variable_types: frozenset[VariableType] = field(default_factory=frozenset)
@@ -219,6 +221,48 @@ class EngineClient(ABC):
     ) -> None:
         """Suspend (no new instances) or activate a definition; with include_instances its running
         instances too; with execution_date at that moment rather than now."""
+
+    # --- deployments ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def list_deployments(
+        self, *, name_like: str | None = None, sort: Sort | None = None, offset: int = 0, limit: int = 50
+    ) -> list[Deployment]:
+        """What was deployed, in the sort asked (DeploymentSort); name_like is a pattern
+        (engines.queries.containing)."""
+
+    @abstractmethod
+    def count_deployments(self, *, name_like: str | None = None) -> int:
+        """How many deployments list_deployments would find with the same filter."""
+
+    @abstractmethod
+    def get_deployment(self, deployment_id: str) -> Deployment:
+        """One deployment; NotFound once it was deleted."""
+
+    @abstractmethod
+    def deployment_resources(self, deployment_id: str) -> list[DeploymentResource]:
+        """The files a deployment holds."""
+
+    @abstractmethod
+    def deployment_resource_data(self, deployment_id: str, resource_id: str) -> BinaryContent:
+        """The content of one file of a deployment."""
+
+    @abstractmethod
+    def deployment_definitions(self, deployment_id: str) -> list[ProcessDefinition]:
+        """The process definitions a deployment deployed (every one: a deployment holds few)."""
+
+    @abstractmethod
+    def delete_deployment(
+        self,
+        deployment_id: str,
+        *,
+        cascade: bool = False,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> None:
+        """Remove a deployment and its definitions; the engine refuses while instances of them run,
+        unless cascade, which cancels those instances and removes their history too. The skip
+        options (capabilities.skip_options) apply to the instances cascade cancels."""
 
     # --- statistics (capabilities.process_statistics) ----------------------------------------
 

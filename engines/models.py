@@ -94,6 +94,32 @@ class ProcessDefinition(DomainModel):
         return self.name or self.key or self.id
 
 
+class Deployment(DomainModel):
+    """What was deployed together: one upload of process models and other files."""
+
+    id: EngineId
+    name: str | None = None
+    source: str | None = None
+    deployment_time: EngineDate | None = None
+    tenant_id: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class DeploymentResource(DomainModel):
+    """One file of a deployment (a BPMN model, a form, a script)."""
+
+    id: EngineId
+    name: str | None = None
+    deployment_id: str | None = None
+
+    @property
+    def is_bpmn(self) -> bool:
+        return (self.name or "").endswith((".bpmn", ".bpmn20.xml"))
+
+
 class IncidentCount(DomainModel):
     incident_type: str | None = None
     incident_count: int = 0

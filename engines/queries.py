@@ -44,6 +44,12 @@ class DefinitionSort(StrEnum):
     TENANT_ID = "tenant_id"
 
 
+class DeploymentSort(StrEnum):
+    NAME = "deployment_name"
+    TIME = "deployment_time"
+    TENANT_ID = "deployment_tenant_id"
+
+
 class IncidentSort(StrEnum):
     TIMESTAMP = "timestamp"
     TYPE = "type"
@@ -74,7 +80,9 @@ class HistoricInstanceSort(StrEnum):
 
 
 # What a list may be sorted by: each list has its own keys, each adapter maps them to its engine's.
-SortKey: TypeAlias = InstanceSort | DefinitionSort | IncidentSort | BatchSort | JobSort | HistoricInstanceSort
+SortKey: TypeAlias = (
+    InstanceSort | DefinitionSort | DeploymentSort | IncidentSort | BatchSort | JobSort | HistoricInstanceSort
+)
 
 # The incident filters by name (the keywords of EngineClient.list_incidents): a text, or a list of texts
 # for the *_ids / *_keys ones.
@@ -93,7 +101,15 @@ IncidentFilter: TypeAlias = str | Sequence[str] | None
 
 def sort_key(value: str) -> SortKey:
     """A sort key back from its stored value."""
-    for keys in (InstanceSort, DefinitionSort, IncidentSort, BatchSort, JobSort, HistoricInstanceSort):
+    for keys in (
+        InstanceSort,
+        DefinitionSort,
+        DeploymentSort,
+        IncidentSort,
+        BatchSort,
+        JobSort,
+        HistoricInstanceSort,
+    ):
         try:
             return keys(value)
         except ValueError:

@@ -17,7 +17,14 @@ EXPECTED = {
     "Viewer": {Perm.VIEW, Perm.VIEW_AUDIT},
     "Support": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.WORK_TASKS},
     "Operator": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS},
-    "Admin": {Perm.VIEW, Perm.VIEW_AUDIT, Perm.EDIT_VARIABLES, Perm.OPERATE, Perm.WORK_TASKS},
+    "Admin": {
+        Perm.VIEW,
+        Perm.VIEW_AUDIT,
+        Perm.EDIT_VARIABLES,
+        Perm.OPERATE,
+        Perm.WORK_TASKS,
+        Perm.MANAGE_DEPLOYMENTS,
+    },
 }
 
 

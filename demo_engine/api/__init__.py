@@ -13,6 +13,7 @@ from typing import Any
 from demo_engine.api import (
     batches,
     definitions,
+    deployments,
     external_tasks,
     history,
     incidents,
@@ -45,6 +46,13 @@ NAME = r"(?P<name>[^/]+)"
 ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", r"/version", version),
     ("GET", r"/engine", engines),
+    # deployments
+    ("GET", r"/deployment", deployments.list_deployments),
+    ("GET", r"/deployment/count", deployments.count_deployments),
+    ("GET", rf"/deployment/{ID}", deployments.get_deployment),
+    ("DELETE", rf"/deployment/{ID}", deployments.delete_deployment),
+    ("GET", rf"/deployment/{ID}/resources", deployments.deployment_resources),
+    ("GET", rf"/deployment/{ID}/resources/(?P<rid>[^/]+)/data", deployments.resource_data),
     # process definitions
     ("GET", r"/process-definition", definitions.list_definitions),
     ("GET", r"/process-definition/count", definitions.count_definitions),

@@ -41,6 +41,8 @@ from engines.models import (
     BatchStatistics,
     BinaryContent,
     DefinitionStatistics,
+    Deployment,
+    DeploymentResource,
     DomainModel,
     EngineVersion,
     ExternalTask,
@@ -115,6 +117,9 @@ def _targets(ids: Iterable[str] | None, query: Any, *, ids_key: str = "processIn
         raise ValueError("a bulk operation needs instance ids or a query")
     return body
 
+
+# A deployment deploys a handful of definitions; this many are read in one page.
+MAX_DEFINITIONS_PER_DEPLOYMENT = 200
 
 BINARY_ACCEPT = "application/octet-stream, */*;q=0.8"
 
@@ -273,6 +278,52 @@ class Camunda7Client(EngineClient):
         with self._xml_lock:
             self._xml_cache[definition_id] = xml
         return xml
+
+    # --- deployments ----------------------------------------------------------------------------------
+
+    def list_deployments(
+        self, *, name_like: str | None = None, sort: Sort | None = None, offset: int = 0, limit: int = 50
+    ) -> list[Deployment]:
+        # GET /deployment
+        params = {"nameLike": name_like, **_sort(sort), **_page(offset, limit)}
+        return self._many(Deployment, "GET", "/deployment", params=params)
+
+    def count_deployments(self, *, name_like: str | None = None) -> int:
+        # GET /deployment/count
+        return self._count("GET", "/deployment/count", params={"nameLike": name_like})
+
+    def get_deployment(self, deployment_id: str) -> Deployment:
+        # GET /deployment/{id}
+        return self._one(Deployment, "GET", f"/deployment/{_segment(deployment_id)}")
+
+    def deployment_resources(self, deployment_id: str) -> list[DeploymentResource]:
+        # GET /deployment/{id}/resources
+        return self._many(DeploymentResource, "GET", f"/deployment/{_segment(deployment_id)}/resources")
+
+    def deployment_resource_data(self, deployment_id: str, resource_id: str) -> BinaryContent:
+        # GET /deployment/{id}/resources/{resourceId}/data
+        return self._binary(f"/deployment/{_segment(deployment_id)}/resources/{_segment(resource_id)}/data")
+
+    def deployment_definitions(self, deployment_id: str) -> list[ProcessDefinition]:
+        # GET /process-definition?deploymentId=
+        params = {"deploymentId": deployment_id, **_sort(None), **_page(0, MAX_DEFINITIONS_PER_DEPLOYMENT)}
+        return self._many(ProcessDefinition, "GET", "/process-definition", params=params)
+
+    def delete_deployment(
+        self,
+        deployment_id: str,
+        *,
+        cascade: bool = False,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> None:
+        # DELETE /deployment/{id}
+        params = {
+            "cascade": cascade,
+            "skipCustomListeners": skip_custom_listeners,
+            "skipIoMappings": skip_io_mappings,
+        }
+        self.transport.request("DELETE", f"/deployment/{_segment(deployment_id)}", params=params)
 
     def definition_statistics(self, *, root_incidents: bool = False) -> list[DefinitionStatistics]:
         # GET /process-definition/statistics

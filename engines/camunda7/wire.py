@@ -18,6 +18,7 @@ from engines.migration import (
 from engines.queries import (
     BatchSort,
     DefinitionSort,
+    DeploymentSort,
     HistoricInstanceSort,
     HistoricProcessInstanceQuery,
     IncidentSort,
@@ -47,6 +48,11 @@ SORT_BY: dict[type, dict[Any, str]] = {
         DefinitionSort.KEY: "key",
         DefinitionSort.VERSION: "version",
         DefinitionSort.TENANT_ID: "tenantId",
+    },
+    DeploymentSort: {
+        DeploymentSort.NAME: "name",
+        DeploymentSort.TIME: "deploymentTime",
+        DeploymentSort.TENANT_ID: "tenantId",
     },
     IncidentSort: {
         IncidentSort.TIMESTAMP: "incidentTimestamp",

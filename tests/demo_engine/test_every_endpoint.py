@@ -55,7 +55,12 @@ def sample(server) -> SimpleNamespace:
             for h in finished.json()
             if h["processDefinitionId"] == finished.json()[0]["processDefinitionId"]
         ]
+        resource = http.get(f"/deployment/{definition['deploymentId']}/resources").json()[0]
+        acme = http.get("/process-definition/key/loan/tenant-id/acme").json()
         return SimpleNamespace(
+            deployment=definition["deploymentId"],
+            resource=resource["id"],
+            doomed_deployment=acme["deploymentId"],
             finished=[h["id"] for h in ended[:3]],
             finished_definition=ended[0]["processDefinitionId"],
             variable=variables[0]["id"],
@@ -81,6 +86,21 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
     return {
         ("GET", r"/version"): {"path": "/version"},
         ("GET", r"/engine"): {"path": "/engine"},
+        ("GET", r"/deployment"): {
+            "path": "/deployment",
+            "params": {"nameLike": "demo%", "sortBy": "deploymentTime", "sortOrder": "desc", "maxResults": 5},
+        },
+        ("GET", r"/deployment/count"): {"path": "/deployment/count", "params": {"nameLike": "demo%"}},
+        ("GET", r"/deployment/(?P<id>[^/]+)"): {"path": f"/deployment/{s.deployment}"},
+        ("GET", r"/deployment/(?P<id>[^/]+)/resources"): {"path": f"/deployment/{s.deployment}/resources"},
+        ("GET", r"/deployment/(?P<id>[^/]+)/resources/(?P<rid>[^/]+)/data"): {
+            "path": f"/deployment/{s.deployment}/resources/{s.resource}/data"
+        },
+        # The acme tenant's loan: no later example uses it.
+        ("DELETE", r"/deployment/(?P<id>[^/]+)"): {
+            "path": f"/deployment/{s.doomed_deployment}",
+            "params": {"cascade": "true", "skipCustomListeners": "true", "skipIoMappings": "false"},
+        },
         ("GET", r"/process-definition"): {"path": "/process-definition", "params": {"latestVersion": "true"}},
         ("GET", r"/process-definition/count"): {
             "path": "/process-definition/count",
@@ -447,7 +467,7 @@ def test_every_route_has_an_example():
     sample = SimpleNamespace(**dict.fromkeys(
         ("definition", "instance", "other", "doomed", "incident", "job", "batch", "failed_job",
          "variable", "file_variable", "execution", "finished", "finished_definition", "task", "external",
-         "timer"), "x"
+         "timer", "deployment", "resource", "doomed_deployment"), "x"
     ))  # fmt: skip
     assert routes == set(_examples(sample))
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engines.queries import (
+    DeploymentSort,
     HistoricProcessInstanceQuery,
     IncidentSort,
     InstanceSort,
@@ -63,6 +64,14 @@ DEFINITION = {
     "versionTag": None,
     "historyTimeToLive": None,
     "startableInTasklist": True,
+}
+DEPLOYMENT = {
+    "links": [],
+    "id": "dep-1",
+    "name": "demo-1",
+    "source": "cockpit-tests",
+    "deploymentTime": "2026-11-22T09:00:00.000+0100",
+    "tenantId": None,
 }
 INCIDENT = {
     "id": "inc-1",
@@ -1334,5 +1343,77 @@ CASES += [
         },
         answer={**BATCH, "type": "instance-migration"},
         check=lambda r: r.type == "instance-migration",
+    ),
+    Case(
+        "deployments, newest first, by name",
+        lambda c: c.list_deployments(name_like="%demo%", sort=Sort(DeploymentSort.TIME, "desc"), limit=51),
+        "GET",
+        "/deployment",
+        params={
+            "nameLike": "%demo%",
+            "sortBy": "deploymentTime",
+            "sortOrder": "desc",
+            "firstResult": "0",
+            "maxResults": "51",
+        },
+        answer=[DEPLOYMENT],
+        check=lambda r: (
+            (r[0].id, r[0].source, r[0].deployment_time.isoformat())
+            == ("dep-1", "cockpit-tests", "2026-11-22T09:00:00+01:00")
+        ),
+    ),
+    Case(
+        "count deployments",
+        lambda c: c.count_deployments(name_like="%demo%"),
+        "GET",
+        "/deployment/count",
+        params={"nameLike": "%demo%"},
+        answer={"count": 3},
+        check=_is(3),
+    ),
+    Case(
+        "one deployment",
+        lambda c: c.get_deployment("dep-1"),
+        "GET",
+        "/deployment/dep-1",
+        answer=DEPLOYMENT,
+        check=lambda r: r.title == "demo-1",
+    ),
+    Case(
+        "a deployment's resources",
+        lambda c: c.deployment_resources("dep-1"),
+        "GET",
+        "/deployment/dep-1/resources",
+        answer=[{"id": "res-1", "name": "order.bpmn", "deploymentId": "dep-1"}],
+        check=lambda r: [(x.id, x.is_bpmn) for x in r] == [("res-1", True)],
+    ),
+    Case(
+        "a resource's content",
+        lambda c: c.deployment_resource_data("dep-1", "res-1"),
+        "GET",
+        "/deployment/dep-1/resources/res-1/data",
+        answer_bytes=b"<definitions/>",
+        answer_headers={
+            "Content-Type": "application/xml",
+            "Content-Disposition": 'attachment; filename="order.bpmn"',
+        },
+        check=lambda r: (r.data, r.filename) == (b"<definitions/>", "order.bpmn"),
+    ),
+    Case(
+        "a deployment's definitions",
+        lambda c: c.deployment_definitions("dep-1"),
+        "GET",
+        "/process-definition",
+        params={"deploymentId": "dep-1", "firstResult": "0", "maxResults": "200"},
+        answer=[DEFINITION],
+        check=lambda r: [d.id for d in r] == ["order:1:abc"],
+    ),
+    Case(
+        "delete a deployment with its instances",
+        lambda c: c.delete_deployment("dep-1", cascade=True, skip_io_mappings=True),
+        "DELETE",
+        "/deployment/dep-1",
+        params={"cascade": "true", "skipCustomListeners": "false", "skipIoMappings": "true"},
+        status=204,
     ),
 ]

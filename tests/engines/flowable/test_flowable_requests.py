@@ -20,6 +20,7 @@ from engines.errors import InvalidRequest, NotFound, Unsupported
 from engines.flowable.client import variable_id
 from engines.migration import MigrationInstruction, MigrationPlan
 from engines.queries import (
+    DeploymentSort,
     HistoricProcessInstanceQuery,
     InstanceSort,
     Instruction,
@@ -73,6 +74,17 @@ DEFINITION = {
     "name": "Order to delivery",
     "deploymentId": "dep-1",
     "suspended": False,
+    "tenantId": "",
+}
+
+
+DEPLOYMENT = {
+    "id": "dep-1",
+    "name": "demo-1",
+    "deploymentTime": "2026-12-02T00:43:39.166Z",
+    "category": None,
+    "parentDeploymentId": "dep-1",
+    "url": "http://flowable.test/process-api/repository/deployments/dep-1",
     "tenantId": "",
 }
 
@@ -572,6 +584,67 @@ CASES = [
         },
         answer=INSTANCE,
     ),
+    Case(
+        "list_deployments",
+        lambda e: e.list_deployments(name_like="%demo%", sort=Sort(DeploymentSort.TIME, "desc"), limit=51),
+        "GET",
+        "/repository/deployments",
+        params={"nameLike": "%demo%", "sort": "deployTime", "order": "desc", "start": "0", "size": "51"},
+        answer=page(DEPLOYMENT, total=4),
+        check=lambda r: (
+            (r.total, r[0].name, r[0].tenant_id, r[0].deployment_time.year) == (4, "demo-1", None, 2026)
+        ),
+    ),
+    Case(
+        "count_deployments",
+        lambda e: e.count_deployments(name_like="%demo%"),
+        "GET",
+        "/repository/deployments",
+        params={"nameLike": "%demo%", "size": "0"},
+        answer=page(total=4),
+        check=_is(4),
+    ),
+    Case(
+        "get_deployment",
+        lambda e: e.get_deployment("dep-1").title,
+        "GET",
+        "/repository/deployments/dep-1",
+        answer=DEPLOYMENT,
+        check=_is("demo-1"),
+    ),
+    Case(
+        "deployment_resources",
+        lambda e: [(r.id, r.name, r.is_bpmn) for r in e.deployment_resources("dep-1")],
+        "GET",
+        "/repository/deployments/dep-1/resources",
+        answer=[
+            {
+                "id": "diagrams/order.bpmn20.xml",
+                "url": "http://flowable.test/process-api/repository/deployments/dep-1/resources/diagrams/order.bpmn20.xml",
+                "contentUrl": "http://flowable.test/process-api/repository/deployments/dep-1/resourcedata/diagrams/order.bpmn20.xml",
+                "mediaType": "text/xml",
+                "type": "processDefinition",
+            }
+        ],
+        check=_is([(b"diagrams/order.bpmn20.xml".hex(), "diagrams/order.bpmn20.xml", True)]),
+    ),
+    Case(
+        "deployment_definitions",
+        lambda e: [d.id for d in e.deployment_definitions("dep-1")],
+        "GET",
+        "/repository/process-definitions",
+        params={"deploymentId": "dep-1", "start": "0", "size": "200"},
+        answer=page(DEFINITION),
+        check=_is(["order:2:d-2"]),
+    ),
+    Case(
+        "delete_deployment",
+        lambda e: e.delete_deployment("dep-1", cascade=True),
+        "DELETE",
+        "/repository/deployments/dep-1",
+        params={"cascade": "true"},
+        status=204,
+    ),
 ]
 IDS = [case.name for case in CASES]
 
@@ -775,6 +848,7 @@ def test_capabilities_say_what_flowable_lacks(engine):
         (lambda e: e.list_job_definitions(process_definition_id="order:1:d-1"), "job definitions"),
         (lambda e: e.list_jobs(job_definition_id="jd-1"), "job definitions"),
         (lambda e: e.set_job_due_date("job-1", datetime(2027, 1, 1, tzinfo=UTC)), "due date"),
+        (lambda e: e.delete_deployment("dep-1", cascade=True, skip_io_mappings=True), "skipping listeners"),
     ],
 )
 def test_what_flowable_cannot_do_is_refused_naming_what_is_missing_and_sends_nothing(engine, call, missing):
@@ -875,3 +949,35 @@ def test_suspending_an_instance_flowable_has_suspended_already_is_done_not_an_er
     engine.set_instance_suspended("pi-1", suspended=True)
     with pytest.raises(Exception, match="already suspended"):
         engine.set_instance_suspended("pi-1", suspended=False)  # active was asked: the refusal stands
+
+
+def test_a_resource_is_read_by_its_name(engine, http):
+    http.get("/repository/deployments/dep-1/resources").respond(
+        200, json=[{"id": "order.bpmn20.xml", "type": "processDefinition"}]
+    )
+    [resource] = engine.deployment_resources("dep-1")
+    route = http.get("/repository/deployments/dep-1/resourcedata/order.bpmn20.xml").respond(
+        200, content=b"<definitions/>", headers={"Content-Type": "text/xml"}
+    )
+    content = engine.deployment_resource_data("dep-1", resource.id)
+    assert (content.data, content.filename) == (b"<definitions/>", "order.bpmn20.xml")
+    assert route.called
+
+
+def test_a_resource_in_a_folder_is_refused_naming_why_and_nothing_is_sent(engine, http):
+    [resource] = _resources(engine, http)
+    assert resource.name == "diagrams/order.bpmn20.xml"
+    with pytest.raises(Unsupported, match="file in a folder"):
+        engine.deployment_resource_data("dep-1", resource.id)
+
+
+def _resources(engine, http):
+    http.get("/repository/deployments/dep-1/resources").respond(
+        200, json=[{"id": "diagrams/order.bpmn20.xml", "type": "processDefinition"}]
+    )
+    return engine.deployment_resources("dep-1")
+
+
+def test_a_resource_id_that_names_nothing_is_not_found_and_sends_nothing(engine):
+    with pytest.raises(NotFound):
+        engine.deployment_resource_data("dep-1", "not-hex")
