@@ -39,3 +39,12 @@ document.addEventListener("click", (event) => {
   const link = row.querySelector("a[href]");
   if (link) window.location.assign(link.href);
 });
+
+// Dates are drawn by the server in the browser's time zone: tell it which one that is.
+(() => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const cookie = `tz=${encodeURIComponent(zone)}`;
+  if (zone && !document.cookie.split("; ").includes(cookie)) {
+    document.cookie = `${cookie}; path=/; max-age=31536000; SameSite=Lax`;
+  }
+})();
