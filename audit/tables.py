@@ -44,7 +44,7 @@ class AuditTable(tables.Table):
         model = AuditEntry
         fields = ("at", "engine", "outcome")
         sequence = ("at", "said", "engine", "outcome", "details")
-        template_name = "django_tables2/table.html"
+        template_name = "audit/_table.html"
         attrs = {"class": "striped audit-log"}
         empty_text = "Nothing matches this filter."
 

@@ -43,8 +43,9 @@ document.addEventListener("click", (event) => {
 // Dates are drawn by the server in the browser's time zone: tell it which one that is.
 (() => {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const cookie = `tz=${encodeURIComponent(zone)}`;
-  if (zone && !document.cookie.split("; ").includes(cookie)) {
+  // Zone names (Area/City) are cookie-safe as they are; the server reads the cookie unquoted.
+  const cookie = `tz=${zone}`;
+  if (zone && /^[\w/+-]+$/.test(zone) && !document.cookie.split("; ").includes(cookie)) {
     document.cookie = `${cookie}; path=/; max-age=31536000; SameSite=Lax`;
   }
 })();
