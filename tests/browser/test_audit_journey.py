@@ -109,3 +109,32 @@ def test_a_failed_variable_save_says_the_engines_message_next_to_the_form(
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900  # where the user looks
     expect(value).to_have_value(str(old + 1))  # what was typed is kept
     assert engine.get_variable(instance.id, "amount").value == old
+
+
+def test_a_keyboard_user_skips_to_the_content_and_sees_where_the_focus_is(
+    page, live_server, log_in, make_user
+):
+    make_user("Viewer", username="vera")
+    log_in("vera", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    outline = skip.evaluate(
+        "e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]"
+    )
+    assert outline[0] != "none" and outline[1] >= 2
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")  # the first control of the page itself, past the header's links
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    focused = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focused != "none"
+
+
+def test_the_saved_searches_say_there_are_none_yet(page, live_server, log_in, make_user, on_demo):
+    make_user("Viewer", username="vera")
+    log_in("vera", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
+    expect(page.get_by_text("No saved searches yet")).to_be_visible()
