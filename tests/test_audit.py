@@ -284,3 +284,17 @@ def test_the_log_shows_a_new_annotation_and_a_file_readably(viewer_client):
     body = viewer_client.get("/audit/").content.decode()
     assert "none → card provider issue" in body
     assert "invoice.pdf (File, application/pdf, 2,048 bytes, sha256 abababab…)" in body
+
+
+def test_a_long_value_is_cut_in_the_sentence_and_whole_in_the_details(viewer_client):
+    long_text = "word " * 200
+    _entry(
+        parameters={"name": "note"},
+        new_value={"type": "String", "value": long_text},
+        action="variable.update",
+    )
+    body = viewer_client.get("/audit/").content.decode()
+    said = body[body.index('<p class="said">') :]
+    said = said[: said.index("</p>")]
+    assert long_text.strip() not in said and "word word…" in said
+    assert long_text.strip() in body
