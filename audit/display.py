@@ -62,6 +62,10 @@ ACTION_CHOICES = [
 TARGET_WORDS = {"incident": "incident", "batch": "batch", "operation": "operation", "process_definition": ""}
 
 
+# Characters of each value in an entry's sentence; its details hold the values whole.
+SENTENCE_VALUE = 120
+
+
 @dataclass(frozen=True)
 class Said:
     """An entry as one sentence: who did what to which target, and the value before → after."""
@@ -78,7 +82,7 @@ def said(entry: AuditEntry) -> Said:
         who=entry.username or "the dashboard",
         what=action_words(entry.action, parameters),
         target=target_words(entry),
-        change=change_words(entry.old_value, entry.new_value),
+        change=change_words(entry.old_value, entry.new_value, at_most=SENTENCE_VALUE),
     )
 
 
@@ -106,17 +110,27 @@ def target_words(entry: AuditEntry) -> str:
     return f"{kind} {entry.target_id}".strip()
 
 
-def change_words(old: Any, new: Any) -> str:
-    """Before → after as values: a variable's type is named only where it changed."""
+def change_words(old: Any, new: Any, *, at_most: int | None = None) -> str:
+    """Before → after as values: a variable's type is named only where it changed; each value cut
+    to at_most characters, so a long one never hides the other."""
+
+    def cut(text: str) -> str:
+        if at_most is None or len(text) <= at_most:
+            return text
+        kept = text[: at_most - 1]
+        # Between words where there are words; an unbroken token (an id, Base64) is cut where it must be.
+        words = kept.rsplit(" ", 1)[0] if " " in kept[at_most // 2 :] else kept
+        return words.rstrip() + "…"
+
     if old is None and new is None:
         return ""
     if old is None:
-        return value_words(new)
+        return cut(value_words(new))
     if new is None:
-        return f"was {value_words(old)}"
+        return f"was {cut(value_words(old))}"
     if _is_typed(old) and _is_typed(new) and old.get("type") != new.get("type"):
-        return f"{_typed(old)} → {_typed(new)}"
-    return f"{value_words(old)} → {value_words(new)}"
+        return f"{cut(_typed(old))} → {cut(_typed(new))}"
+    return f"{cut(value_words(old))} → {cut(value_words(new))}"
 
 
 def value_words(value: Any) -> str:

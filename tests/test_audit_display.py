@@ -85,3 +85,14 @@ def test_a_date_is_shown_in_the_users_time_zone_with_the_exact_instant_on_hover(
 
 def test_no_date_is_a_dash():
     assert when(None) == "—"
+
+
+def test_each_value_is_cut_on_its_own_so_a_long_one_never_hides_the_other():
+    changed = change_words(
+        {"type": "String", "value": "x" * 300}, {"type": "String", "value": "short"}, at_most=20
+    )
+    assert changed == "x" * 19 + "… → short"
+
+
+def test_a_long_text_is_cut_between_words():
+    assert change_words(None, "the customer asked us again", at_most=20) == "the customer asked…"
