@@ -7,11 +7,142 @@ and type, a file by name, type, size and hash.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from audit.models import AuditEntry
 
 NOTHING = "none"
+
+# What each action did, as a sentence's verb: "{name}" is the variable's, the target follows.
+ACTIONS = {
+    "variable.create": "added the variable {name} on",
+    "variable.update": "changed {name} on",
+    "variable.overwrite": "changed {name}, saving over a value changed meanwhile, on",
+    "variable.delete": "deleted the variable {name} on",
+    "instance.suspend": "suspended",
+    "instance.activate": "activated",
+    "instance.delete": "deleted",
+    "instance.modify": "modified",
+    "incident.retry": "retried the incidents of",
+    "incident.annotate": "annotated",
+    "definition.suspend": "suspended the process",
+    "definition.activate": "activated the process",
+    "instances.migrate": "migrated instances to",
+    "instances.restart": "restarted instances of",
+    "batch.suspend": "suspended",
+    "batch.activate": "activated",
+    "batch.delete": "deleted",
+    "operation.retry_failed": "ran the failed part again of",
+    "user.create": "created the user",
+    "user.change": "changed the user",
+    "user.delete": "deleted the user",
+    "user.password_change": "changed the password of",
+    "role.create": "created the role",
+    "role.change": "changed the role",
+    "role.delete": "deleted the role",
+}
+
+# The filter's choices: an action, or a family of them (every operation), by what a person calls it.
+ACTION_CHOICES = [
+    ("variable.", "changed, added or deleted a variable"),
+    ("instance.modify", "modified an instance"),
+    ("instance.suspend", "suspended an instance"),
+    ("instance.activate", "activated an instance"),
+    ("instance.delete", "deleted an instance"),
+    ("incident.", "retried or annotated an incident"),
+    ("definition.", "suspended or activated a process"),
+    ("instances.", "migrated or restarted instances"),
+    ("operation.", "started, ended or retried an operation"),
+    ("batch.", "suspended, activated or deleted a batch"),
+    ("user.", "changed a user"),
+    ("role.", "changed a role"),
+]
+
+TARGET_WORDS = {"incident": "incident", "batch": "batch", "operation": "operation", "process_definition": ""}
+
+
+# Characters of each value in an entry's sentence; its details hold the values whole.
+SENTENCE_VALUE = 120
+
+
+@dataclass(frozen=True)
+class Said:
+    """An entry as one sentence: who did what to which target, and the value before → after."""
+
+    who: str
+    what: str
+    target: str
+    change: str
+
+
+def said(entry: AuditEntry) -> Said:
+    parameters = entry.parameters or {}
+    return Said(
+        who=entry.username or "the dashboard",
+        what=action_words(entry.action, parameters),
+        target=target_words(entry),
+        change=change_words(entry.old_value, entry.new_value, at_most=SENTENCE_VALUE),
+    )
+
+
+def action_words(action: str, parameters: dict[str, Any]) -> str:
+    words = ACTIONS.get(action)
+    if words is None and action.startswith("operation."):
+        kind, _, ended = action.removeprefix("operation.").partition(".")
+        # By its kind's name: the kinds' labels live in batches, which itself writes to this log.
+        words = f"{'ended' if ended else 'started'} the operation “{_label(kind)}”:"
+    if words is None:
+        return _label(action.replace(".", " "))
+    return words.format(name=shown(parameters.get("name", "a variable")))
+
+
+def target_words(entry: AuditEntry) -> str:
+    """The target by the names people know: an instance's business key and process, else its id."""
+    parameters = entry.parameters or {}
+    if entry.target_type == "process_instance":
+        key, process = parameters.get("business_key"), parameters.get("process_name")
+        named = str(key) if key else f"instance {entry.target_id}"
+        return f"{named} ({process})" if process else named
+    if entry.target_type == "operation":
+        return f"#{entry.target_id}"
+    kind = TARGET_WORDS.get(entry.target_type, "")
+    return f"{kind} {entry.target_id}".strip()
+
+
+def change_words(old: Any, new: Any, *, at_most: int | None = None) -> str:
+    """Before → after as values: a variable's type is named only where it changed; each value cut
+    to at_most characters, so a long one never hides the other."""
+
+    def cut(text: str) -> str:
+        if at_most is None or len(text) <= at_most:
+            return text
+        kept = text[: at_most - 1]
+        # Between words where there are words; an unbroken token (an id, Base64) is cut where it must be.
+        words = kept.rsplit(" ", 1)[0] if " " in kept[at_most // 2 :] else kept
+        return words.rstrip() + "…"
+
+    if old is None and new is None:
+        return ""
+    if old is None:
+        return cut(value_words(new))
+    if new is None:
+        return f"was {cut(value_words(old))}"
+    if _is_typed(old) and _is_typed(new) and old.get("type") != new.get("type"):
+        return f"{cut(_typed(old))} → {cut(_typed(new))}"
+    return f"{cut(value_words(old))} → {cut(value_words(new))}"
+
+
+def value_words(value: Any) -> str:
+    """A value as its text: a typed variable without its type, a file by its name."""
+    if _is_typed(value) and "filename" not in value:
+        text = "null" if value.get("value") is None else str(value["value"])
+        return text + ("…" if value.get("truncated") else "")
+    return shown(value)
+
+
+def _is_typed(value: Any) -> bool:
+    return isinstance(value, dict) and "type" in value and ("value" in value or "filename" in value)
 
 
 def details(entry: AuditEntry) -> list[tuple[str, str]]:
@@ -53,7 +184,7 @@ def shown(value: Any) -> str:
         return value
     if isinstance(value, int | float):
         return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
-    if isinstance(value, dict) and "type" in value and ("value" in value or "filename" in value):
+    if _is_typed(value):
         return _typed(value)
     if isinstance(value, list) and all(not isinstance(item, dict | list) for item in value):
         return ", ".join(shown(item) for item in value) or NOTHING

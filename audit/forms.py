@@ -1,13 +1,16 @@
 from django import forms
+from django.db.models import Q
+from django.db.models.functions import Left
 
-from audit.models import AuditEntry, with_target
+from audit.display import ACTION_CHOICES
+from audit.models import TARGET_PREFIX, AuditEntry
 
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(required=False, label="User")
     engine = forms.CharField(required=False)
-    action = forms.CharField(required=False)
-    target = forms.CharField(required=False, label="Instance, batch or other id")
+    action = forms.ChoiceField(required=False, choices=[("", "any"), *ACTION_CHOICES])
+    target = forms.CharField(required=False, label="Instance (id or business key)")
     outcome = forms.ChoiceField(required=False, choices=[("", "any"), *AuditEntry.Outcome.choices])
     since = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     until = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -30,9 +33,13 @@ class AuditFilterForm(forms.Form):
         if data.get("engine"):
             entries = entries.filter(engine=data["engine"])
         if data.get("action"):
-            entries = entries.filter(action__icontains=data["action"])
+            entries = entries.filter(action__startswith=data["action"])
         if data.get("target"):
-            entries = with_target(entries, data["target"])
+            target = data["target"]
+            # An id through the prefix index, or the business key the entry was written with.
+            entries = entries.alias(target_prefix=Left("target_id", TARGET_PREFIX)).filter(
+                Q(target_prefix=target[:TARGET_PREFIX], target_id=target) | Q(parameters__business_key=target)
+            )
         if data.get("outcome"):
             entries = entries.filter(outcome=data["outcome"])
         if data.get("since"):

@@ -1,10 +1,10 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
 
-from audit.display import details
+from audit.display import details, said
 from audit.models import AuditEntry
+from cockpit.templatetags.cockpit import when
 
 
 class DetailsColumn(tables.Column):
@@ -14,47 +14,39 @@ class DetailsColumn(tables.Column):
         return render_to_string("audit/_details_cell.html", {"lines": details(record)})
 
 
-SAID = {"variable.overwrite": "saved over a value changed meanwhile"}
+class SaidColumn(tables.Column):
+    """Who did what to which instance, and the value before → after, as one sentence."""
+
+    def render(self, record: AuditEntry) -> str:
+        return render_to_string("audit/_said_cell.html", {"said": said(record), "url": target_url(record)})
+
+
+def target_url(entry: AuditEntry) -> str:
+    """The target's page on its engine; none where the entry outlived its engine's configuration."""
+    try:
+        if entry.target_type == "process_instance":
+            return reverse("instance_detail", args=[entry.engine, entry.target_id])
+        if entry.target_type == "operation" and entry.target_id.isdigit():
+            return reverse("operation_detail", args=[entry.engine, int(entry.target_id)])
+    except NoReverseMatch:
+        pass
+    return ""
 
 
 class AuditTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name="When", format="Y-m-d H:i:s")
-    business_key = tables.Column(
-        verbose_name="Business key", accessor="parameters__business_key", orderable=False
-    )
-    variable = tables.Column(verbose_name="Variable", accessor="parameters__name", orderable=False)
+    at = tables.Column(verbose_name="When")
+    said = SaidColumn(verbose_name="What happened", orderable=False, empty_values=(), accessor="pk")
     details = DetailsColumn(
         verbose_name="Parameters and values", orderable=False, empty_values=(), accessor="pk"
     )
 
     class Meta:
         model = AuditEntry
-        fields = ("at", "username", "engine", "action", "target_type", "target_id", "outcome")
-        sequence = (
-            "at",
-            "username",
-            "engine",
-            "action",
-            "target_type",
-            "target_id",
-            "business_key",
-            "variable",
-            "outcome",
-            "details",
-        )
-        template_name = "django_tables2/table.html"
-        attrs = {"class": "striped"}
+        fields = ("at", "engine", "outcome")
+        sequence = ("at", "said", "engine", "outcome", "details")
+        template_name = "audit/_table.html"
+        attrs = {"class": "striped audit-log"}
         empty_text = "Nothing matches this filter."
 
-    def render_action(self, value: str) -> str:
-        said = SAID.get(value)
-        return format_html("{}<br><small>{}</small>", value, said) if said else value
-
-    def render_target_id(self, value: str, record: AuditEntry) -> str:
-        if record.target_type != "process_instance":
-            return value
-        try:  # an entry outlives its engine's configuration: then the id stays plain
-            url = reverse("instance_detail", args=[record.engine, value])
-        except NoReverseMatch:
-            return value
-        return format_html('<a href="{}">{}</a>', url, value)
+    def render_at(self, value) -> str:
+        return when(value)

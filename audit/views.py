@@ -18,7 +18,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.none()  # a filter that cannot be read lists nothing rather than everything
     elif form.is_bound:
         entries = form.filter(entries)
-    table = AuditTable(entries)
+    filtered = form.is_bound and any(form.data.get(name) for name in form.fields)
+    table = AuditTable(
+        entries,
+        empty_text="Nothing matches this filter."
+        if filtered
+        else "Nothing has been done through the dashboard yet: changes people make are listed here.",
+    )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     template = "audit/log.html#results" if request.htmx else "audit/log.html"
     return render(request, template, {"form": form, "table": table, "refused": refused})

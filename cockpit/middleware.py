@@ -3,8 +3,11 @@ signed-in person sees is never cached."""
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from engines.errors import EngineError, EngineTimeout, EngineUnavailable, NotFound, UnaddressableName
@@ -56,3 +59,26 @@ class NoStoreMiddleware:
         if request.user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+# Set by cockpit.js from the browser's own time zone.
+TIME_ZONE_COOKIE = "tz"
+
+
+class UserTimeZoneMiddleware:
+    """Dates are shown in the time zone of the person's browser; an unknown zone name is ignored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            zone = None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        return self.get_response(request)

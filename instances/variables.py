@@ -10,6 +10,7 @@ one round trip instead of however long the form stayed open.)
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -336,13 +337,18 @@ def check_unchanged(engine: EngineClient, current: Variable, expected: str, load
     return content
 
 
-def _business_key(engine: EngineClient, instance_id: str) -> dict[str, str]:
-    """The instance's business key, for whoever reads the audit log; a failed look-up costs only that."""
+def _instance_facts(engine: EngineClient, instance_id: str) -> dict[str, str]:
+    """The instance's business key and process name, for whoever reads the audit log; a failed
+    look-up costs only what it would have told."""
     try:
-        key = engine.get_instance(instance_id).business_key
+        instance = engine.get_instance(instance_id)
     except EngineError:
         return {}
-    return {"business_key": key} if key else {}
+    facts = {"business_key": instance.business_key} if instance.business_key else {}
+    if instance.definition_id:
+        with contextlib.suppress(EngineError):
+            facts["process_name"] = engine.get_definition(instance.definition_id).title
+    return facts
 
 
 # A save over a value changed meanwhile, after the person was shown it: not an ordinary update.
@@ -386,7 +392,7 @@ def write_variable(
         parameters={
             "name": name,
             "scope": (variable.activity_instance_id if local else instance_id),
-            **_business_key(engine, instance_id),
+            **_instance_facts(engine, instance_id),
         },
         old_value=old,
         new_value=audit_value(new_typed, content),
@@ -414,7 +420,7 @@ def remove_variable(engine: EngineClient, *, user, instance_id: str, variable: V
         parameters={
             "name": variable.name,
             "scope": variable.activity_instance_id or instance_id,
-            **_business_key(engine, instance_id),
+            **_instance_facts(engine, instance_id),
         },
         old_value=audit_value(variable.value),
     ):

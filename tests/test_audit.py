@@ -66,12 +66,58 @@ def test_the_audit_page_filters_by_user_engine_action_and_target(viewer_client):
     for query, expected in [
         ({"user": "support"}, {"pi-2"}),
         ({"engine": "staging"}, {"pi-3"}),
-        ({"action": "variable"}, {"pi-2"}),
+        ({"action": "variable."}, {"pi-2"}),
         ({"target": "pi-1"}, {"pi-1"}),
         ({}, {"pi-1", "pi-2", "pi-3"}),
     ]:
         table = viewer_client.get("/audit/", query).context["table"]
         assert {row.record.target_id for row in table.page.object_list} == expected, query
+
+
+def test_the_instance_filter_finds_entries_by_business_key_too(viewer_client):
+    _entry(target_id="pi-1", target_type="process_instance", parameters={"business_key": "ORDER-17"})
+    _entry(target_id="pi-2", target_type="process_instance", parameters={"business_key": "ORDER-18"})
+    table = viewer_client.get("/audit/", {"target": "ORDER-17"}).context["table"]
+    assert [row.record.target_id for row in table.page.object_list] == ["pi-1"]
+
+
+def test_the_action_filter_offers_actions_in_words(viewer_client):
+    body = viewer_client.get("/audit/").content.decode()
+    assert '<option value="variable.">changed, added or deleted a variable</option>' in body
+
+
+def test_an_entry_reads_as_a_sentence_linked_to_its_instance(viewer_client):
+    _entry(
+        username="support", action="variable.update", target_type="process_instance", target_id="pi-1",
+        parameters={"name": "amount", "business_key": "ORDER-17", "process_name": "Order to delivery"},
+        old_value={"type": "Integer", "value": "12"}, new_value={"type": "Integer", "value": "15"},
+    )  # fmt: skip
+    body = viewer_client.get("/audit/").content.decode()
+    assert '<a href="/e/demo/instances/pi-1/"><bdi>ORDER-17 (Order to delivery)</bdi></a>' in body
+    assert "<bdi>Support</bdi> <bdi>changed amount on</bdi>" in body
+    assert '<span class="change"><bdi>12 → 15</bdi></span>' in body
+    assert "variable.update" not in body.split("<tbody")[1]
+
+
+def test_an_operation_entry_links_to_its_operation_page(viewer_client):
+    _entry(action="operation.suspend", target_type="operation", target_id="7")
+    assert '<a href="/e/demo/batches/operations/7/">' in viewer_client.get("/audit/").content.decode()
+
+
+def test_an_empty_log_says_what_will_be_listed(viewer_client):
+    body = viewer_client.get("/audit/").content.decode()
+    assert "Nothing has been done through the dashboard yet" in body
+
+
+def test_dates_are_shown_in_the_time_zone_the_browser_named(viewer_client):
+    from datetime import UTC, datetime
+
+    entry = _entry(target_id="pi-1")
+    AuditEntry.objects.filter(pk=entry.pk).update(at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC))
+    viewer_client.cookies["tz"] = "America/New_York"
+    assert ">2026-07-01 08:00</time>" in viewer_client.get("/audit/").content.decode()
+    viewer_client.cookies["tz"] = "../../etc/passwd"
+    assert ">2026-07-01 12:00</time>" in viewer_client.get("/audit/").content.decode()
 
 
 def test_an_impossible_date_range_is_explained_next_to_the_field_and_lists_nothing(viewer_client):
@@ -238,3 +284,17 @@ def test_the_log_shows_a_new_annotation_and_a_file_readably(viewer_client):
     body = viewer_client.get("/audit/").content.decode()
     assert "none → card provider issue" in body
     assert "invoice.pdf (File, application/pdf, 2,048 bytes, sha256 abababab…)" in body
+
+
+def test_a_long_value_is_cut_in_the_sentence_and_whole_in_the_details(viewer_client):
+    long_text = "word " * 200
+    _entry(
+        parameters={"name": "note"},
+        new_value={"type": "String", "value": long_text},
+        action="variable.update",
+    )
+    body = viewer_client.get("/audit/").content.decode()
+    said = body[body.index('<p class="said">') :]
+    said = said[: said.index("</p>")]
+    assert long_text.strip() not in said and "word word…" in said
+    assert long_text.strip() in body

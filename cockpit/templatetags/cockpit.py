@@ -1,8 +1,10 @@
 """Small pieces of markup drawn many times a page: as tags in Python, not templates included per use."""
 
 import re
+from datetime import UTC, datetime
 
 from django import template
+from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeData
 
@@ -70,4 +72,25 @@ def unreadable(item) -> str:
         return ""
     return format_html(
         '<span class="unreadable" role="note">Could not be read (id {}): {}</span>', bdi(item.id), bdi(reason)
+    )
+
+
+@register.filter
+def when(moment: datetime | None) -> str:
+    """The one way a date and time is shown: minutes in the user's time zone, and on hover the exact
+    instant (milliseconds, the zone, and UTC) for whoever compares it with an engine's log."""
+    if not isinstance(moment, datetime):
+        return "—"
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    local = timezone.localtime(moment)
+    instant = moment.astimezone(UTC)
+    exact = f"{local:%Y-%m-%d %H:%M:%S}.{local.microsecond // 1000:03d} {local.tzname()}"
+    if local.utcoffset():
+        exact += f" ({instant:%Y-%m-%d %H:%M:%S} UTC)"
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        instant.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        exact,
+        f"{local:%Y-%m-%d %H:%M}",
     )

@@ -1,14 +1,47 @@
 // Small behaviours htmx does not cover. No inline scripts anywhere: the CSP forbids them.
+
+// A failed request from a form is said by that form, where the person is looking; the page's banner
+// at the top is out of view once they scrolled down to a row's inline form.
+function formErrorSlot(elt) {
+  const form = elt && elt.closest ? elt.closest("form") : null;
+  if (!form) return null;
+  let slot = form.querySelector(".form-error-slot");
+  if (!slot) {
+    slot = document.createElement("div");
+    slot.className = "form-error-slot";
+    const button = form.querySelector('button[type="submit"], button:not([type])');
+    if (button) button.before(slot);
+    else form.append(slot);
+  }
+  return slot;
+}
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  // The engine's error, which the server aims at the page's banner: shown in the form instead.
+  if (event.detail.xhr.getResponseHeader("HX-Retarget") !== "#engine-banner") return;
+  const slot = formErrorSlot(event.detail.requestConfig && event.detail.requestConfig.elt);
+  if (!slot) return;
+  event.detail.target = slot;
+  event.detail.swapOverride = "innerHTML";
+});
+
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target && event.detail.target.classList.contains("form-error-slot")) {
+    event.detail.target.scrollIntoView({ block: "nearest" });
+  }
+});
+
 document.addEventListener("htmx:responseError", (event) => {
-  // A failed fragment request must not fail silently: show it where engine errors go.
-  const banner = document.getElementById("engine-banner");
-  if (banner) {
-    banner.textContent = "";
+  // A failed fragment request must not fail silently: said by its form, or where engine errors go.
+  const slot = formErrorSlot(event.detail.elt) || document.getElementById("engine-banner");
+  if (slot) {
+    slot.textContent = "";
     const box = document.createElement("div");
     box.className = "banner banner-error";
     box.setAttribute("role", "alert");
     box.textContent = `The request failed (${event.detail.xhr.status}). Reload the page and try again.`;
-    banner.appendChild(box);
+    slot.appendChild(box);
+    slot.scrollIntoView({ block: "nearest" });
   }
 });
 
@@ -39,3 +72,13 @@ document.addEventListener("click", (event) => {
   const link = row.querySelector("a[href]");
   if (link) window.location.assign(link.href);
 });
+
+// Dates are drawn by the server in the browser's time zone: tell it which one that is.
+(() => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Zone names (Area/City) are cookie-safe as they are; the server reads the cookie unquoted.
+  const cookie = `tz=${zone}`;
+  if (zone && /^[\w/+-]+$/.test(zone) && !document.cookie.split("; ").includes(cookie)) {
+    document.cookie = `${cookie}; path=/; max-age=31536000; SameSite=Lax`;
+  }
+})();

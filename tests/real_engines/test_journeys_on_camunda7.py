@@ -209,6 +209,6 @@ def test_a_team_lead_retries_a_group_of_incidents_and_finds_it_on_batches_and_in
     expect(row).to_contain_text("completed")
     expect(row).to_contain_text("lee")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
-    entry = page.get_by_role("row").filter(has_text="operation.incident_retry").first
+    entry = page.get_by_role("row").filter(has_text="started the operation “incident retry”").first
     expect(entry).to_contain_text("lee")
     assert page.policy_violations == []
