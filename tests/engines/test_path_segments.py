@@ -17,7 +17,7 @@ import respx
 from engines.camunda7.client import Camunda7Client
 from engines.config import EngineConfig
 from engines.errors import EngineError, UnaddressableName
-from engines.queries import Instruction, Modification
+from engines.queries import Instruction, Modification, Restart
 from engines.variables import TypedValue, VariableType
 from tests.engines.cases import BASE
 
@@ -53,6 +53,7 @@ OTHER_ARGUMENTS = {
     "execution_date": datetime(2026, 1, 1, tzinfo=UTC),
     "due_date": datetime(2026, 1, 1, tzinfo=UTC),
     "priority": 5,
+    "restart": Restart(instructions=(Instruction("startBeforeActivity", activity_id="a"),)),
 }
 NOT_IN_URL = {"annotation", "filename", "mimetype", "reason"}
 

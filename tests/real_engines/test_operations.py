@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -553,11 +554,52 @@ def world(real):
     client.close()
 
 
+# Operations proven on the real engines by a module of their own, which arranges what they need
+# (a deployment of its own, a task it assigns, two versions to migrate between) and puts it back.
+TASKS_AND_JOBS = "test_tasks_and_jobs_on_camunda7.py"
+COVERED_ELSEWHERE = {
+    **dict.fromkeys(
+        (
+            "list user tasks", "set task assignee", "clear task assignee", "add candidate group",
+            "remove candidate group", "set job due date", "recalculate job due date", "execute job",
+            "list job definitions", "job definition", "suspend job definition with its jobs",
+            "override job definition priority", "clear job definition priority",
+            "failed jobs of a job definition",
+        ),
+        TASKS_AND_JOBS,
+    ),
+    **dict.fromkeys(
+        (
+            "generate a migration plan", "validate a migration plan", "migrate instances",
+            "migrate instances as a batch",
+        ),
+        "test_migration_on_camunda7.py",
+    ),
+    **dict.fromkeys(
+        (
+            "deployments, newest first, by name", "count deployments", "one deployment",
+            "a deployment's resources", "a resource's content", "a deployment's definitions",
+            "delete a deployment with its instances",
+        ),
+        "test_deployments_on_camunda7.py",
+    ),
+}  # fmt: skip
+# Not on a real engine at all: the seeded models have no external service task, so a real engine
+# has no external task to answer about (the demo engine's answers follow the spec's shapes).
+NO_REAL_SUBJECT = {
+    "list external tasks", "external task", "external task error details", "set external task retries",
+    "unlock external task",
+}  # fmt: skip
+
+
 def test_every_operation_case_runs_against_the_real_engines():
-    assert [case.name for case in CASES if case.name not in REAL] == []
+    here = Path(__file__).parent
+    elsewhere = {name for name, module in COVERED_ELSEWHERE.items() if (here / module).exists()}
+    untested = [case.name for case in CASES if case.name not in set(REAL) | elsewhere | NO_REAL_SUBJECT]
+    assert untested == []
 
 
-@pytest.mark.parametrize("name", [case.name for case in CASES])
+@pytest.mark.parametrize("name", [case.name for case in CASES if case.name in REAL])
 def test_the_operation_parses_the_real_engines_answer(name, world):
     operation, check = REAL[name]
     if name in NOT_AS_IS:
