@@ -83,7 +83,7 @@ def test_the_wizards_options_do_not_overlap_their_hints(
     for upper, lower in pairwise(boxes):
         assert upper["y"] + upper["height"] <= lower["y"] + 1, (upper, lower)
     checkbox = page.get_by_label("Run as a batch in the background")
-    hint = options.locator("small", has_text="modification-async")
+    hint = options.locator("small", has_text="followed on the Batches page")
     words_box = options.locator(".option-words").bounding_box()
     check, words = checkbox.bounding_box(), hint.bounding_box()
     # The hint is under the checkbox's line, and starts where the label's words start.
