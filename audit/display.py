@@ -79,7 +79,7 @@ class Said:
 def said(entry: AuditEntry) -> Said:
     parameters = entry.parameters or {}
     return Said(
-        who=entry.username or "the dashboard",
+        who=entry.username or "The dashboard",  # a user name as it is: names are not capitalised
         what=action_words(entry.action, parameters),
         target=target_words(entry),
         change=change_words(entry.old_value, entry.new_value, at_most=SENTENCE_VALUE),

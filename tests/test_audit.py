@@ -94,7 +94,7 @@ def test_an_entry_reads_as_a_sentence_linked_to_its_instance(viewer_client):
     )  # fmt: skip
     body = viewer_client.get("/audit/").content.decode()
     assert '<a href="/e/demo/instances/pi-1/"><bdi>ORDER-17 (Order to delivery)</bdi></a>' in body
-    assert "<bdi>Support</bdi> <bdi>changed amount on</bdi>" in body
+    assert "<bdi>support</bdi> <bdi>changed amount on</bdi>" in body
     assert '<span class="change"><bdi>12 → 15</bdi></span>' in body
     assert "variable.update" not in body.split("<tbody")[1]
 

@@ -47,7 +47,7 @@ def test_the_audit_log_says_who_changed_which_variable_on_which_instance_from_wh
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
     row = page.get_by_role("row").nth(1)
     expect(row).to_contain_text(
-        f"Support changed amount on {instance.business_key} (Order to delivery): {old} → {old + 3}"
+        f"support changed amount on {instance.business_key} (Order to delivery): {old} → {old + 3}"
     )
     when = row.locator("time")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", when.inner_text())
