@@ -5,6 +5,7 @@ import pytest
 from engines import EngineConfig, build_client
 from engines.errors import InvalidRequest
 from engines.migration import MigrationInstruction
+from engines.queries import ProcessInstanceQuery
 from tests.demo_engine.conftest import eventually, start_server, stop_server
 
 
@@ -92,12 +93,9 @@ def test_an_instance_in_an_unmapped_activity_is_refused_on_both_engines(
     messages = []
     for client in (camunda7_client, demo):
         v1, v2 = _versions(client)
-        ids = [
-            i.id
-            for i in client.list_instances(limit=200)
-            if i.definition_id == v1
-            and "check_stock" in client.activity_instance_tree(i.id).counts_by_activity()
-        ][:1]
+        # Asked of the engine, not picked from the first page: other tests add instances of their own.
+        waiting = ProcessInstanceQuery(process_definition_id=v1, activity_ids=("check_stock",))
+        ids = [i.id for i in client.list_instances(waiting, limit=1)]
         plan = client.generate_migration_plan(v1, v2).without_instruction("check_stock")
         with pytest.raises(InvalidRequest) as refused:
             client.migrate_instances(plan, ids)
@@ -111,11 +109,11 @@ def test_a_migration_batch_has_the_type_camunda_gives_it(camunda7_client, demo):
     types = []
     for client in (camunda7_client, demo):
         v1, v2 = _versions(client)
+        waiting = ProcessInstanceQuery(process_definition_id=v1, activity_ids=("check_stock",))
         ids = [
             i.id
-            for i in client.list_instances(limit=200)
-            if i.definition_id == v1
-            and client.activity_instance_tree(i.id).counts_by_activity() == {"check_stock": 1}
+            for i in client.list_instances(waiting, limit=50)
+            if client.activity_instance_tree(i.id).counts_by_activity() == {"check_stock": 1}
         ][:1]
         batch = client.migrate_instances_async(client.generate_migration_plan(v1, v2), ids)
         types.append(batch.type)
