@@ -94,3 +94,36 @@ def when(moment: datetime | None) -> str:
         exact,
         f"{local:%Y-%m-%d %H:%M}",
     )
+
+
+# Units a person reads a length of time in, largest first; a duration shows its two largest.
+_UNITS = (("d", 86_400_000), ("h", 3_600_000), ("min", 60_000), ("s", 1_000))
+
+
+@register.filter
+def duration(millis: int | float | None) -> str:
+    """The one way a length of time is shown: its two largest units ("2 d 3 h", "4 min 12 s"), below a
+    second in milliseconds, and the exact milliseconds on hover."""
+    if not isinstance(millis, int | float) or isinstance(millis, bool) or millis < 0:
+        return "—"
+    whole = int(millis)
+    if whole < 1_000:
+        shown = f"{whole} ms"
+    else:
+        first = next(i for i, (_, size) in enumerate(_UNITS) if whole >= size)
+        parts = []
+        rest = whole
+        for unit, size in _UNITS[first : first + 2]:
+            amount, rest = divmod(rest, size)
+            if amount or not parts:
+                parts.append(f"{amount} {unit}")
+        shown = " ".join(parts)
+    return format_html('<span class="duration" title="{} ms">{}</span>', f"{whole:,}", shown)
+
+
+@register.filter
+def number(value: int | float | None) -> str:
+    """The one way a count is shown: digits grouped in thousands ("2,250")."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "—" if value is None else str(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
