@@ -33,7 +33,7 @@ def test_a_team_lead_drills_from_the_dashboard_to_a_group_and_retries_it(
     )
     count = int(group.locator("td").first.inner_text())
     assert 0 < count <= timed_out
-    group.get_by_role("button", name=re.compile("^Retry the")).click()  # click two
+    group.get_by_role("button", name=re.compile("^Retry all… the")).click()  # click two
     page.get_by_role("button", name=f"Retry incidents: {count} incident" + ("s" if count > 1 else "")).click()
 
     expect(page.locator("#operation-status")).to_contain_text("completed", timeout=60_000)
@@ -55,7 +55,7 @@ def test_retrying_a_group_that_fails_again_says_so_instead_of_done(
     page.locator("#tile-incidents").get_by_role("link", name="Order to delivery").click()
     group = page.get_by_role("row").filter(has_text="Card declined").filter(has_text="charge").first
     count = int(group.locator("td").first.inner_text())
-    group.get_by_role("button", name=re.compile("^Retry the")).click()
+    group.get_by_role("button", name=re.compile("^Retry all… the")).click()
     page.get_by_role("button", name=f"Retry incidents: {count} incident" + ("s" if count > 1 else "")).click()
 
     expect(page.locator("#operation-status")).to_contain_text("completed", timeout=60_000)
@@ -87,7 +87,7 @@ def test_a_group_retry_says_which_incidents_are_on_suspended_instances_before_an
     group = page.get_by_role("row").filter(has_text="Card declined").filter(has_text="charge").first
     count = int(group.locator("td").first.inner_text())
     assert count > 1
-    group.get_by_role("button", name=re.compile("^Retry the")).click()
+    group.get_by_role("button", name=re.compile("^Retry all… the")).click()
     expect(page.locator("main")).to_contain_text(
         "1 of them is on a suspended instance: a retry resolves that incident, but its job waits"
     )

@@ -198,7 +198,7 @@ def test_a_team_lead_retries_a_group_of_incidents_and_finds_it_on_batches_and_in
     )
     count = int(group.locator("td").first.inner_text())
     assert 0 < count <= before
-    group.get_by_role("button", name=re.compile("^Retry the")).click()
+    group.get_by_role("button", name=re.compile("^Retry all… the")).click()
     page.get_by_role("button", name=f"Retry incidents: {count} incident" + ("s" if count > 1 else "")).click()
     expect(page.locator("#operation-status")).to_contain_text("completed", timeout=120_000)
     # The engine's batch set the retries: those incidents are resolved, the job executor scores again.
