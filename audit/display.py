@@ -34,6 +34,20 @@ ACTIONS = {
     "batch.activate": "activated",
     "batch.delete": "deleted",
     "operation.retry_failed": "ran the failed part again of",
+    "task.assign": "assigned the task {task} on",
+    "task.unassign": "cleared the assignee of the task {task} on",
+    "task.candidate_group.add": "let the group {group} pick up the task {task} on",
+    "task.candidate_group.remove": "no longer let the group {group} pick up the task {task} on",
+    "external_task.retries": "set the retries of the external task of topic {topic} on",
+    "external_task.unlock": "unlocked the external task of topic {topic} on",
+    "job.execute": "ran a job now on",
+    "job.due_date": "set a job's due date on",
+    "job.recalculate_due_date": "recalculated a job's due date on",
+    "job_definition.suspend": "suspended the jobs of",
+    "job_definition.activate": "activated the jobs of",
+    "job_definition.priority": "set the priority of the jobs of",
+    "job_definition.retry_failed_jobs": "retried the failed jobs of",
+    "deployment.delete": "deleted the deployment",
     "user.create": "created the user",
     "user.change": "changed the user",
     "user.delete": "deleted the user",
@@ -55,11 +69,25 @@ ACTION_CHOICES = [
     ("instances.", "migrated or restarted instances"),
     ("operation.", "started, ended or retried an operation"),
     ("batch.", "suspended, activated or deleted a batch"),
+    ("task.", "assigned a user task or changed who may pick it up"),
+    ("external_task.", "set retries of or unlocked an external task"),
+    ("job.", "ran a job or changed its due date"),
+    ("job_definition.", "suspended, activated, prioritised or retried a job definition"),
+    ("deployment.", "deleted a deployment"),
     ("user.", "changed a user"),
     ("role.", "changed a role"),
 ]
 
-TARGET_WORDS = {"incident": "incident", "batch": "batch", "operation": "operation", "process_definition": ""}
+TARGET_WORDS = {
+    "incident": "incident",
+    "batch": "batch",
+    "operation": "operation",
+    "process_definition": "",
+    "deployment": "",
+    "job_definition": "job definition",
+}
+# Targets that live inside one instance: the sentence names the instance they belong to.
+INSIDE_AN_INSTANCE = {"user_task", "external_task", "job"}
 
 
 # Characters of each value in an entry's sentence; its details hold the values whole.
@@ -94,20 +122,33 @@ def action_words(action: str, parameters: dict[str, Any]) -> str:
         words = f"{'ended' if ended else 'started'} the operation “{_label(kind)}”:"
     if words is None:
         return _label(action.replace(".", " "))
-    return words.format(name=shown(parameters.get("name", "a variable")))
+    return words.format(
+        name=shown(parameters.get("name", "a variable")),
+        task=shown(parameters.get("task", "")),
+        group=shown(parameters.get("group", "")),
+        topic=shown(parameters.get("topic", "")),
+    ).replace("  ", " ")
 
 
 def target_words(entry: AuditEntry) -> str:
     """The target by the names people know: an instance's business key and process, else its id."""
     parameters = entry.parameters or {}
     if entry.target_type == "process_instance":
-        key, process = parameters.get("business_key"), parameters.get("process_name")
-        named = str(key) if key else f"instance {entry.target_id}"
-        return f"{named} ({process})" if process else named
+        return _instance_words(entry.target_id, parameters)
+    if entry.target_type in INSIDE_AN_INSTANCE and parameters.get("process_instance_id"):
+        return _instance_words(str(parameters["process_instance_id"]), parameters)
+    if entry.target_type == "job_definition" and parameters.get("activity"):
+        return f"{parameters['activity']} ({entry.target_id})"
     if entry.target_type == "operation":
         return f"#{entry.target_id}"
     kind = TARGET_WORDS.get(entry.target_type, "")
     return f"{kind} {entry.target_id}".strip()
+
+
+def _instance_words(instance_id: str, parameters: dict[str, Any]) -> str:
+    key, process = parameters.get("business_key"), parameters.get("process_name")
+    named = str(key) if key else f"instance {instance_id}"
+    return f"{named} ({process})" if process else named
 
 
 def change_words(old: Any, new: Any, *, at_most: int | None = None) -> str:

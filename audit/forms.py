@@ -1,9 +1,30 @@
+from collections.abc import Callable
+
 from django import forms
 from django.db.models import Q
 from django.db.models.functions import Left
 
 from audit.display import ACTION_CHOICES
 from audit.models import TARGET_PREFIX, AuditEntry
+
+# Apps that act on many targets at once and know which (an operation's items) add the entries of
+# those actions here; the log itself knows only its own entries.
+ALSO_CONCERNING: list[Callable[[str], Q]] = []
+
+
+def concerning(target: str) -> Q:
+    """The entries about one instance (by id or business key), or any other target by its id: what
+    was done to it, to a task or job inside it, and to the selections and operations that included it."""
+    about = (
+        Q(target_prefix=target[:TARGET_PREFIX], target_id=target)
+        | Q(parameters__business_key=target)
+        | Q(parameters__process_instance_id=target)
+        # A JSON list's text holds each id in quotes, on every database this runs on.
+        | Q(parameters__ids__icontains=f'"{target}"')
+    )
+    for finder in ALSO_CONCERNING:
+        about |= finder(target)
+    return about
 
 
 class AuditFilterForm(forms.Form):
@@ -35,10 +56,8 @@ class AuditFilterForm(forms.Form):
         if data.get("action"):
             entries = entries.filter(action__startswith=data["action"])
         if data.get("target"):
-            target = data["target"]
-            # An id through the prefix index, or the business key the entry was written with.
             entries = entries.alias(target_prefix=Left("target_id", TARGET_PREFIX)).filter(
-                Q(target_prefix=target[:TARGET_PREFIX], target_id=target) | Q(parameters__business_key=target)
+                concerning(data["target"])
             )
         if data.get("outcome"):
             entries = entries.filter(outcome=data["outcome"])

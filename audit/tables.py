@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from audit.display import details, said
+from audit.display import INSIDE_AN_INSTANCE, details, said
 from audit.models import AuditEntry
 from cockpit.templatetags.cockpit import when
 
@@ -26,6 +26,9 @@ def target_url(entry: AuditEntry) -> str:
     try:
         if entry.target_type == "process_instance":
             return reverse("instance_detail", args=[entry.engine, entry.target_id])
+        inside = (entry.parameters or {}).get("process_instance_id")
+        if entry.target_type in INSIDE_AN_INSTANCE and inside:
+            return reverse("instance_detail", args=[entry.engine, str(inside)])
         if entry.target_type == "operation" and entry.target_id.isdigit():
             return reverse("operation_detail", args=[entry.engine, int(entry.target_id)])
     except NoReverseMatch:

@@ -137,7 +137,25 @@ class OperationItem(models.Model):
     class Meta:
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["operation", "seq"], name="operation_item_seq")]
-        indexes = [models.Index(fields=["operation", "state", "seq"])]
+        indexes = [
+            models.Index(fields=["operation", "state", "seq"]),
+            models.Index(fields=["target"], name="operation_item_target"),  # the audit log's filter
+        ]
 
     def __str__(self) -> str:
         return f"{self.target}: {self.state}"
+
+
+# How many of the operations that included one target the audit log's filter looks at, newest first.
+OPERATIONS_INCLUDING = 1_000
+
+
+def operations_including(target: str) -> models.Q:
+    """The audit entries of the operations whose items include the target (by its id)."""
+    ids = (
+        OperationItem.objects.filter(target=target)
+        .order_by("-operation_id")
+        .values_list("operation_id", flat=True)
+        .distinct()[:OPERATIONS_INCLUDING]
+    )
+    return models.Q(target_type="operation", target_id__in=[str(pk) for pk in ids])

@@ -81,6 +81,74 @@ def test_the_instance_filter_finds_entries_by_business_key_too(viewer_client):
     assert [row.record.target_id for row in table.page.object_list] == ["pi-1"]
 
 
+def test_the_instance_filter_finds_what_was_done_inside_the_instance_and_to_selections_including_it(
+    viewer_client,
+):
+    from batches.models import Operation, OperationItem
+
+    _entry(
+        action="task.assign",
+        target_type="user_task",
+        target_id="task-1",
+        parameters={"process_instance_id": "pi-1"},
+    )
+    _entry(
+        action="job.due_date",
+        target_type="job",
+        target_id="job-1",
+        parameters={"process_instance_id": "pi-1"},
+    )
+    _entry(
+        action="instances.migrate",
+        target_type="process_definition",
+        target_id="order:2",
+        parameters={"ids": ["pi-1", "pi-2"]},
+    )
+    _entry(
+        action="instances.migrate",
+        target_type="process_definition",
+        target_id="order:3",
+        parameters={"ids": ["pi-10"]},
+    )
+    matched = Operation.objects.create(engine="demo", kind="suspend", mode="chunked", username="operator")
+    OperationItem.objects.create(operation=matched, seq=0, target="pi-1")
+    other = Operation.objects.create(engine="demo", kind="suspend", mode="chunked", username="operator")
+    OperationItem.objects.create(operation=other, seq=0, target="pi-2")
+    _entry(action="operation.suspend", target_type="operation", target_id=str(matched.pk))
+    _entry(action="operation.suspend", target_type="operation", target_id=str(other.pk))
+    _entry(
+        action="task.assign",
+        target_type="user_task",
+        target_id="task-2",
+        parameters={"process_instance_id": "pi-2"},
+    )
+
+    table = viewer_client.get("/audit/", {"target": "pi-1"}).context["table"]
+
+    assert sorted(row.record.target_id for row in table.page.object_list) == sorted(
+        ["task-1", "job-1", "order:2", str(matched.pk)]
+    )  # fmt: skip
+
+
+def test_a_task_or_job_entry_names_its_instance_and_links_to_it(viewer_client):
+    _entry(
+        username="support", action="task.assign", target_type="user_task", target_id="task-1",
+        parameters={"process_instance_id": "pi-1", "task": "Check stock", "business_key": "ORDER-17",
+                    "process_name": "Order to delivery"},
+        old_value="demo", new_value="mary",
+    )  # fmt: skip
+    body = viewer_client.get("/audit/").content.decode()
+    assert "<bdi>assigned the task Check stock on</bdi>" in body
+    assert '<a href="/e/demo/instances/pi-1/"><bdi>ORDER-17 (Order to delivery)</bdi></a>' in body
+    assert "task assign" not in body
+
+
+def test_the_action_filter_offers_every_kind_of_change(viewer_client):
+    body = viewer_client.get("/audit/").content.decode()
+    for family in ("task.", "external_task.", "job.", "job_definition.", "deployment."):
+        assert f'<option value="{family}">' in body, family
+
+
 def test_the_action_filter_offers_actions_in_words(viewer_client):
     body = viewer_client.get("/audit/").content.decode()
     assert '<option value="variable.">changed, added or deleted a variable</option>' in body
