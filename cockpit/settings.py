@@ -299,6 +299,8 @@ COCKPIT_RETRY_CHECK_SECONDS = env.number("COCKPIT_RETRY_CHECK_SECONDS", 3.0)
 COCKPIT_RETRY_SETTLE_SECONDS = env.number("COCKPIT_RETRY_SETTLE_SECONDS", 60.0)
 # Dashboard numbers: how long a tile waits for its query before saying it is still counting
 # (the query goes on and fills the cache), and how long a number is kept.
+# How often a page whose "Refresh by itself" switch is on redraws its lists.
+COCKPIT_LIVE_SECONDS = env.number("COCKPIT_LIVE_SECONDS", 15.0)
 COCKPIT_DASHBOARD_WAIT_SECONDS = env.number("COCKPIT_DASHBOARD_WAIT_SECONDS", 4.0)
 COCKPIT_DASHBOARD_CACHE_SECONDS = env.integer("COCKPIT_DASHBOARD_CACHE_SECONDS", 30)
 # What the web processes share (dashboard numbers, process statistics, and the guard that runs each

@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeData
@@ -127,3 +128,9 @@ def number(value: int | float | None) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return "—" if value is None else str(value)
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+
+
+@register.inclusion_tag("lists/_live.html")
+def live_toggle(regions: str) -> dict[str, object]:
+    """The switch that has the page redraw the regions (element ids, space-separated) by itself."""
+    return {"regions": regions, "every": settings.COCKPIT_LIVE_SECONDS}
