@@ -474,21 +474,10 @@ class FlowableClient(EngineClient):
         """Flowable has no statistics endpoint: the executions of the definition standing in each
         activity, and its dead-letter jobs by the activity that failed."""
         standing: dict[str, int] = {}
-        start = 0
-        while True:
-            # GET /runtime/executions?processDefinitionId= (page by page)
-            answer = self._json(
-                "GET",
-                "/runtime/executions",
-                params={"processDefinitionId": definition_id, "start": start, "size": MAX_PAGE_SIZE},
-            )
-            data = answer.get("data") if isinstance(answer, dict) else None
-            for execution in data or []:
-                if isinstance(execution, dict) and isinstance(execution.get("activityId"), str):
-                    standing[execution["activityId"]] = standing.get(execution["activityId"], 0) + 1
-            start += MAX_PAGE_SIZE
-            if not data or start >= self._total(answer):
-                break
+        # GET /runtime/executions?processDefinitionId= (page by page)
+        for execution in self._every("/runtime/executions", {"processDefinitionId": definition_id}):
+            if isinstance(execution.get("activityId"), str):
+                standing[execution["activityId"]] = standing.get(execution["activityId"], 0) + 1
         failed: dict[str, int] = {}
         for job in self._dead_letter_jobs({"processDefinitionId": definition_id}):
             if isinstance(job.get("elementId"), str):
@@ -513,21 +502,24 @@ class FlowableClient(EngineClient):
             if len(page) < MAX_PAGE_SIZE:
                 return found
 
-    def _dead_letter_jobs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Every dead-letter job matching (page by page): failures are few, and Flowable can count them
-        per instance or activity no other way."""
+    def _every(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every row of a Flowable list that matches, asked page by page until its total is reached (for
+        what Flowable can count or group no other way); rows that are not objects are left out."""
         found: list[dict[str, Any]] = []
+        start = 0
         while True:
-            # GET /management/deadletter-jobs
-            answer = self._json(
-                "GET",
-                f"/management/{DEAD_LETTER_JOBS}",
-                params=params | {"start": len(found), "size": MAX_PAGE_SIZE},
-            )
+            answer = self._json("GET", path, params=params | {"start": start, "size": MAX_PAGE_SIZE})
             data = answer.get("data") if isinstance(answer, dict) else None
-            found.extend(j for j in data or [] if isinstance(j, dict))
-            if not data or len(found) >= self._total(answer):
+            found.extend(row for row in data or [] if isinstance(row, dict))
+            start += MAX_PAGE_SIZE
+            if not data or start >= self._total(answer):
                 return found
+
+    def _dead_letter_jobs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every dead-letter job matching: failures are few, and Flowable can count them per instance or
+        activity no other way."""
+        # GET /management/deadletter-jobs (page by page)
+        return self._every(f"/management/{DEAD_LETTER_JOBS}", params)
 
     # --- instances -----------------------------------------------------------------------
 

@@ -919,6 +919,23 @@ def test_activity_statistics_count_executions_and_dead_letter_jobs_per_activity(
     assert rows == {"pack": (2, 0), "charge": (1, 1)}
 
 
+def test_whole_list_lookups_page_on_until_flowables_total_is_reached(engine, http):
+    from engines.flowable.client import MAX_PAGE_SIZE
+
+    executions = http.get("/runtime/executions", params={"processDefinitionId": "order:2:d-2"})
+    executions.side_effect = lambda request: httpx.Response(
+        200,
+        json=page({"id": f"ex-{request.url.params['start']}", "activityId": "pack"}, total=MAX_PAGE_SIZE + 1),
+    )
+    dead = http.get("/management/deadletter-jobs", params={"processDefinitionId": "order:2:d-2"})
+    dead.side_effect = lambda request: httpx.Response(200, json=page(DEAD_JOB, total=MAX_PAGE_SIZE + 1))
+    rows = {row.id: (row.instances, row.failed_jobs) for row in engine.activity_statistics("order:2:d-2")}
+    assert rows == {"pack": (2, 0), "charge": (0, 2)}
+    for route in (executions, dead):
+        asked = [(c.request.url.params["start"], c.request.url.params["size"]) for c in route.calls]
+        assert asked == [("0", str(MAX_PAGE_SIZE)), (str(MAX_PAGE_SIZE), str(MAX_PAGE_SIZE))]
+
+
 def test_instances_are_found_by_their_failures_message_taken_literally(engine, http):
     http.get("/management/deadletter-jobs").respond(
         json=page(
