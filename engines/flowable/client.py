@@ -831,8 +831,15 @@ class FlowableClient(EngineClient):
 
     # --- failures: dead-letter jobs, handed up as failedJob incidents ------------------------
 
-    def _incident_params(self, filters: dict[str, IncidentFilter]) -> dict[str, Any]:
+    def _incident_params(
+        self, filters: dict[str, IncidentFilter]
+    ) -> tuple[dict[str, Any], Callable[[dict[str, Any]], bool] | None]:
+        """Flowable's dead-letter query parameters, and a test for what that query cannot ask (a process
+        key over all its versions, an activity, a message pattern), matched here (None: nothing to)."""
         params: dict[str, Any] = {}
+        like: re.Pattern[str] | None = None
+        activity: str | None = None
+        ids: frozenset[str] | None = None
         for name, value in filters.items():
             if value is None or value == () or value == []:
                 continue
@@ -845,9 +852,40 @@ class FlowableClient(EngineClient):
             elif name == "incident_type":
                 if value != "failedJob":
                     params["id"] = "-"  # Flowable's only failure is a failed job: nothing else matches
+            elif name == "incident_message" and isinstance(value, str):
+                params["exceptionMessage"] = value
+            elif name == "incident_message_like" and isinstance(value, str):
+                like = _like(value)
+            elif name == "activity_id" and isinstance(value, str):
+                activity = value
+            elif name == "process_definition_keys" and not isinstance(value, str):
+                ids = self._definition_ids_of(list(value))
             else:
                 _unsupported(f"filter of failed jobs by {name.replace('_', ' ')}")
-        return params
+        if like is None and activity is None and ids is None:
+            return params, None
+
+        def matches(job: dict[str, Any]) -> bool:
+            return (
+                (like is None or bool(like.fullmatch(str(job.get("exceptionMessage") or ""))))
+                and (activity is None or job.get("elementId") == activity)
+                and (ids is None or job.get("processDefinitionId") in ids)
+            )
+
+        return params, matches
+
+    def _definition_ids_of(self, keys: list[str]) -> frozenset[str]:
+        ids: set[str] = set()
+        for key in keys:
+            # GET /repository/process-definitions?key= (every version)
+            ids |= {str(d.get("id")) for d in self._every("/repository/process-definitions", {"key": key})}
+        return frozenset(ids)
+
+    def _matched_failures(
+        self, params: dict[str, Any], matches: Callable[[dict[str, Any]], bool]
+    ) -> list[Any]:
+        # GET /management/deadletter-jobs (page by page, in the engine's order; failures are few)
+        return [job for job in self._every(f"/management/{DEAD_LETTER_JOBS}", params) if matches(job)]
 
     def list_incidents(
         self,
@@ -857,15 +895,25 @@ class FlowableClient(EngineClient):
         limit: int = 50,
         **filters: IncidentFilter,
     ) -> Listed[Incident]:
-        params = self._incident_params(filters) | _sort(sort) | _page(offset, limit)
+        params, matches = self._incident_params(filters)
+        if matches is not None:
+            check_page(offset, limit)
+            found = self._matched_failures(params | _sort(sort), matches)
+            return self._listed(
+                Incident, {"data": found[offset : offset + limit], "total": len(found)}, _incident
+            )
         # GET /management/deadletter-jobs
-        answer = self._json("GET", f"/management/{DEAD_LETTER_JOBS}", params=params)
+        answer = self._json(
+            "GET", f"/management/{DEAD_LETTER_JOBS}", params=params | _sort(sort) | _page(offset, limit)
+        )
         return self._listed(Incident, answer, _incident)
 
     def count_incidents(self, **filters: IncidentFilter) -> int:
-        params = self._incident_params(filters) | {"size": 0}
+        params, matches = self._incident_params(filters)
+        if matches is not None:
+            return len(self._matched_failures(params, matches))
         # GET /management/deadletter-jobs (size 0: the total only)
-        return self._total(self._json("GET", f"/management/{DEAD_LETTER_JOBS}", params=params))
+        return self._total(self._json("GET", f"/management/{DEAD_LETTER_JOBS}", params=params | {"size": 0}))
 
     def get_incident(self, incident_id: str) -> Incident:
         # GET /management/deadletter-jobs/{jobId}
