@@ -92,6 +92,7 @@ def test_the_incident_list_offers_no_annotation_where_the_engine_keeps_none_and_
     assert "This engine keeps no notes on incidents." in page
     grouped = operator.get("/e/demo/incidents/?group=on").content.decode()
     assert "Retry all…" in grouped and "Annotate all…" not in grouped
+    assert "This engine keeps no notes on incidents." in grouped
 
 
 def test_an_instances_incidents_tab_offers_no_note_where_the_engine_keeps_none_and_says_why(
