@@ -15,7 +15,7 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
@@ -130,6 +130,11 @@ class Shown:
     @property
     def null(self) -> bool:
         return self.variable.value.value is None and not self.binary
+
+    @property
+    def date(self) -> bool:
+        """A readable Date, shown in the one date format (the copy button keeps the exact text)."""
+        return self.kind == VariableType.DATE and isinstance(self.variable.value.value, datetime)
 
     @property
     def folded(self) -> bool:

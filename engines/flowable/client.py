@@ -474,21 +474,10 @@ class FlowableClient(EngineClient):
         """Flowable has no statistics endpoint: the executions of the definition standing in each
         activity, and its dead-letter jobs by the activity that failed."""
         standing: dict[str, int] = {}
-        start = 0
-        while True:
-            # GET /runtime/executions?processDefinitionId= (page by page)
-            answer = self._json(
-                "GET",
-                "/runtime/executions",
-                params={"processDefinitionId": definition_id, "start": start, "size": MAX_PAGE_SIZE},
-            )
-            data = answer.get("data") if isinstance(answer, dict) else None
-            for execution in data or []:
-                if isinstance(execution, dict) and isinstance(execution.get("activityId"), str):
-                    standing[execution["activityId"]] = standing.get(execution["activityId"], 0) + 1
-            start += MAX_PAGE_SIZE
-            if not data or start >= self._total(answer):
-                break
+        # GET /runtime/executions?processDefinitionId= (page by page)
+        for execution in self._every("/runtime/executions", {"processDefinitionId": definition_id}):
+            if isinstance(execution.get("activityId"), str):
+                standing[execution["activityId"]] = standing.get(execution["activityId"], 0) + 1
         failed: dict[str, int] = {}
         for job in self._dead_letter_jobs({"processDefinitionId": definition_id}):
             if isinstance(job.get("elementId"), str):
@@ -513,21 +502,24 @@ class FlowableClient(EngineClient):
             if len(page) < MAX_PAGE_SIZE:
                 return found
 
-    def _dead_letter_jobs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Every dead-letter job matching (page by page): failures are few, and Flowable can count them
-        per instance or activity no other way."""
+    def _every(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every row of a Flowable list that matches, asked page by page until its total is reached (for
+        what Flowable can count or group no other way); rows that are not objects are left out."""
         found: list[dict[str, Any]] = []
+        start = 0
         while True:
-            # GET /management/deadletter-jobs
-            answer = self._json(
-                "GET",
-                f"/management/{DEAD_LETTER_JOBS}",
-                params=params | {"start": len(found), "size": MAX_PAGE_SIZE},
-            )
+            answer = self._json("GET", path, params=params | {"start": start, "size": MAX_PAGE_SIZE})
             data = answer.get("data") if isinstance(answer, dict) else None
-            found.extend(j for j in data or [] if isinstance(j, dict))
-            if not data or len(found) >= self._total(answer):
+            found.extend(row for row in data or [] if isinstance(row, dict))
+            start += MAX_PAGE_SIZE
+            if not data or start >= self._total(answer):
                 return found
+
+    def _dead_letter_jobs(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every dead-letter job matching: failures are few, and Flowable can count them per instance or
+        activity no other way."""
+        # GET /management/deadletter-jobs (page by page)
+        return self._every(f"/management/{DEAD_LETTER_JOBS}", params)
 
     # --- instances -----------------------------------------------------------------------
 
@@ -839,8 +831,15 @@ class FlowableClient(EngineClient):
 
     # --- failures: dead-letter jobs, handed up as failedJob incidents ------------------------
 
-    def _incident_params(self, filters: dict[str, IncidentFilter]) -> dict[str, Any]:
+    def _incident_params(
+        self, filters: dict[str, IncidentFilter]
+    ) -> tuple[dict[str, Any], Callable[[dict[str, Any]], bool] | None]:
+        """Flowable's dead-letter query parameters, and a test for what that query cannot ask (a process
+        key over all its versions, an activity, a message pattern), matched here (None: nothing to)."""
         params: dict[str, Any] = {}
+        like: re.Pattern[str] | None = None
+        activity: str | None = None
+        ids: frozenset[str] | None = None
         for name, value in filters.items():
             if value is None or value == () or value == []:
                 continue
@@ -853,9 +852,40 @@ class FlowableClient(EngineClient):
             elif name == "incident_type":
                 if value != "failedJob":
                     params["id"] = "-"  # Flowable's only failure is a failed job: nothing else matches
+            elif name == "incident_message" and isinstance(value, str):
+                params["exceptionMessage"] = value
+            elif name == "incident_message_like" and isinstance(value, str):
+                like = _like(value)
+            elif name == "activity_id" and isinstance(value, str):
+                activity = value
+            elif name == "process_definition_keys" and not isinstance(value, str):
+                ids = self._definition_ids_of(list(value))
             else:
                 _unsupported(f"filter of failed jobs by {name.replace('_', ' ')}")
-        return params
+        if like is None and activity is None and ids is None:
+            return params, None
+
+        def matches(job: dict[str, Any]) -> bool:
+            return (
+                (like is None or bool(like.fullmatch(str(job.get("exceptionMessage") or ""))))
+                and (activity is None or job.get("elementId") == activity)
+                and (ids is None or job.get("processDefinitionId") in ids)
+            )
+
+        return params, matches
+
+    def _definition_ids_of(self, keys: list[str]) -> frozenset[str]:
+        ids: set[str] = set()
+        for key in keys:
+            # GET /repository/process-definitions?key= (every version)
+            ids |= {str(d.get("id")) for d in self._every("/repository/process-definitions", {"key": key})}
+        return frozenset(ids)
+
+    def _matched_failures(
+        self, params: dict[str, Any], matches: Callable[[dict[str, Any]], bool]
+    ) -> list[Any]:
+        # GET /management/deadletter-jobs (page by page, in the engine's order; failures are few)
+        return [job for job in self._every(f"/management/{DEAD_LETTER_JOBS}", params) if matches(job)]
 
     def list_incidents(
         self,
@@ -865,15 +895,25 @@ class FlowableClient(EngineClient):
         limit: int = 50,
         **filters: IncidentFilter,
     ) -> Listed[Incident]:
-        params = self._incident_params(filters) | _sort(sort) | _page(offset, limit)
+        params, matches = self._incident_params(filters)
+        if matches is not None:
+            check_page(offset, limit)
+            found = self._matched_failures(params | _sort(sort), matches)
+            return self._listed(
+                Incident, {"data": found[offset : offset + limit], "total": len(found)}, _incident
+            )
         # GET /management/deadletter-jobs
-        answer = self._json("GET", f"/management/{DEAD_LETTER_JOBS}", params=params)
+        answer = self._json(
+            "GET", f"/management/{DEAD_LETTER_JOBS}", params=params | _sort(sort) | _page(offset, limit)
+        )
         return self._listed(Incident, answer, _incident)
 
     def count_incidents(self, **filters: IncidentFilter) -> int:
-        params = self._incident_params(filters) | {"size": 0}
+        params, matches = self._incident_params(filters)
+        if matches is not None:
+            return len(self._matched_failures(params, matches))
         # GET /management/deadletter-jobs (size 0: the total only)
-        return self._total(self._json("GET", f"/management/{DEAD_LETTER_JOBS}", params=params))
+        return self._total(self._json("GET", f"/management/{DEAD_LETTER_JOBS}", params=params | {"size": 0}))
 
     def get_incident(self, incident_id: str) -> Incident:
         # GET /management/deadletter-jobs/{jobId}

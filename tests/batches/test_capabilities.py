@@ -92,6 +92,30 @@ def test_the_incident_list_offers_no_annotation_where_the_engine_keeps_none_and_
     assert "This engine keeps no notes on incidents." in page
     grouped = operator.get("/e/demo/incidents/?group=on").content.decode()
     assert "Retry all…" in grouped and "Annotate all…" not in grouped
+    assert "This engine keeps no notes on incidents." in grouped
+
+
+def test_an_instances_incidents_tab_offers_no_note_where_the_engine_keeps_none_and_says_why(
+    engine_without, client_as, engine
+):
+    [incident] = engine.list_incidents(activity_id="charge", limit=1)
+    operator = client_as("Operator")
+    url = f"/e/demo/instances/{incident.process_instance_id}/incidents/"
+    assert f'aria-label="Annotation of incident {incident.id}"' in operator.get(url).content.decode()
+    engine_without(incident_annotation=False)
+    page = operator.get(url).content.decode()
+    assert "This engine keeps no notes on incidents." in page
+    assert "Annotation of incident" not in page and f"Retry incident {incident.id}" in page
+
+
+def test_the_batches_page_says_where_the_engine_runs_no_batches_of_its_own(
+    engine_without, client_as, on_demo
+):
+    viewer = client_as("Viewer")
+    assert "runs no batches of its own" not in viewer.get("/e/demo/batches/").content.decode()
+    engine_without(engine_batches=frozenset(), batch_management=False)
+    page = viewer.get("/e/demo/batches/").content.decode()
+    assert "runs no batches of its own: bulk work started here is done by the dashboard" in page
 
 
 def test_setting_variables_on_an_engine_without_that_batch_sets_them_instance_by_instance(

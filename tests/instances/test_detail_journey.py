@@ -212,3 +212,29 @@ def test_the_incidents_tab_and_the_diagram_are_laid_out_readably(
     page.get_by_role("button", name="Show stack trace").first.click()
     expect(page.get_by_label("Stack trace")).to_be_visible()
     assert page.get_by_label("Stack trace").bounding_box()["width"] >= 400
+
+
+def test_retrying_all_of_an_instances_incidents_keeps_the_tab_bar_and_says_what_happened(
+    page, live_server, log_in, make_user, engine
+):
+    incident = next(
+        i
+        for i in engine.list_incidents(activity_id="charge", incident_message_like="%timed out%", limit=50)
+        if not engine.get_job(i.job_id).suspended
+        and engine.count_incidents(process_instance_id=i.process_instance_id) == 1
+    )
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    open_from_the_list(page, live_server, incident.process_instance_id, "Order to delivery")
+    tabs = page.get_by_role("navigation", name="Instance details")
+    tabs.get_by_role("link", name="Incidents").click()
+    page.get_by_role("button", name="Retry 1 incident", exact=True).click()
+
+    expect(page.locator("#tab-panel").get_by_role("status")).to_contain_text("1 job retried: 1 recovered")
+    expect(page.locator("#tab-panel")).to_contain_text("No incident is open now.")
+    expect(tabs.get_by_role("link", name="Variables")).to_be_visible()
+    assert engine.count_incidents(process_instance_id=incident.process_instance_id) == 0
+    # The tab bar still works after the retry.
+    tabs.get_by_role("link", name="Variables").click()
+    expect(page.locator("#variables-body")).to_be_visible()
+    assert page.policy_violations == []

@@ -1,9 +1,11 @@
 """In headless Chromium: a filter survives paging, and a bulk action on everything matching says
 which filter it acts on and how many instances that is, then acts on exactly those."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from engines.queries import ProcessInstanceQuery
@@ -94,3 +96,69 @@ def test_a_refused_filter_marks_each_field_it_needs_fixed(page, live_server, log
     expect(row.locator(".field-error")).to_have_text("'abc' is not a number.")
     expect(page.get_by_label("Variable value", exact=True).first).to_have_value("abc")  # kept to fix
     expect(page.locator("#count")).to_have_count(0)
+
+
+def test_next_pages_on_while_the_total_is_still_being_counted(page, live_server, log_in, make_user, engine):
+    orders = engine.count_instances(ProcessInstanceQuery(process_definition_key="order"))
+    assert orders > 100
+    held = []  # the count's answer is held back, as a slow engine's would be
+
+    def hold(route):
+        held.append(route)
+
+    page.route(re.compile(r"/instances/count/"), hold)
+    make_user("Viewer", username="vera")
+    log_in("vera", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
+    page.get_by_text("Filters").click()
+    page.get_by_label("Process (key)").fill("order")
+    page.get_by_label("Business key like").fill("%")  # a wildcard in the query string
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"definition_key=order"))
+    expect(page.locator("#count")).to_contain_text("Counting…")
+    expect(page.locator(".pager")).to_contain_text("Rows 1–50")
+
+    page.get_by_role("link", name="Next →").click()
+    expect(page.locator(".pager")).to_contain_text("Rows 51–100")
+    expect(page).to_have_url(re.compile(r"offset=50"))
+    page.unroute(re.compile(r"/instances/count/"), hold)
+    for route in held:
+        with contextlib.suppress(PlaywrightError):  # the first page's count, dropped with its page
+            route.continue_()
+    expect(page.locator("#count")).to_have_text(f"{orders:,} matching")
+    expect(page.locator(".pager")).to_contain_text("Rows 51–100")
+    expect(page.get_by_label("Process (key)")).to_have_value("order")
+    expect(page.get_by_label("Business key like")).to_have_value("%")
+    assert page.policy_violations == []
+
+
+def test_next_clicked_before_a_search_answers_wins_and_the_page_matches_its_address(
+    page, live_server, log_in, make_user, engine
+):
+    total = engine.count_instances()
+    held = []  # the search's answer is held back, as a slow engine's would be
+
+    def hold(route):
+        held.append(route)
+
+    make_user("Viewer", username="vera")
+    log_in("vera", PASSWORD)
+    page.goto(f"{live_server.url}/e/demo/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
+    expect(page.locator("#count")).to_have_text(f"{total:,} matching")
+    page.route(re.compile(r"/instances/\?definition_key=order"), hold)
+    page.get_by_text("Filters").click()
+    page.get_by_label("Process (key)").fill("order")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Next →").click()  # the list shown still: it was clicked last
+    page.wait_for_timeout(0)  # let the held search reach its route
+    page.unroute(re.compile(r"/instances/\?definition_key=order"), hold)
+    for route in held:
+        with contextlib.suppress(PlaywrightError):  # dropped for the later click
+            route.continue_()
+
+    expect(page).to_have_url(re.compile(r"/instances/\?offset=50$"))
+    expect(page.locator(".pager")).to_contain_text("Rows 51–100")
+    expect(page.locator("#count")).to_have_text(f"{total:,} matching")
+    assert page.policy_violations == []

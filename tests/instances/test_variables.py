@@ -538,3 +538,16 @@ def test_changing_a_variable_needs_the_csrf_token(on_demo, engine, fresh, make_u
     response = client.post(edit_url(instance.id, found), {"type": "String", "value": "x"})
     assert response.status_code == 403
     assert engine.get_variable(instance.id, "customer").value == found.value.value
+
+
+def test_a_date_variable_is_shown_in_the_one_date_format_with_the_exact_instant_on_hover(
+    on_demo, engine, fresh, client_as
+):
+    instance = fresh(process_definition_key="order")
+    moment = datetime(2026, 12, 24, 18, 30, 15, 250000, tzinfo=UTC)
+    engine.set_variable(instance.id, "deliverBy", TypedValue(VariableType.DATE, moment))
+    page = tab(client_as("Viewer"), instance.id)
+    cell = re.search(r'data-name="deliverBy".*?<td class="variable-value">(.*?)</td>', page, re.S).group(1)
+    exact = 'datetime="2026-12-24T18:30:15.250Z" title="2026-12-24 18:30:15.250 UTC"'
+    assert f"<time {exact}>2026-12-24 18:30</time>" in cell
+    assert "2026-12-24T18:30:15.250+0000" not in cell.split("copy")[0]  # not the engine's raw text

@@ -22,6 +22,7 @@ from engines.migration import MigrationInstruction, MigrationPlan
 from engines.queries import (
     DeploymentSort,
     HistoricProcessInstanceQuery,
+    IncidentSort,
     InstanceSort,
     Instruction,
     InstructionKind,
@@ -917,6 +918,55 @@ def test_activity_statistics_count_executions_and_dead_letter_jobs_per_activity(
     )
     rows = {row.id: (row.instances, row.failed_jobs) for row in engine.activity_statistics("order:2:d-2")}
     assert rows == {"pack": (2, 0), "charge": (1, 1)}
+
+
+def test_whole_list_lookups_page_on_until_flowables_total_is_reached(engine, http):
+    from engines.flowable.client import MAX_PAGE_SIZE
+
+    executions = http.get("/runtime/executions", params={"processDefinitionId": "order:2:d-2"})
+    executions.side_effect = lambda request: httpx.Response(
+        200,
+        json=page({"id": f"ex-{request.url.params['start']}", "activityId": "pack"}, total=MAX_PAGE_SIZE + 1),
+    )
+    dead = http.get("/management/deadletter-jobs", params={"processDefinitionId": "order:2:d-2"})
+    dead.side_effect = lambda request: httpx.Response(200, json=page(DEAD_JOB, total=MAX_PAGE_SIZE + 1))
+    rows = {row.id: (row.instances, row.failed_jobs) for row in engine.activity_statistics("order:2:d-2")}
+    assert rows == {"pack": (2, 0), "charge": (0, 2)}
+    for route in (executions, dead):
+        asked = [(c.request.url.params["start"], c.request.url.params["size"]) for c in route.calls]
+        assert asked == [("0", str(MAX_PAGE_SIZE)), (str(MAX_PAGE_SIZE), str(MAX_PAGE_SIZE))]
+
+
+def test_failures_of_a_process_by_its_key_activity_and_message_are_matched_over_every_version(engine, http):
+    # Flowable's dead-letter query knows one definition id, no element or message pattern: the
+    # adapter asks for the definitions of the key, then matches the failures of the engine's order.
+    http.get("/repository/process-definitions", params={"key": "credit-check"}).respond(
+        json=page({"id": "credit-check:1:a"}, {"id": "credit-check:2:b"})
+    )
+    jobs = http.get("/management/deadletter-jobs")
+    jobs.respond(
+        json=page(
+            {**DEAD_JOB, "id": "j-1", "processDefinitionId": "credit-check:2:b", "elementId": "score",
+             "exceptionMessage": "Scoring service answered 503"},
+            {**DEAD_JOB, "id": "j-2", "processDefinitionId": "order:2:d-2", "elementId": "score",
+             "exceptionMessage": "Scoring service answered 503"},
+            {**DEAD_JOB, "id": "j-3", "processDefinitionId": "credit-check:1:a", "elementId": "score",
+             "exceptionMessage": "Scoring service answered 503 again"},
+            {**DEAD_JOB, "id": "j-4", "processDefinitionId": "credit-check:1:a", "elementId": "fetch",
+             "exceptionMessage": "Scoring service answered 503"},
+        )
+    )  # fmt: skip
+    filters = {
+        "process_definition_keys": ["credit-check"],
+        "activity_id": "score",
+        "incident_message_like": containing("answered 503"),
+    }
+    newest = Sort(IncidentSort.TIMESTAMP, "desc")
+    assert [i.id for i in engine.list_incidents(sort=newest, **filters)] == ["j-1", "j-3"]
+    assert [i.id for i in engine.list_incidents(sort=newest, offset=1, limit=1, **filters)] == ["j-3"]
+    assert engine.count_incidents(**filters) == 2
+    listed = jobs.calls[0].request.url.params
+    assert (listed["sort"], listed["order"], listed["size"]) == ("createTime", "desc", "1000")
 
 
 def test_instances_are_found_by_their_failures_message_taken_literally(engine, http):
