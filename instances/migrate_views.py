@@ -202,6 +202,7 @@ def instances_migrate(request: HttpRequest) -> HttpResponse:
         target=target_model,
     )
     context: dict[str, Any] = {"target": target, "source": source, "form": form, "chosen": chosen_definition}
+    context["target_model"] = target_model
     if target.query is not None:
         context["filter_words"] = instance_filter_words(target.query, engine=engine)
     step = request.POST.get("step", "") if request.method == "POST" else ""
@@ -296,12 +297,20 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
         )
         return None
     targets: dict[str, Any] = {"ids": target.ids} if query is None else {"query": query.to_dict()}
+    # For the audit log's reader: the target and the mappings by the names on the diagrams.
+    words = {
+        "definition": f"{context['chosen'].title} v{context['chosen'].version}",
+        "mappings": "; ".join(
+            f"{target.model.title(i.source)} → {context['target_model'].title(i.target)}"
+            for i in plan.instructions
+        ),
+    }
     if run_async:
         operation = operations.start(
             user=request.user,
             engine=name,
             kind="migrate",
-            parameters={**targets, "plan": plan.to_dict(), **options},
+            parameters={**targets, **words, "plan": plan.to_dict(), **options},
         )
         return redirect("operation_detail", engine=name, pk=operation.pk)
     try:
@@ -311,7 +320,7 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
             action="instances.migrate",
             target_type="process_definition",
             target_id=plan.target_definition_id,
-            parameters={"targets": describe(targets), **targets, "plan": plan.to_dict(), **options},
+            parameters={"targets": describe(targets), **words, **targets, "plan": plan.to_dict(), **options},
         ):
             engine.migrate_instances(
                 plan,

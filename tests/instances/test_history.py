@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.display import details, said
 from audit.models import AuditEntry
 from batches import operations
 from batches.models import Operation
@@ -168,6 +169,11 @@ def test_restarting_selected_instances_starts_them_again_before_the_activity(ope
     assert entry.parameters["ids"] == chosen and entry.parameters["restart"]["instructions"] == [
         {"type": "start_before_activity", "activity_id": "check_stock"}
     ]
+    # The team lead reads which instances, of which version, restarted where and how, in words.
+    assert said(entry).target == "Order to delivery v2"
+    lines = dict(details(entry))
+    assert lines["targets"] == "3 selected instance(s)"
+    assert lines["start"] == "before Check stock, with their last variables and business keys"
 
 
 def test_restart_without_business_key_leaves_it_out(operator_client, on_demo):

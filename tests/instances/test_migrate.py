@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from audit.display import details, said
 from audit.models import AuditEntry
 from batches import operations
 from batches.models import Operation
@@ -113,6 +114,9 @@ def test_an_operator_migrates_the_filtered_instances_with_a_manual_mapping_after
         "update_event_trigger": False,
     } in entry.parameters["plan"]["instructions"]
     assert entry.parameters["query"]["activity_ids"] == ["check_stock"]
+    # The team lead reads the target and the mappings by the names on the diagrams.
+    assert said(entry).target == "Order to delivery v2"
+    assert "Check stock → Pack goods" in dict(details(entry))["mappings"].split("; ")
 
 
 def test_a_value_that_does_not_fit_its_type_is_refused_next_to_it_and_kept(on_demo, engine, client_as):
