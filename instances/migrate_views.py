@@ -297,8 +297,10 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
         )
         return None
     targets: dict[str, Any] = {"ids": target.ids} if query is None else {"query": query.to_dict()}
-    # For the audit log's reader: the target and the mappings by the names on the diagrams.
+    # For the audit log's reader: the instances, the target and the mappings as the page named them
+    # (the operation's entry too: the engine's names are at hand here, the definition cached).
     words = {
+        "targets": describe(targets, engine=engine),
         "definition": f"{context['chosen'].title} v{context['chosen'].version}",
         "mappings": "; ".join(
             f"{target.model.title(i.source)} → {context['target_model'].title(i.target)}"
@@ -320,7 +322,7 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
             action="instances.migrate",
             target_type="process_definition",
             target_id=plan.target_definition_id,
-            parameters={"targets": describe(targets), **words, **targets, "plan": plan.to_dict(), **options},
+            parameters={**words, **targets, "plan": plan.to_dict(), **options},
         ):
             engine.migrate_instances(
                 plan,

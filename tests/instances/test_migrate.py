@@ -116,7 +116,9 @@ def test_an_operator_migrates_the_filtered_instances_with_a_manual_mapping_after
     assert entry.parameters["query"]["activity_ids"] == ["check_stock"]
     # The team lead reads the target and the mappings by the names on the diagrams.
     assert said(entry).target == "Order to delivery v2"
-    assert "Check stock → Pack goods" in dict(details(entry))["mappings"].split("; ")
+    lines = dict(details(entry))
+    assert "Check stock → Pack goods" in lines["mappings"].split("; ")
+    assert lines["targets"].startswith("the instances matching: Process Order to delivery version 1")
 
 
 def test_a_value_that_does_not_fit_its_type_is_refused_next_to_it_and_kept(on_demo, engine, client_as):
