@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
@@ -30,7 +30,7 @@ from engines.bpmn import BpmnModel
 from engines.errors import EngineError, EngineResponseError
 from engines.migration import MigrationInstruction, MigrationPlan, MigrationReport
 from engines.models import ProcessDefinition
-from engines.queries import DefinitionSort, Sort
+from engines.queries import DefinitionSort, ProcessInstanceQuery, Sort
 from engines.variables import BINARY_TYPES, TypedValue, VariableType, VariableValueError, parse_input
 from instances.modify_views import Target, instances_of_one_version, model_of
 
@@ -270,9 +270,34 @@ def _step(request, step: str, form: MigrationForm, plan: MigrationPlan, target: 
         except EngineResponseError as error:
             context["engine_error"] = error
             return plan, None, None
-    if step == "migrate" and report.valid:
+    # The engine checks the instructions, not the instances: one waiting where nothing is mapped would
+    # make it refuse the whole migration, so that is said first and nothing is offered to run.
+    context["unmapped"] = _unmapped(request.engine, plan, target) if report.valid else []
+    if step == "migrate" and report.valid and not context["unmapped"]:
         return plan, report, _execute(request, form, plan, target, context)
     return plan, report, None
+
+
+def _unmapped(engine, plan: MigrationPlan, target: Target) -> list[str]:
+    """Where the instances to migrate wait that the plan maps nowhere, in words (per activity)."""
+    query = ProcessInstanceQuery(process_instance_ids=tuple(target.ids)) if target.ids else target.query
+    # A filter by activity already matches any of its activities; another one could not narrow it.
+    if query is None or query.activity_ids or not engine.capabilities.process_statistics:
+        return []
+    mapped = {instruction.source for instruction in plan.instructions}
+    said = []
+    for found in engine.activity_statistics(plan.source_definition_id):
+        # A multi-instance body moves with its activity's mapping.
+        if not found.instances or found.id in mapped or "#" in found.id:
+            continue
+        count = engine.count_instances(replace(query, activity_ids=(found.id,)))
+        if count:
+            waits = "instance waits" if count == 1 else "instances wait"
+            said.append(
+                f"{count:,} {waits} at {target.model.title(found.id)}, which the plan does not map: "
+                "the engine would refuse to migrate them. Add a mapping for it."
+            )
+    return said
 
 
 def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, context: dict):
@@ -338,6 +363,7 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
         raise
     messages.success(
         request,
-        f"{target.count} instance(s) migrated to {context['chosen'].title} v{context['chosen'].version}.",
+        f"{target.count:,} instance{'s' if target.count != 1 else ''} migrated to "
+        f"{context['chosen'].title} v{context['chosen'].version}.",
     )
     return redirect(reverse("definition_detail", args=[name, plan.target_definition_id]))

@@ -171,7 +171,7 @@ def test_an_operator_migrates_version_1_to_2_with_one_mapping_clicked_on_the_dia
     )
     page.get_by_role("button", name="Migrate 3 instances to v2").click()
 
-    expect(page.get_by_text("3 instance(s) migrated to Journey: migrate at once v2.")).to_be_visible()
+    expect(page.get_by_text("3 instances migrated to Journey: migrate at once v2.")).to_be_visible()
     assert running(rest, processDefinitionId=v1) == []
     assert {i["id"] for i in running(rest, processDefinitionId=v2)} == {*ids, other}
     for instance_id in ids:
