@@ -31,7 +31,7 @@ from engines.queries import (
     InstructionKind,
     Restart,
 )
-from instances.history import DEFAULT_SORT, FinishedInstanceTable, HistoryFilterForm
+from instances.history import DEFAULT_SORT, STATE_WORDS, FinishedInstanceTable, HistoryFilterForm
 
 # Up to this many instances are restarted at once, in one engine transaction; more go to an engine batch.
 RESTART_AT_ONCE = 50
@@ -189,7 +189,8 @@ def start_choices(engine: EngineClient, definition_id: str) -> list[tuple[str, s
         model = parse_model(engine.definition_xml(definition_id))
     except BpmnError:
         return []
-    choices = []
+    # Nothing chosen for the operator: the first in the list may be a failing task.
+    choices = [("", "— choose where they start —")]
     for node in sorted(model.nodes.values(), key=lambda n: n.title.lower()):
         choices.append((f"before:{node.id}", f"Before {node.title}"))
         if len(model.outgoing(node.id)) == 1:
@@ -266,7 +267,12 @@ def finished_action(request: EngineRequest) -> HttpResponse:
     context.update(
         kind=kind,
         count=count,
-        preview=request.engine.list_historic_instances(targets, limit=PREVIEW_ROWS) if count else [],
+        preview=[
+            (found, STATE_WORDS.get(found.state or "", (found.state or "—").lower()))
+            for found in (
+                request.engine.list_historic_instances(targets, limit=PREVIEW_ROWS) if count else []
+            )
+        ],
         filter_words=historic_filter_words(query, engine=request.engine) if ids is None else "",
     )
     definition_id = None

@@ -135,6 +135,11 @@ def test_restart_previews_how_many_and_which_before_anything_changes(operator_cl
     )
     assert all(h.id in body for h in rows[:10])
     assert '<option value="before:check_stock">Before Check stock</option>' in body
+    # No start is chosen for the operator (the first in the list could be a failing task).
+    assert '<option value="" selected>— choose where they start —</option>' in body
+    # The preview names the state as the list does.
+    preview = body.split('<table class="preview">')[1].split("</table>")[0]
+    assert "<td>cancelled</td>" in preview and "externally_terminated" not in preview
     assert engine.count_instances() == running
 
 
