@@ -141,6 +141,8 @@ def target_words(entry: AuditEntry) -> str:
         return f"{parameters['activity']} ({entry.target_id})"
     if entry.target_type == "operation":
         return f"#{entry.target_id}"
+    if entry.target_type == "process_definition" and parameters.get("definition"):
+        return str(parameters["definition"])  # its name and version, as the page that did it said
     kind = TARGET_WORDS.get(entry.target_type, "")
     return f"{kind} {entry.target_id}".strip()
 

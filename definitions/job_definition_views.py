@@ -5,18 +5,18 @@ jobs (through the one retry path). Each action is audited and draws the section 
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
-from audit.log import audited
 from batches.retries import RETRIES, Retried, retry_jobs
 from cockpit.engines import EngineRequest, engine_scoped
 from engines.errors import EngineError
 from engines.models import JobDefinition
 from instances.modify_views import model_of
+from instances.owned import Owned
 
 SECTION = "definitions/_job_definitions.html"
 PER_SECTION = 200
@@ -84,14 +84,16 @@ def _section(
     return render(request, f"{SECTION}#job-definitions", context, status=status)
 
 
-def _job_definition(request: EngineRequest, definition_id: str, job_definition_id: str) -> JobDefinition:
-    """The job definition, only if it is one of the definition's in the URL."""
-    if not request.engine.capabilities.job_definitions:
-        raise Http404("This engine offers no job definitions.")
-    job_definition = request.engine.get_job_definition(job_definition_id)
-    if job_definition.process_definition_id != definition_id:
-        raise Http404(f"Process definition {definition_id} has no job definition {job_definition_id}.")
-    return job_definition
+JOB_DEFINITION: Owned[JobDefinition] = Owned(
+    "job definition",
+    "Process definition",
+    "job_definition",
+    "process_definition_id",
+    fetch=lambda engine, job_definition_id: engine.get_job_definition(job_definition_id),
+    parent_of=lambda job_definition: job_definition.process_definition_id,
+    offered=lambda capabilities: capabilities.job_definitions,
+    missing="This engine offers no job definitions.",
+)
 
 
 def _answer(request: EngineRequest, definition_id: str, **context) -> HttpResponse:
@@ -119,16 +121,15 @@ def job_definitions(request: EngineRequest, definition_id: str) -> HttpResponse:
 def job_definition_suspend(
     request: EngineRequest, definition_id: str, job_definition_id: str
 ) -> HttpResponse:
-    job_definition = _job_definition(request, definition_id, job_definition_id)
+    job_definition = JOB_DEFINITION.get(request, definition_id, job_definition_id)
     suspend = request.POST.get("suspended") == "true"
     include_jobs = request.POST.get("include_jobs") == "on"
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="job_definition.suspend" if suspend else "job_definition.activate",
-        target_type="job_definition",
-        target_id=job_definition.id,
-        parameters={"process_definition_id": definition_id, "include_jobs": include_jobs},
+    with JOB_DEFINITION.audited(
+        request,
+        definition_id,
+        job_definition.id,
+        "job_definition.suspend" if suspend else "job_definition.activate",
+        parameters={"include_jobs": include_jobs},
         old_value="suspended" if job_definition.suspended else "active",
         new_value="suspended" if suspend else "active",
     ):
@@ -146,19 +147,18 @@ def job_definition_suspend(
 def job_definition_priority(
     request: EngineRequest, definition_id: str, job_definition_id: str
 ) -> HttpResponse:
-    job_definition = _job_definition(request, definition_id, job_definition_id)
+    job_definition = JOB_DEFINITION.get(request, definition_id, job_definition_id)
     form = PriorityForm(request.POST)
     if not form.is_valid():
         refused = {"id": job_definition.id, "form": form}
         return _answer(request, definition_id, refused=refused, status=422)
     priority, include_jobs = form.cleaned_data["priority"], form.cleaned_data["include_jobs"]
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="job_definition.priority",
-        target_type="job_definition",
-        target_id=job_definition.id,
-        parameters={"process_definition_id": definition_id, "include_jobs": include_jobs},
+    with JOB_DEFINITION.audited(
+        request,
+        definition_id,
+        job_definition.id,
+        "job_definition.priority",
+        parameters={"include_jobs": include_jobs},
         old_value=job_definition.overriding_job_priority,
         new_value=priority,
     ):
@@ -175,18 +175,17 @@ def job_definition_priority(
 @engine_scoped
 def job_definition_retry(request: EngineRequest, definition_id: str, job_definition_id: str) -> HttpResponse:
     """Give every failed job of the job definition another attempt, and say what became of them."""
-    job_definition = _job_definition(request, definition_id, job_definition_id)
+    job_definition = JOB_DEFINITION.get(request, definition_id, job_definition_id)
     failed = request.engine.list_jobs(
         job_definition_id=job_definition.id, no_retries_left=True, limit=FAILED_JOBS
     )
     jobs = [job.id for job in failed]
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="job_definition.retry_failed_jobs",
-        target_type="job_definition",
-        target_id=job_definition.id,
-        parameters={"process_definition_id": definition_id, "jobs": jobs, "retries": RETRIES},
+    with JOB_DEFINITION.audited(
+        request,
+        definition_id,
+        job_definition.id,
+        "job_definition.retry_failed_jobs",
+        parameters={"jobs": jobs, "retries": RETRIES},
     ) as log:
         outcome = retry_jobs(request.engine, jobs)
         log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed, **outcome.ran.as_dict()}

@@ -535,9 +535,9 @@ class Runtime:
     # --- restart of finished instances -------------------------------------------------------------------
 
     def restart(self, definition: sqlite3.Row, historic_id: str, restart: dict) -> str:
-        """A finished instance started again as a new one: its process-level variables (the demo keeps
-        no variable history, so the initial ones are the last ones), its business key unless left out,
-        tokens where the instructions start them."""
+        """A finished instance started again as a new one: its process-level variables (the last ones,
+        or with initialVariables those it started with), its business key unless left out, tokens where
+        the instructions start them. Its copied variables are the new instance's initial ones."""
         old = self.db.execute("SELECT * FROM history_instance WHERE id = ?", (historic_id,)).fetchone()
         if old is None:
             raise invalid("Historic process instance cannot be found: historicProcessInstanceId is null")
@@ -556,13 +556,20 @@ class Runtime:
         business_key = None if restart.get("withoutBusinessKey") else old["business_key"]
         instance_id = self.start_instance(definition, business_key=business_key, at_start=False)
         instance = self.instance(instance_id)
-        for row in self.db.execute(
-            f"""SELECT v.name, v.type, v.value, v.value_info, v.number, v.text, v.data FROM variable v NOT INDEXED
+        last = f"""SELECT v.name, v.type, v.value, v.value_info, v.number, v.text, v.data FROM variable v NOT INDEXED
             WHERE {variables_of("?")} AND v.scope_id IS NULL
             UNION ALL SELECT name, type, value, value_info, number, text, NULL FROM history_variable
-            WHERE instance_id = ? AND scope_id = instance_id AND state = 'CREATED'""",
-            (old["seq"], old["seq"], historic_id),
-        ).fetchall():
+            WHERE instance_id = ? AND scope_id = instance_id AND state = 'CREATED'"""
+        if restart.get("initialVariables"):
+            # The last values of those never touched, the first values of those changed or removed;
+            # none of those added after the start.
+            query = f"""SELECT * FROM ({last}) WHERE name NOT IN (SELECT name FROM initial_variable WHERE instance_seq = ?)
+            UNION ALL SELECT name, type, value, value_info, number, text, data FROM initial_variable
+            WHERE instance_seq = ? AND added = 0"""
+            args: tuple = (old["seq"], old["seq"], historic_id, old["seq"], old["seq"])
+        else:
+            query, args = last, (old["seq"], old["seq"], historic_id)
+        for row in self.db.execute(query, args).fetchall():
             self.db.execute(
                 "INSERT INTO variable (rowid, instance_seq, scope_id, name, type, value, value_info, number, text, data,"
                 " create_time) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -585,6 +592,7 @@ class Runtime:
                 f"Process instance is still running, cannot delete historic process instance: {historic_id}"
             )
         self.db.execute("DELETE FROM history_activity WHERE instance_seq = ?", (old["seq"],))
+        self.db.execute("DELETE FROM initial_variable WHERE instance_seq = ?", (old["seq"],))
         self.db.execute("DELETE FROM history_variable WHERE instance_id = ?", (historic_id,))
         self.db.execute(
             f"DELETE FROM variable AS v NOT INDEXED WHERE {variables_of('?')}", (old["seq"], old["seq"])
@@ -604,6 +612,8 @@ class Runtime:
             f"SELECT rowid FROM variable v NOT INDEXED WHERE {variables_of('?')} AND name = ? AND scope_id IS ?",
             (seq, seq, name, scope_id),
         ).fetchone()
+        if scope_id is None:
+            self._keep_initial(seq, name, row["rowid"] if row else None)
         if row:
             self.db.execute(
                 "UPDATE variable SET type = ?, value = ?, value_info = ?, number = ?, text = ?, data = ? WHERE rowid = ?",
@@ -634,7 +644,29 @@ class Runtime:
             )
         return slot
 
+    def _keep_initial(self, seq: int, name: str, rowid: int | None) -> None:
+        """Before a process variable first changes: its value as the instance started (a restart with
+        the initial variables reads it), or that it was not there then."""
+        if rowid is None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO initial_variable (instance_seq, name, added) VALUES (?, ?, 1)",
+                (seq, name),
+            )
+        else:
+            self.db.execute(
+                "INSERT OR IGNORE INTO initial_variable SELECT ?, name, 0, type, value, value_info, number, text,"
+                " data FROM variable WHERE rowid = ?",
+                (seq, rowid),
+            )
+
     def delete_variable(self, instance, name: str, *, scope_id: str | None = None, log: bool = True) -> None:
+        if scope_id is None:
+            row = self.db.execute(
+                f"SELECT rowid FROM variable v NOT INDEXED WHERE {variables_of('?')} AND name = ? AND scope_id IS NULL",
+                (instance["seq"], instance["seq"], name),
+            ).fetchone()
+            if row:
+                self._keep_initial(instance["seq"], name, row["rowid"])
         self._retire_variables(
             f"{variables_of('?')} AND v.name = ? AND v.scope_id IS ?",
             (instance["seq"], instance["seq"], name, scope_id),

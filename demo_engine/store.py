@@ -104,6 +104,13 @@ CREATE TABLE history_variable (
     value TEXT, value_info TEXT, create_time TEXT, state TEXT NOT NULL, definition_id TEXT, definition_key TEXT,
     number REAL, text TEXT
 );
+-- What a process instance's own variables were when it started, for a restart with its initial
+-- variables: copied on a variable's first change or removal (added = 0), or marked as added later
+-- (added = 1); a variable never touched since the start has no row, its value now is its first.
+CREATE TABLE initial_variable (
+    instance_seq INTEGER NOT NULL, name TEXT NOT NULL, added INTEGER NOT NULL, type TEXT, value TEXT,
+    value_info TEXT, number REAL, text TEXT, data BLOB, PRIMARY KEY (instance_seq, name)
+) WITHOUT ROWID;
 CREATE TABLE user_operation (
     id TEXT PRIMARY KEY, operation_id TEXT NOT NULL, operation_type TEXT NOT NULL, entity_type TEXT NOT NULL,
     category TEXT, property TEXT, org_value TEXT, new_value TEXT, user_id TEXT, timestamp TEXT NOT NULL,

@@ -17,20 +17,21 @@ from accounts.permissions import requires
 from accounts.roles import Perm
 from audit.log import audited
 from batches import operations
-from batches.kinds import KINDS
+from batches.kinds import KINDS, describe
 from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import historic_filter_words
 from cockpit.paging import engine_table, filter_string
 from engines.base import BulkWork, EngineClient
 from engines.bpmn import BpmnError, parse_model
 from engines.errors import EngineError
+from engines.models import ProcessDefinition
 from engines.queries import (
     HistoricProcessInstanceQuery,
     Instruction,
     InstructionKind,
     Restart,
 )
-from instances.history import DEFAULT_SORT, FinishedInstanceTable, HistoryFilterForm
+from instances.history import DEFAULT_SORT, STATE_WORDS, FinishedInstanceTable, HistoryFilterForm
 
 # Up to this many instances are restarted at once, in one engine transaction; more go to an engine batch.
 RESTART_AT_ONCE = 50
@@ -165,6 +166,21 @@ class HistoryActionForm(forms.Form):
             skip_io_mappings=data.get("skip_io_mappings", False),
         )
 
+    def restart_words(self, definition: ProcessDefinition) -> dict[str, str]:
+        """For the audit log's reader: the definition by name and version, and the restart in words."""
+        data = self.cleaned_data
+        where = dict(self.fields["start"].choices).get(data["start"], data["start"])
+        keys = "without their business keys" if data.get("without_business_key") else "business keys"
+        said = [
+            where[:1].lower() + where[1:],
+            f"with their {data.get('variables') or 'last'} variables and {keys}",
+        ]
+        if data.get("skip_custom_listeners"):
+            said.append("skipping custom listeners")
+        if data.get("skip_io_mappings"):
+            said.append("skipping input/output mappings")
+        return {"definition": f"{definition.title} v{definition.version}", "start": ", ".join(said)}
+
 
 def start_choices(engine: EngineClient, definition_id: str) -> list[tuple[str, str]]:
     """Where a restart may start, from the definition's diagram: before or after each activity, or on a
@@ -173,7 +189,8 @@ def start_choices(engine: EngineClient, definition_id: str) -> list[tuple[str, s
         model = parse_model(engine.definition_xml(definition_id))
     except BpmnError:
         return []
-    choices = []
+    # Nothing chosen for the operator: the first in the list may be a failing task.
+    choices = [("", "— choose where they start —")]
     for node in sorted(model.nodes.values(), key=lambda n: n.title.lower()):
         choices.append((f"before:{node.id}", f"Before {node.title}"))
         if len(model.outgoing(node.id)) == 1:
@@ -250,7 +267,12 @@ def finished_action(request: EngineRequest) -> HttpResponse:
     context.update(
         kind=kind,
         count=count,
-        preview=request.engine.list_historic_instances(targets, limit=PREVIEW_ROWS) if count else [],
+        preview=[
+            (found, STATE_WORDS.get(found.state or "", (found.state or "—").lower()))
+            for found in (
+                request.engine.list_historic_instances(targets, limit=PREVIEW_ROWS) if count else []
+            )
+        ],
         filter_words=historic_filter_words(query, engine=request.engine) if ids is None else "",
     )
     definition_id = None
@@ -277,9 +299,10 @@ def finished_action(request: EngineRequest) -> HttpResponse:
     target_values: dict[str, Any] = {"ids": ids} if ids is not None else {"history_query": query.to_dict()}
     if name == "restart":
         restart = action.restart()
+        words = action.restart_words(context["definition"])
         if count <= RESTART_AT_ONCE:
-            return _restart_now(request, definition_id, restart, ids, query, count, context)
-        options: dict[str, Any] = {"definition_id": definition_id, "restart": restart.to_dict()}
+            return _restart_now(request, definition_id, restart, ids, query, count, context, words)
+        options: dict[str, Any] = {"definition_id": definition_id, **words, "restart": restart.to_dict()}
     elif name == "job_retries_historic":
         options = {"retries": action.cleaned_data["retries"]}
     else:
@@ -290,14 +313,17 @@ def finished_action(request: EngineRequest) -> HttpResponse:
     return redirect("operation_detail", engine=operation.engine, pk=operation.pk)
 
 
-def _restart_now(request: EngineRequest, definition_id, restart: Restart, ids, query, count: int, context):
+def _restart_now(
+    request: EngineRequest, definition_id, restart: Restart, ids, query, count: int, context, words: dict
+):
     """A few instances are restarted at once, all or none; the engine's refusal is shown on the page."""
     targets = {"ids": ids} if ids is not None else {"history_query": query.to_dict()}
     try:
         with audited(
             user=request.user, engine=request.engine_name, action="instances.restart",
             target_type="process_definition", target_id=definition_id,
-            parameters={**targets, "restart": restart.to_dict(), "count": count},
+            parameters={"targets": describe(targets), **words, **targets, "restart": restart.to_dict(),
+                        "count": count},
         ):  # fmt: skip
             request.engine.restart_instances(definition_id, restart, ids, None if ids is not None else query)
     except EngineError as error:

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
-from audit.log import audited
 from cockpit.engines import EngineRequest, engine_scoped
 from engines.models import Job
+from instances.owned import Owned
 from instances.task_views import tab_answer
 
 
@@ -22,12 +22,14 @@ class DueDateForm(forms.Form):
     )
 
 
-def _job(request: EngineRequest, instance_id: str, job_id: str) -> Job:
-    """The job, only if it is one of the instance's in the URL."""
-    job = request.engine.get_job(job_id)
-    if job.process_instance_id != instance_id:
-        raise Http404(f"Process instance {instance_id} has no job {job_id}.")
-    return job
+JOB: Owned[Job] = Owned(
+    "job",
+    "Process instance",
+    "job",
+    "process_instance_id",
+    fetch=lambda engine, job_id: engine.get_job(job_id),
+    parent_of=lambda job: job.process_instance_id,
+)
 
 
 def _when(job: Job) -> str | None:
@@ -39,14 +41,12 @@ def _when(job: Job) -> str | None:
 @engine_scoped
 def job_run(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
     """Run the job at once, whatever its due date; if it fails, the engine's message is shown."""
-    job = _job(request, instance_id, job_id)
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="job.execute",
-        target_type="job",
-        target_id=job.id,
-        parameters={"process_instance_id": instance_id},
+    job = JOB.get(request, instance_id, job_id)
+    with JOB.audited(
+        request,
+        instance_id,
+        job.id,
+        "job.execute",
         old_value=_when(job),
     ):
         request.engine.execute_job(job.id)
@@ -60,20 +60,18 @@ def job_due_date(request: EngineRequest, instance_id: str, job_id: str) -> HttpR
     """Move when the job is to run."""
     if not request.engine.capabilities.job_due_dates:
         raise Http404("This engine does not let due dates be changed.")
-    job = _job(request, instance_id, job_id)
+    job = JOB.get(request, instance_id, job_id)
     form = DueDateForm(request.POST)
     if not form.is_valid():
         return tab_answer(
             request, instance_id, tab="jobs", refused={"task": job.id, "field": "due", "form": form}
         )
     due = form.cleaned_data["due"]
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="job.due_date",
-        target_type="job",
-        target_id=job.id,
-        parameters={"process_instance_id": instance_id},
+    with JOB.audited(
+        request,
+        instance_id,
+        job.id,
+        "job.due_date",
         old_value=_when(job),
         new_value=due.isoformat(),
     ):
@@ -88,14 +86,12 @@ def job_recalculate(request: EngineRequest, instance_id: str, job_id: str) -> Ht
     """Work the timer's due date out again from its definition, from now."""
     if not request.engine.capabilities.job_due_dates:
         raise Http404("This engine does not let due dates be changed.")
-    job = _job(request, instance_id, job_id)
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="job.recalculate_due_date",
-        target_type="job",
-        target_id=job.id,
-        parameters={"process_instance_id": instance_id},
+    job = JOB.get(request, instance_id, job_id)
+    with JOB.audited(
+        request,
+        instance_id,
+        job.id,
+        "job.recalculate_due_date",
         old_value=_when(job),
     ) as outcome:
         request.engine.recalculate_job_due_date(job.id)

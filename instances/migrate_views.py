@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
@@ -30,7 +30,7 @@ from engines.bpmn import BpmnModel
 from engines.errors import EngineError, EngineResponseError
 from engines.migration import MigrationInstruction, MigrationPlan, MigrationReport
 from engines.models import ProcessDefinition
-from engines.queries import DefinitionSort, Sort
+from engines.queries import DefinitionSort, ProcessInstanceQuery, Sort
 from engines.variables import BINARY_TYPES, TypedValue, VariableType, VariableValueError, parse_input
 from instances.modify_views import Target, instances_of_one_version, model_of
 
@@ -202,6 +202,7 @@ def instances_migrate(request: HttpRequest) -> HttpResponse:
         target=target_model,
     )
     context: dict[str, Any] = {"target": target, "source": source, "form": form, "chosen": chosen_definition}
+    context["target_model"] = target_model
     if target.query is not None:
         context["filter_words"] = instance_filter_words(target.query, engine=engine)
     step = request.POST.get("step", "") if request.method == "POST" else ""
@@ -269,9 +270,34 @@ def _step(request, step: str, form: MigrationForm, plan: MigrationPlan, target: 
         except EngineResponseError as error:
             context["engine_error"] = error
             return plan, None, None
-    if step == "migrate" and report.valid:
+    # The engine checks the instructions, not the instances: one waiting where nothing is mapped would
+    # make it refuse the whole migration, so that is said first and nothing is offered to run.
+    context["unmapped"] = _unmapped(request.engine, plan, target) if report.valid else []
+    if step == "migrate" and report.valid and not context["unmapped"]:
         return plan, report, _execute(request, form, plan, target, context)
     return plan, report, None
+
+
+def _unmapped(engine, plan: MigrationPlan, target: Target) -> list[str]:
+    """Where the instances to migrate wait that the plan maps nowhere, in words (per activity)."""
+    query = ProcessInstanceQuery(process_instance_ids=tuple(target.ids)) if target.ids else target.query
+    # A filter by activity already matches any of its activities; another one could not narrow it.
+    if query is None or query.activity_ids or not engine.capabilities.process_statistics:
+        return []
+    mapped = {instruction.source for instruction in plan.instructions}
+    said = []
+    for found in engine.activity_statistics(plan.source_definition_id):
+        # A multi-instance body moves with its activity's mapping.
+        if not found.instances or found.id in mapped or "#" in found.id:
+            continue
+        count = engine.count_instances(replace(query, activity_ids=(found.id,)))
+        if count:
+            waits = "instance waits" if count == 1 else "instances wait"
+            said.append(
+                f"{count:,} {waits} at {target.model.title(found.id)}, which the plan does not map: "
+                "the engine would refuse to migrate them. Add a mapping for it."
+            )
+    return said
 
 
 def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, context: dict):
@@ -296,12 +322,22 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
         )
         return None
     targets: dict[str, Any] = {"ids": target.ids} if query is None else {"query": query.to_dict()}
+    # For the audit log's reader: the instances, the target and the mappings as the page named them
+    # (the operation's entry too: the engine's names are at hand here, the definition cached).
+    words = {
+        "targets": describe(targets, engine=engine),
+        "definition": f"{context['chosen'].title} v{context['chosen'].version}",
+        "mappings": "; ".join(
+            f"{target.model.title(i.source)} → {context['target_model'].title(i.target)}"
+            for i in plan.instructions
+        ),
+    }
     if run_async:
         operation = operations.start(
             user=request.user,
             engine=name,
             kind="migrate",
-            parameters={**targets, "plan": plan.to_dict(), **options},
+            parameters={**targets, **words, "plan": plan.to_dict(), **options},
         )
         return redirect("operation_detail", engine=name, pk=operation.pk)
     try:
@@ -311,7 +347,7 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
             action="instances.migrate",
             target_type="process_definition",
             target_id=plan.target_definition_id,
-            parameters={"targets": describe(targets), **targets, "plan": plan.to_dict(), **options},
+            parameters={**words, **targets, "plan": plan.to_dict(), **options},
         ):
             engine.migrate_instances(
                 plan,
@@ -327,6 +363,7 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
         raise
     messages.success(
         request,
-        f"{target.count} instance(s) migrated to {context['chosen'].title} v{context['chosen'].version}.",
+        f"{target.count:,} instance{'s' if target.count != 1 else ''} migrated to "
+        f"{context['chosen'].title} v{context['chosen'].version}.",
     )
     return redirect(reverse("definition_detail", args=[name, plan.target_definition_id]))

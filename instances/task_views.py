@@ -1,8 +1,8 @@
 """The user and external tasks tabs' actions: a user task's assignee and candidate groups; an external
 task's error details, retries and lock.
 
-Each checks that the task belongs to the instance in the URL, is audited with the value before and
-after, and answers with the tab drawn again (htmx) or a redirect to it.
+Each checks that the task belongs to the instance in the URL and is audited with the value before and
+after (instances/owned.py), and answers with the tab drawn again (htmx) or a redirect to it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
-from audit.log import audited
 from cockpit.engines import EngineRequest, engine_scoped
 from engines.models import ExternalTask, UserTask
 from instances.detail_views import PAGE, _tab_panel, instance_changed
+from instances.owned import Owned
 from instances.tabs import TABS
 
 
@@ -45,15 +45,16 @@ class GroupForm(forms.Form):
         return _one_word(self.cleaned_data["group"])
 
 
-def _task(request: EngineRequest, instance_id: str, task_id: str) -> UserTask:
-    """The task, only if it is one of the instance's in the URL: nothing is changed or audited on a
-    task of another instance addressed under this one."""
-    if not request.engine.capabilities.user_tasks:
-        raise Http404("This engine offers no user tasks.")
-    task = request.engine.get_user_task(task_id)
-    if task.process_instance_id != instance_id:
-        raise Http404(f"Process instance {instance_id} has no user task {task_id}.")
-    return task
+USER_TASK: Owned[UserTask] = Owned(
+    "user task",
+    "Process instance",
+    "user_task",
+    "process_instance_id",
+    fetch=lambda engine, task_id: engine.get_user_task(task_id),
+    parent_of=lambda task: task.process_instance_id,
+    offered=lambda capabilities: capabilities.user_tasks,
+    missing="This engine offers no user tasks.",
+)
 
 
 def tab_answer(
@@ -88,18 +89,17 @@ def _label(task: UserTask) -> str:
 @engine_scoped
 def task_assignee(request: EngineRequest, instance_id: str, task_id: str) -> HttpResponse:
     """Give the task to a user, or (an empty assignee) take it back."""
-    task = _task(request, instance_id, task_id)
+    task = USER_TASK.get(request, instance_id, task_id)
     form = AssigneeForm(request.POST)
     if not form.is_valid():
         return tab_answer(request, instance_id, refused={"task": task.id, "field": "assignee", "form": form})
     assignee = form.cleaned_data["assignee"] or None
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="task.assign" if assignee else "task.unassign",
-        target_type="user_task",
-        target_id=task.id,
-        parameters={"process_instance_id": instance_id, "task": _label(task)},
+    with USER_TASK.audited(
+        request,
+        instance_id,
+        task.id,
+        "task.assign" if assignee else "task.unassign",
+        parameters={"task": _label(task)},
         old_value=task.assignee,
         new_value=assignee,
     ):
@@ -115,20 +115,19 @@ def task_candidate_group(request: EngineRequest, instance_id: str, task_id: str,
     """Offer the task to a group (change="add") or no longer (change="remove")."""
     if change not in ("add", "remove"):
         raise Http404(f"No change named {change!r}.")
-    task = _task(request, instance_id, task_id)
+    task = USER_TASK.get(request, instance_id, task_id)
     form = GroupForm(request.POST)
     if not form.is_valid():
         return tab_answer(request, instance_id, refused={"task": task.id, "field": "group", "form": form})
     group = form.cleaned_data["group"]
     before = list(task.candidate_groups)
     after = [*before, group] if change == "add" and group not in before else [g for g in before if g != group]
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action=f"task.candidate_group.{change}",
-        target_type="user_task",
-        target_id=task.id,
-        parameters={"process_instance_id": instance_id, "task": _label(task), "group": group},
+    with USER_TASK.audited(
+        request,
+        instance_id,
+        task.id,
+        f"task.candidate_group.{change}",
+        parameters={"task": _label(task), "group": group},
         old_value=before,
         new_value=after,
     ):
@@ -152,14 +151,16 @@ class RetriesForm(forms.Form):
     )
 
 
-def _external_task(request: EngineRequest, instance_id: str, task_id: str) -> ExternalTask:
-    """The external task, only if it is one of the instance's in the URL."""
-    if not request.engine.capabilities.external_tasks:
-        raise Http404("This engine offers no external tasks.")
-    task = request.engine.get_external_task(task_id)
-    if task.process_instance_id != instance_id:
-        raise Http404(f"Process instance {instance_id} has no external task {task_id}.")
-    return task
+EXTERNAL_TASK: Owned[ExternalTask] = Owned(
+    "external task",
+    "Process instance",
+    "external_task",
+    "process_instance_id",
+    fetch=lambda engine, task_id: engine.get_external_task(task_id),
+    parent_of=lambda task: task.process_instance_id,
+    offered=lambda capabilities: capabilities.external_tasks,
+    missing="This engine offers no external tasks.",
+)
 
 
 @require_GET
@@ -167,7 +168,7 @@ def _external_task(request: EngineRequest, instance_id: str, task_id: str) -> Ex
 @engine_scoped
 def external_task_error_details(request: EngineRequest, instance_id: str, task_id: str) -> HttpResponse:
     """The details the worker reported with its last failure, fetched only when asked for (they are long)."""
-    task = _external_task(request, instance_id, task_id)
+    task = EXTERNAL_TASK.get(request, instance_id, task_id)
     details = request.engine.external_task_error_details(task.id)
     return render(
         request, "instances/_external_tasks_tab.html#error-details", {"task": task, "details": details}
@@ -179,19 +180,18 @@ def external_task_error_details(request: EngineRequest, instance_id: str, task_i
 @engine_scoped
 def external_task_retries(request: EngineRequest, instance_id: str, task_id: str) -> HttpResponse:
     """Give the task retries: workers fetch it again (0 raises an incident instead)."""
-    task = _external_task(request, instance_id, task_id)
+    task = EXTERNAL_TASK.get(request, instance_id, task_id)
     form = RetriesForm(request.POST)
     if not form.is_valid():
         refused = {"task": task.id, "field": "retries", "form": form}
         return tab_answer(request, instance_id, tab="external", refused=refused)
     retries = form.cleaned_data["retries"]
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="external_task.retries",
-        target_type="external_task",
-        target_id=task.id,
-        parameters={"process_instance_id": instance_id, "topic": task.topic_name},
+    with EXTERNAL_TASK.audited(
+        request,
+        instance_id,
+        task.id,
+        "external_task.retries",
+        parameters={"topic": task.topic_name},
         old_value=task.retries,
         new_value=retries,
     ):
@@ -205,14 +205,13 @@ def external_task_retries(request: EngineRequest, instance_id: str, task_id: str
 @engine_scoped
 def external_task_unlock(request: EngineRequest, instance_id: str, task_id: str) -> HttpResponse:
     """Free the task from the worker holding it, so that any worker may fetch it at once."""
-    task = _external_task(request, instance_id, task_id)
-    with audited(
-        user=request.user,
-        engine=request.engine_name,
-        action="external_task.unlock",
-        target_type="external_task",
-        target_id=task.id,
-        parameters={"process_instance_id": instance_id, "topic": task.topic_name},
+    task = EXTERNAL_TASK.get(request, instance_id, task_id)
+    with EXTERNAL_TASK.audited(
+        request,
+        instance_id,
+        task.id,
+        "external_task.unlock",
+        parameters={"topic": task.topic_name},
         old_value={
             "worker": task.worker_id,
             "lock_expiration_time": task.lock_expiration_time.isoformat()

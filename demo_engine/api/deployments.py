@@ -116,6 +116,7 @@ def delete_deployment(store: Store, request: Request, id: str, **_: Any) -> None
                 # Cascading removes the definition's history too.
                 seqs = "SELECT seq FROM history_instance WHERE definition_id = ?"
                 db.execute(f"DELETE FROM history_activity WHERE instance_seq IN ({seqs})", (definition_id,))
+                db.execute(f"DELETE FROM initial_variable WHERE instance_seq IN ({seqs})", (definition_id,))
                 db.execute(
                     "DELETE FROM history_variable WHERE instance_id IN"
                     " (SELECT id FROM history_instance WHERE definition_id = ?)",

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.display import details, said
 from audit.models import AuditEntry
 from batches import operations
 from batches.models import Operation
@@ -134,6 +135,11 @@ def test_restart_previews_how_many_and_which_before_anything_changes(operator_cl
     )
     assert all(h.id in body for h in rows[:10])
     assert '<option value="before:check_stock">Before Check stock</option>' in body
+    # No start is chosen for the operator (the first in the list could be a failing task).
+    assert '<option value="" selected>— choose where they start —</option>' in body
+    # The preview names the state as the list does.
+    preview = body.split('<table class="preview">')[1].split("</table>")[0]
+    assert "<td>cancelled</td>" in preview and "externally_terminated" not in preview
     assert engine.count_instances() == running
 
 
@@ -168,6 +174,11 @@ def test_restarting_selected_instances_starts_them_again_before_the_activity(ope
     assert entry.parameters["ids"] == chosen and entry.parameters["restart"]["instructions"] == [
         {"type": "start_before_activity", "activity_id": "check_stock"}
     ]
+    # The team lead reads which instances, of which version, restarted where and how, in words.
+    assert said(entry).target == "Order to delivery v2"
+    lines = dict(details(entry))
+    assert lines["targets"] == "3 selected instance(s)"
+    assert lines["start"] == "before Check stock, with their last variables and business keys"
 
 
 def test_restart_without_business_key_leaves_it_out(operator_client, on_demo):

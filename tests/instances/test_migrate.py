@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from audit.display import details, said
 from audit.models import AuditEntry
 from batches import operations
 from batches.models import Operation
@@ -113,6 +114,11 @@ def test_an_operator_migrates_the_filtered_instances_with_a_manual_mapping_after
         "update_event_trigger": False,
     } in entry.parameters["plan"]["instructions"]
     assert entry.parameters["query"]["activity_ids"] == ["check_stock"]
+    # The team lead reads the target and the mappings by the names on the diagrams.
+    assert said(entry).target == "Order to delivery v2"
+    lines = dict(details(entry))
+    assert "Check stock → Pack goods" in lines["mappings"].split("; ")
+    assert lines["targets"].startswith("the instances matching: Process Order to delivery version 1")
 
 
 def test_a_value_that_does_not_fit_its_type_is_refused_next_to_it_and_kept(on_demo, engine, client_as):
@@ -230,3 +236,49 @@ def test_the_definition_page_offers_migration_and_many_instances_go_as_an_engine
         lambda: engine.count_instances(ProcessInstanceQuery(process_definition_id=v1)) == 0, timeout=30
     )
     assert engine.count_instances(ProcessInstanceQuery(process_definition_id=v2)) >= count
+
+
+def test_instances_waiting_where_the_plan_maps_nothing_are_counted_and_nothing_is_offered_to_run(
+    on_demo, engine, client_as
+):
+    # From version 2 back to 1: the other tests here migrate version 1's instances.
+    _v1, v2 = _versions(engine)
+    at_charge = engine.count_instances(
+        ProcessInstanceQuery(process_definition_id=v2, activity_ids=("charge",))
+    )
+    assert at_charge > 1
+    client = client_as("Operator")
+    wizard = Wizard(client, "/e/demo/instances/migrate/?" + urlencode({"filter": f"definition_id={v2}"}))
+    wizard.post("remove:charge")
+    wizard.post("validate")
+    assert f"{at_charge} instances wait at Charge card, which the plan does not map" in wizard.page
+    assert "every instruction is valid." not in wizard.page
+    assert 'value="migrate"' not in wizard.page  # the engine would refuse them: nothing to confirm
+    wizard.post("migrate")  # and a hand-made request migrates nothing either
+    assert (
+        engine.count_instances(ProcessInstanceQuery(process_definition_id=v2, activity_ids=("charge",)))
+        == at_charge
+    )
+    assert not AuditEntry.objects.filter(action="instances.migrate")
+
+
+def test_the_migration_says_how_many_instances_moved_in_proper_words(on_demo, engine, client_as):
+    _v1, v2 = _versions(engine)
+    [instance] = _waiting(engine, v2, "ship")[:1]
+    client = client_as("Operator")
+    wizard = Wizard(client, "/e/demo/instances/migrate/?" + urlencode({"ids": instance.id}))
+    wizard.post("validate")
+    response = wizard.post("migrate")
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "1 instance migrated to Order to delivery v1." in page
+
+
+def test_the_diagrams_say_plainly_that_a_picked_mapping_still_needs_adding(on_demo, engine, client_as):
+    _v1, v2 = _versions(engine)
+    client = client_as("Operator")
+    wizard = Wizard(client, "/e/demo/instances/migrate/?" + urlencode({"filter": f"definition_id={v2}"}))
+    assert (
+        "Click an activity on the left, then one on the right: they fill the two fields under "
+        "“Add a mapping”; then press “Add the mapping”."
+    ) in html.unescape(wizard.page)

@@ -75,7 +75,7 @@ def test_an_operator_migrates_version_1_to_2_with_one_manual_mapping(
     )
     page.get_by_role("button", name=f"Migrate {len(running)} instances to v2").click()
 
-    expect(page.get_by_text(f"{len(running)} instance(s) migrated to Order to delivery v2.")).to_be_visible()
+    expect(page.get_by_text(f"{len(running)} instances migrated to Order to delivery v2.")).to_be_visible()
     assert engine.count_instances(ProcessInstanceQuery(process_definition_id=v1)) == 0
     for instance in running:
         assert engine.get_instance(instance.id).definition_id == v2
