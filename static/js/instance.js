@@ -159,6 +159,8 @@
       // fit-viewport leaves the outermost shapes touching the edge (the end event was cut off): pad it.
       const { inner } = canvas().viewbox();
       canvas().viewbox({ x: inner.x - 30, y: inner.y - 30, width: inner.width + 60, height: inner.height + 60 });
+      // The contract for scripts that draw their own overlays (heatmap, durations): imported and fitted.
+      document.dispatchEvent(new CustomEvent("cockpit:diagram-ready", { detail: { viewer, container } }));
       viewer.on("element.click", (event) => {
         const element = event.element;
         if (!element || element.type === "bpmn:Process" || element.type === "label") return;

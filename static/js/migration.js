@@ -20,6 +20,7 @@
         const canvas = viewer.get("canvas");
         const registry = viewer.get("elementRegistry");
         canvas.zoom("fit-viewport");
+        document.dispatchEvent(new CustomEvent("cockpit:diagram-ready", { detail: { viewer, container } }));
         for (const id of mapped[side] || []) {
           if (registry.get(elementId(id))) canvas.addMarker(elementId(id), "mapped");
         }
