@@ -2,9 +2,9 @@
 // diagram or the activity tree, which narrows the tree and the tabs to it.
 (() => {
   const container = document.getElementById("diagram");
-  if (!container || !window.BpmnJS) return;
+  if (!container || !window.cockpitDiagram) return;
 
-  const viewer = new window.BpmnJS({ container });
+  let viewer = null; // drawn below; nothing marks it before
   const canvas = () => viewer.get("canvas");
   const overlays = () => viewer.get("overlays");
   const registry = () => viewer.get("elementRegistry");
@@ -35,31 +35,24 @@
       marked.push([id, marker]);
       return true;
     };
+    const badges = [];
     for (const id of state.taken) add(id, "taken");
     for (const [id, count] of Object.entries(state.active)) {
       if (add(id, "active")) {
-        overlays().add(elementId(id), "cockpit", {
-          position: { bottom: 10, left: -10 },
-          html: badge(String(count), "badge-active", `${count} active`),
-        });
+        badges.push({ elementId: elementId(id), html: badge(String(count), "badge-active", `${count} active`) });
       }
     }
     for (const [id, count] of Object.entries(state.incidents)) {
       if (add(id, "has-incident")) {
-        overlays().add(elementId(id), "cockpit", {
-          position: { bottom: 10, right: 10 },
-          html: badge(String(count), "badge-incident", `${count} incident${count === 1 ? "" : "s"}`),
-        });
+        const label = `${count} incident${count === 1 ? "" : "s"}`;
+        badges.push({ elementId: elementId(id), html: badge(String(count), "badge-incident", label) });
       }
     }
     for (const [id, count] of Object.entries(state.tasks || {})) {
-      if (registry().get(elementId(id))) {
-        overlays().add(elementId(id), "cockpit", {
-          position: { top: -10, left: -10 },
-          html: badge(String(count), "badge-task", `${count} open user task${count === 1 ? "" : "s"}`),
-        });
-      }
+      const label = `${count} open user task${count === 1 ? "" : "s"}`;
+      badges.push({ elementId: elementId(id), html: badge(String(count), "badge-task", label) });
     }
+    window.cockpitDiagram.placeBadges(viewer, container, "cockpit", badges);
     const chosen = chosenActivity();
     if (chosen) add(chosen, "chosen");
     container.dataset.state = JSON.stringify(state);
@@ -151,16 +144,7 @@
 
   (async () => {
     try {
-      const answer = await fetch(container.dataset.xmlUrl);
-      if (!answer.ok) throw new Error(`the engine answered with an error (${answer.status})`);
-      const xml = await answer.text();
-      await viewer.importXML(xml);
-      canvas().zoom("fit-viewport");
-      // fit-viewport leaves the outermost shapes touching the edge (the end event was cut off): pad it.
-      const { inner } = canvas().viewbox();
-      canvas().viewbox({ x: inner.x - 30, y: inner.y - 30, width: inner.width + 60, height: inner.height + 60 });
-      // The contract for scripts that draw their own overlays (heatmap, durations): imported and fitted.
-      document.dispatchEvent(new CustomEvent("cockpit:diagram-ready", { detail: { viewer, container } }));
+      viewer = await window.cockpitDiagram.draw(container);
       viewer.on("element.click", (event) => {
         const element = event.element;
         if (!element || element.type === "bpmn:Process" || element.type === "label") return;

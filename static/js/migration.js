@@ -3,7 +3,7 @@
 (() => {
   const containers = document.querySelectorAll(".migrate-page .diagram[data-xml-url]");
   const data = document.getElementById("migration-mapped");
-  if (!containers.length || !data || !window.BpmnJS) return;
+  if (!containers.length || !data || !window.cockpitDiagram) return;
   const mapped = JSON.parse(data.textContent);
   // Multi-instance bodies carry their activity's id with a suffix; the diagram knows only the activity.
   const elementId = (activityId) => activityId.replace(/#multiInstanceBody$/, "");
@@ -11,16 +11,11 @@
   for (const container of containers) {
     const side = container.dataset.side;
     const field = document.querySelector(`[name="add_${side}"]`);
-    const viewer = new window.BpmnJS({ container });
     (async () => {
       try {
-        const answer = await fetch(container.dataset.xmlUrl);
-        if (!answer.ok) throw new Error(`the engine answered with an error (${answer.status})`);
-        await viewer.importXML(await answer.text());
+        const viewer = await window.cockpitDiagram.draw(container);
         const canvas = viewer.get("canvas");
         const registry = viewer.get("elementRegistry");
-        canvas.zoom("fit-viewport");
-        document.dispatchEvent(new CustomEvent("cockpit:diagram-ready", { detail: { viewer, container } }));
         for (const id of mapped[side] || []) {
           if (registry.get(elementId(id))) canvas.addMarker(elementId(id), "mapped");
         }

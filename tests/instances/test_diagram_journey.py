@@ -6,19 +6,58 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from engines.queries import ProcessInstanceQuery
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 INSTANCES = 120
 SIZES = [(1440, 900), (1024, 768)]
 
-# Scripts of other features draw on a diagram once it is ready: record what the page announces.
+# Scripts of other features draw on a diagram once it is ready: keep what the page hands them.
 LISTEN = """
 window.__ready = [];
+window.__viewers = {};
 document.addEventListener("cockpit:diagram-ready", (event) => {
   const { viewer, container } = event.detail;
+  window.__viewers[container.id] = viewer;
   window.__ready.push({ id: container.id, shapes: viewer.get("elementRegistry").getAll().length });
 });
+"""
+
+# What the canvas shows: its viewbox, and the elements (shapes, labels, flows) outside it.
+VIEW = """
+(id) => {
+  const viewer = window.__viewers[id];
+  const canvas = viewer.get("canvas");
+  const box = canvas.viewbox();
+  const outside = viewer.get("elementRegistry").filter((element) => element.parent).filter((element) => {
+    const points = element.waypoints || [
+      { x: element.x, y: element.y }, { x: element.x + element.width, y: element.y + element.height },
+    ];
+    const [right, bottom] = [box.x + box.width, box.y + box.height];
+    return points.some((p) => p.x < box.x || p.y < box.y || p.x > right || p.y > bottom);
+  });
+  return { zoom: canvas.zoom(), inner: box.inner, outer: box.outer, outside: outside.map((e) => e.id) };
+}
+"""
+
+# Every badge's rectangle against every label's text, on the screen.
+COVERED = """
+(id) => {
+  const container = document.getElementById(id);
+  const texts = [...container.querySelectorAll("svg text")].filter((t) => t.textContent.trim());
+  const covered = [];
+  for (const badge of container.querySelectorAll(".diagram-badge")) {
+    const b = badge.getBoundingClientRect();
+    for (const text of texts) {
+      const t = text.getBoundingClientRect();
+      if (b.left < t.right && t.left < b.right && b.top < t.bottom && t.top < b.bottom) {
+        covered.push(`${badge.title} covers "${text.textContent}"`);
+      }
+    }
+  }
+  return { badges: container.querySelectorAll(".diagram-badge").length, covered };
+}
 """
 
 
@@ -28,11 +67,111 @@ def open_instance(page, live_server, instance_id: str, title: str):
     expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
 
 
-def test_a_drawn_diagram_announces_its_viewer_to_other_scripts(page, live_server, log_in, make_user, engine):
-    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+def assert_fitted(page, container_id: str):
+    view = page.evaluate(VIEW, container_id)
+    assert view["outside"] == []  # every shape, label and flow in view
+    inner, outer, zoom = view["inner"], view["outer"], view["zoom"]
+    # No empty band: the process fills the canvas's width or its height (less the padding).
+    filled = max(inner["width"] * zoom / outer["width"], inner["height"] * zoom / outer["height"])
+    assert filled > 0.8 or outer["height"] <= 221, view
+    return view
+
+
+@pytest.fixture
+def viewer_on(page, log_in, make_user):
     make_user("Viewer", username="vera")
     log_in("vera", PASSWORD)
     page.add_init_script(LISTEN)
-    open_instance(page, live_server, incident.process_instance_id, "Loan application")
-    ready = page.evaluate("window.__ready")
+    return page
+
+
+def test_a_drawn_diagram_announces_its_viewer_to_other_scripts(viewer_on, live_server, engine):
+    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+    open_instance(viewer_on, live_server, incident.process_instance_id, "Loan application")
+    ready = viewer_on.evaluate("window.__ready")
     assert len(ready) == 1 and ready[0]["id"] == "diagram" and ready[0]["shapes"] > 10
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_the_loan_process_fits_on_load_and_the_height_follows_its_shape(
+    viewer_on, live_server, engine, width, height
+):
+    page = viewer_on
+    page.set_viewport_size({"width": width, "height": height})
+    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+    open_instance(page, live_server, incident.process_instance_id, "Loan application")
+    assert_fitted(page, "diagram")
+    frame = page.locator("#diagram").bounding_box()
+    assert frame["width"] >= 0.9 * page.locator("main").bounding_box()["width"]  # full width
+    done = page.locator('#diagram .djs-element[data-element-id="end"] .djs-visual').bounding_box()
+    assert done["x"] + done["width"] <= frame["x"] + frame["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no horizontal scroll
+
+    # The definition page, reached by its link in the header, draws it the same way.
+    page.locator("#instance-facts").get_by_role("link", name="Loan application").click()
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+    assert_fitted(page, "diagram")
+
+
+def test_zoom_buttons_change_the_zoom_and_fit_shows_the_whole_process_again(viewer_on, live_server, engine):
+    page = viewer_on
+    page.set_viewport_size({"width": 1440, "height": 900})
+    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+    open_instance(page, live_server, incident.process_instance_id, "Loan application")
+    zoom = lambda: page.evaluate(VIEW, "diagram")["zoom"]  # noqa: E731
+    fitted = zoom()
+    zoom_bar = page.get_by_role("toolbar", name="Diagram zoom")
+    zoom_bar.get_by_role("button", name="Zoom in").click()
+    assert zoom() > fitted * 1.1
+    assert page.evaluate(VIEW, "diagram")["outside"]  # zoomed in, some of it is out of view
+    zoom_bar.get_by_role("button", name="Fit the whole process in view").click()
+    assert zoom() == pytest.approx(fitted, rel=0.01)
+    assert_fitted(page, "diagram")
+    # By keyboard too: the buttons take the focus and Enter presses them.
+    zoom_bar.get_by_role("button", name="Zoom out").focus()
+    page.keyboard.press("Enter")
+    assert zoom() < fitted * 0.9
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    assert zoom() == pytest.approx(fitted, rel=0.01)
+
+
+def test_no_badge_covers_a_label(viewer_on, live_server, engine):
+    page = viewer_on
+    page.set_viewport_size({"width": 1024, "height": 768})
+    waiting = [
+        (engine.list_instances(ProcessInstanceQuery(activity_ids=(activity,)), limit=1)[0].id, title)
+        for activity, title in [
+            ("cooling_off", "Loan application"),
+            ("sign", "Loan application"),
+            ("check_stock", "Order to delivery"),
+        ]
+    ]
+    [incident] = engine.list_incidents(activity_id="charge", limit=1)
+    for instance_id, title in [*waiting, (incident.process_instance_id, "Order to delivery")]:
+        open_instance(page, live_server, instance_id, title)
+        found = page.evaluate(COVERED, "diagram")
+        assert found["badges"] >= 1 and found["covered"] == [], (instance_id, found)
+    # The definition's badges (instances and incidents per activity), by the link in the header.
+    open_instance(page, live_server, waiting[0][0], "Loan application")
+    page.locator("#instance-facts").get_by_role("link", name="Loan application").click()
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+    found = page.evaluate(COVERED, "diagram")
+    assert found["badges"] >= 3 and found["covered"] == [], found
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_the_modification_wizards_diagram_takes_the_full_width(
+    page, live_server, log_in, make_user, engine, width, height
+):
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    page.add_init_script(LISTEN)
+    page.set_viewport_size({"width": width, "height": height})
+    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+    open_instance(page, live_server, incident.process_instance_id, "Loan application")
+    page.get_by_role("button", name="Modify…").click()
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+    diagram = page.locator("#diagram").bounding_box()
+    assert diagram["width"] >= 0.95 * page.locator(".modify-page").bounding_box()["width"]
+    assert_fitted(page, "diagram")
