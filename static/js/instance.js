@@ -52,6 +52,17 @@
       const label = `${count} open user task${count === 1 ? "" : "s"}`;
       badges.push({ elementId: elementId(id), html: badge(String(count), "badge-task", label) });
     }
+    // A call activity leads to what it called (an instance, or on a definition's page a definition).
+    for (const [id, link] of Object.entries(state.links || {})) {
+      const element = registry().get(elementId(id));
+      if (!element) continue;
+      const anchor = document.createElement("a");
+      anchor.className = "diagram-badge badge-link";
+      anchor.href = link.href;
+      anchor.textContent = `${link.text} ↘`;
+      anchor.setAttribute("aria-label", `${link.text} of ${element.businessObject.name || element.id}`);
+      badges.push({ elementId: element.id, html: anchor });
+    }
     window.cockpitDiagram.placeBadges(viewer, container, "cockpit", badges);
     const chosen = chosenActivity();
     if (chosen) add(chosen, "chosen");

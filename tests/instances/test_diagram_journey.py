@@ -175,3 +175,63 @@ def test_the_modification_wizards_diagram_takes_the_full_width(
     diagram = page.locator("#diagram").bounding_box()
     assert diagram["width"] >= 0.95 * page.locator(".modify-page").bounding_box()["width"]
     assert_fitted(page, "diagram")
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_from_a_call_activity_to_the_called_instance_and_back_up(
+    viewer_on, live_server, engine, width, height
+):
+    page = viewer_on
+    page.set_viewport_size({"width": width, "height": height})
+    [loan] = engine.list_instances(ProcessInstanceQuery(activity_ids=("credit_check",)), limit=1)
+    [credit_check] = engine.list_instances(ProcessInstanceQuery(super_process_instance=loan.id), limit=5)
+    open_instance(page, live_server, loan.id, "Loan application")
+    page.get_by_role("link", name="called instance of Check credit").click()
+    expect(page).to_have_url(re.compile(rf"/instances/{credit_check.id}/$"))
+    expect(page.locator("#instance-facts")).to_contain_text("Credit check")
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+    page.locator("#instance-facts").get_by_role("link", name=loan.id).click()  # "Called by"
+    expect(page).to_have_url(re.compile(rf"/instances/{loan.id}/$"))
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+    found = page.evaluate(COVERED, "diagram")
+    assert found["covered"] == [], found  # the link covers no label either
+
+
+def test_the_definition_page_lists_and_links_what_it_calls_and_the_called_one_links_back(
+    viewer_on, live_server, engine
+):
+    page = viewer_on
+    page.set_viewport_size({"width": 1440, "height": 900})
+    [loan] = engine.list_instances(ProcessInstanceQuery(activity_ids=("review",)), limit=1)
+    credit_check = engine.get_latest_definition("credit-check")
+    open_instance(page, live_server, loan.id, "Loan application")
+    page.locator("#instance-facts").get_by_role("link", name="Loan application").click()
+    loan_url = page.url
+    called = page.get_by_role("region", name="Called process definitions")
+    row = called.get_by_role("row", name=re.compile("Credit check"))
+    expect(row).to_contain_text("credit-check")
+    expect(row).to_contain_text("Check credit")  # the calling activity, by its name
+    row.get_by_role("link", name="Credit check").click()
+    expect(page).to_have_url(re.compile(rf"/processes/{re.escape(credit_check.id)}/\?called_by="))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Credit check")
+    expect(page.get_by_role("region", name="Called process definitions")).to_contain_text(
+        "This process calls no other definition"
+    )
+    caller = page.locator(".facts").get_by_role("link", name=re.compile("Loan application"))
+    expect(page.locator(".facts")).to_contain_text("at Check credit")
+    caller.click()
+    assert page.url.split("?")[0] == loan_url.split("?")[0]
+
+    # On the diagram, the call activity leads to the called definition too.
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
+    page.get_by_role("link", name="called definition of Check credit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Credit check")
+    expect(page.locator(".facts")).to_contain_text("Called by")
+
+
+def test_a_called_by_that_does_not_call_the_definition_is_not_shown(viewer_on, live_server, engine):
+    order = engine.get_latest_definition("order")
+    credit_check = engine.get_latest_definition("credit-check")
+    viewer_on.goto(f"{live_server.url}/e/demo/processes/{credit_check.id}/?called_by={order.id}")
+    expect(viewer_on.get_by_role("heading", level=1)).to_contain_text("Credit check")
+    expect(viewer_on.locator(".facts")).not_to_contain_text("Called by")
