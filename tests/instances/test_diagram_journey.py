@@ -227,11 +227,3 @@ def test_the_definition_page_lists_and_links_what_it_calls_and_the_called_one_li
     page.get_by_role("link", name="called definition of Check credit").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Credit check")
     expect(page.locator(".facts")).to_contain_text("Called by")
-
-
-def test_a_called_by_that_does_not_call_the_definition_is_not_shown(viewer_on, live_server, engine):
-    order = engine.get_latest_definition("order")
-    credit_check = engine.get_latest_definition("credit-check")
-    viewer_on.goto(f"{live_server.url}/e/demo/processes/{credit_check.id}/?called_by={order.id}")
-    expect(viewer_on.get_by_role("heading", level=1)).to_contain_text("Credit check")
-    expect(viewer_on.locator(".facts")).not_to_contain_text("Called by")
