@@ -2,6 +2,7 @@
 clear of the labels, and a call activity leading to what it called and back."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -61,6 +62,21 @@ COVERED = """
 """
 
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page, *selectors: str) -> list[str]:
+    """axe-core's serious and critical findings within the given parts of the page."""
+    page.evaluate(AXE.read_text())  # evaluated by the browser's devtools: the page's CSP does not apply
+    found = page.evaluate(
+        "async (selectors) => (await axe.run({ include: selectors.map((s) => [s]) })).violations"
+        ".filter((v) => ['serious', 'critical'].includes(v.impact))"
+        ".map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)",
+        list(selectors),
+    )
+    return found
+
+
 def open_instance(page, live_server, instance_id: str, title: str):
     page.goto(f"{live_server.url}/e/demo/instances/?instance_ids={instance_id}")
     page.get_by_role("row", name=re.compile(instance_id)).get_by_text(title).click()
@@ -94,7 +110,7 @@ def test_a_drawn_diagram_announces_its_viewer_to_other_scripts(viewer_on, live_s
 
 @pytest.mark.parametrize("width,height", SIZES)
 def test_the_loan_process_fits_on_load_and_the_height_follows_its_shape(
-    viewer_on, live_server, engine, width, height
+    viewer_on, live_server, engine, width, height, tmp_path
 ):
     page = viewer_on
     page.set_viewport_size({"width": width, "height": height})
@@ -106,6 +122,7 @@ def test_the_loan_process_fits_on_load_and_the_height_follows_its_shape(
     done = page.locator('#diagram .djs-element[data-element-id="end"] .djs-visual').bounding_box()
     assert done["x"] + done["width"] <= frame["x"] + frame["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no horizontal scroll
+    page.screenshot(path=tmp_path / f"diagram-instance-{width}x{height}.png")  # to look at
 
     # The definition page, reached by its link in the header, draws it the same way.
     page.locator("#instance-facts").get_by_role("link", name="Loan application").click()
@@ -162,7 +179,7 @@ def test_no_badge_covers_a_label(viewer_on, live_server, engine):
 
 @pytest.mark.parametrize("width,height", SIZES)
 def test_the_modification_wizards_diagram_takes_the_full_width(
-    page, live_server, log_in, make_user, engine, width, height
+    page, live_server, log_in, make_user, engine, width, height, tmp_path
 ):
     make_user("Operator", username="olivia")
     log_in("olivia", PASSWORD)
@@ -175,6 +192,7 @@ def test_the_modification_wizards_diagram_takes_the_full_width(
     diagram = page.locator("#diagram").bounding_box()
     assert diagram["width"] >= 0.95 * page.locator(".modify-page").bounding_box()["width"]
     assert_fitted(page, "diagram")
+    page.screenshot(path=tmp_path / f"diagram-modify-{width}x{height}.png")  # to look at
 
 
 @pytest.mark.parametrize("width,height", SIZES)
@@ -195,6 +213,7 @@ def test_from_a_call_activity_to_the_called_instance_and_back_up(
     expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
     found = page.evaluate(COVERED, "diagram")
     assert found["covered"] == [], found  # the link covers no label either
+    assert serious_violations(page, ".diagram-panel") == []
 
 
 def test_the_definition_page_lists_and_links_what_it_calls_and_the_called_one_links_back(
@@ -227,3 +246,4 @@ def test_the_definition_page_lists_and_links_what_it_calls_and_the_called_one_li
     page.get_by_role("link", name="called definition of Check credit").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Credit check")
     expect(page.locator(".facts")).to_contain_text("Called by")
+    assert serious_violations(page, ".diagram-panel", ".called-definitions", ".facts") == []
