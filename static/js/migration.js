@@ -1,5 +1,5 @@
-// The migration wizard: the source and target diagrams side by side, the mapped activities marked,
-// and a click on an activity fills the next mapping's source (left) or target (right).
+// The migration wizard: the source diagram above the target one, the mapped activities marked,
+// and a click on an activity fills the next mapping's source (upper) or target (lower).
 (() => {
   const containers = document.querySelectorAll(".migrate-page .diagram[data-xml-url]");
   const data = document.getElementById("migration-mapped");

@@ -247,3 +247,27 @@ def test_the_definition_page_lists_and_links_what_it_calls_and_the_called_one_li
     expect(page.get_by_role("heading", level=1)).to_contain_text("Credit check")
     expect(page.locator(".facts")).to_contain_text("Called by")
     assert serious_violations(page, ".diagram-panel", ".called-definitions", ".facts") == []
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_the_migration_wizards_two_diagrams_each_take_the_full_width_fitted_with_their_own_zoom(
+    page, live_server, log_in, make_user, on_demo, width, height, tmp_path
+):
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    page.add_init_script(LISTEN)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_server.url}/e/demo/processes/")
+    page.get_by_role("link", name="Order to delivery").click()
+    page.get_by_role("navigation", name="Versions").get_by_role("link", name="v1").click()
+    page.get_by_role("button", name="Migrate instances…").click()
+    wizard = page.locator(".migrate-page").bounding_box()
+    for side in ("source", "target"):
+        expect(page.locator(f"#{side}-diagram")).to_have_attribute("data-ready", "true")
+        assert page.locator(f"#{side}-diagram").bounding_box()["width"] >= 0.95 * wizard["width"]
+        assert_fitted(page, f"{side}-diagram")
+    page.screenshot(path=tmp_path / f"diagram-migrate-{width}x{height}.png", full_page=True)  # to look at
+    zoom = lambda side: page.evaluate(VIEW, f"{side}-diagram")["zoom"]  # noqa: E731
+    before = zoom("target")
+    page.get_by_role("toolbar", name="Source diagram zoom").get_by_role("button", name="Zoom in").click()
+    assert zoom("source") > before * 1.1 and zoom("target") == before  # each diagram zooms on its own
