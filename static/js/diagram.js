@@ -77,6 +77,14 @@
     return viewer;
   }
 
+  function badge(text, className, label) {
+    const element = document.createElement("span");
+    element.className = `diagram-badge ${className}`;
+    element.textContent = text;
+    element.title = label;
+    return element;
+  }
+
   const overlapping = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
   // Badges go just outside their shape (a task's own name is inside it), at the first place where they
@@ -118,5 +126,5 @@
     }
   }
 
-  window.cockpitDiagram = { draw, fit, placeBadges };
+  window.cockpitDiagram = { draw, fit, badge, placeBadges };
 })();

@@ -5,6 +5,7 @@
   if (!container || !window.cockpitDiagram) return;
 
   let viewer = null; // drawn below; nothing marks it before
+  const { badge } = window.cockpitDiagram;
   const canvas = () => viewer.get("canvas");
   const overlays = () => viewer.get("overlays");
   const registry = () => viewer.get("elementRegistry");
@@ -15,14 +16,6 @@
   const elementId = (activityId) => activityId.replace(/#multiInstanceBody$/, "");
 
   const chosenActivity = () => new URL(window.location.href).searchParams.get("activity") || "";
-
-  function badge(text, className, label) {
-    const element = document.createElement("span");
-    element.className = `diagram-badge ${className}`;
-    element.textContent = text;
-    element.title = label;
-    return element;
-  }
 
   function mark(state) {
     for (const [id, marker] of marked) canvas().removeMarker(id, marker);

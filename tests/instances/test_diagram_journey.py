@@ -251,7 +251,7 @@ def test_the_definition_page_lists_and_links_what_it_calls_and_the_called_one_li
 
 @pytest.mark.parametrize("width,height", SIZES)
 def test_the_migration_wizards_two_diagrams_each_take_the_full_width_fitted_with_their_own_zoom(
-    page, live_server, log_in, make_user, on_demo, width, height, tmp_path
+    page, live_server, log_in, make_user, engine, width, height, tmp_path
 ):
     make_user("Operator", username="olivia")
     log_in("olivia", PASSWORD)
@@ -271,3 +271,43 @@ def test_the_migration_wizards_two_diagrams_each_take_the_full_width_fitted_with
     before = zoom("target")
     page.get_by_role("toolbar", name="Source diagram zoom").get_by_role("button", name="Zoom in").click()
     assert zoom("source") > before * 1.1 and zoom("target") == before  # each diagram zooms on its own
+
+
+def test_the_migration_wizard_counts_the_waiting_instances_and_numbers_each_mapping_on_both_ends(
+    page, live_server, log_in, make_user, engine
+):
+    make_user("Operator", username="olivia")
+    log_in("olivia", PASSWORD)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/e/demo/processes/")
+    page.get_by_role("link", name="Order to delivery").click()
+    page.get_by_role("navigation", name="Versions").get_by_role("link", name="v1").click()
+    source_id = page.url.rstrip("/").split("/")[-1]
+    page.get_by_role("button", name="Migrate instances…").click()
+    source, target = page.locator("#source-diagram"), page.locator("#target-diagram")
+    expect(source).to_have_attribute("data-ready", "true")
+    expect(target).to_have_attribute("data-ready", "true")
+
+    waiting = {row.id: row.instances for row in engine.activity_statistics(source_id) if row.instances}
+    assert waiting
+    for activity_id, count in waiting.items():
+        at = source.locator(f'.djs-overlays[data-container-id="{activity_id}"] .badge-active')
+        expect(at).to_have_text(str(count))
+    expect(target.locator(".badge-active")).to_have_count(0)  # the target has no instances yet
+
+    rows = page.locator(".migration-plan li.instruction")
+    assert rows.count() >= 2
+    expect(source.locator(".badge-mapping")).to_have_count(rows.count())
+    expect(target.locator(".badge-mapping")).to_have_count(rows.count())
+    second = rows.nth(1)
+    ends = [second.get_attribute("data-source"), second.get_attribute("data-target")]
+    second.hover()
+    for diagram, activity_id in zip((source, target), ends, strict=True):
+        number = diagram.locator(f'.djs-overlays[data-container-id="{activity_id}"] .badge-mapping')
+        expect(number).to_have_text("2")
+        expect(number).to_have_class(re.compile(r"\blit\b"))
+        expect(diagram.locator(f'.djs-element.mapping-lit[data-element-id="{activity_id}"]')).to_have_count(1)
+    page.mouse.move(0, 0)
+    expect(page.locator(".badge-mapping.lit")).to_have_count(0)
+    for side in ("source", "target"):
+        assert page.evaluate(COVERED, f"{side}-diagram")["covered"] == []
