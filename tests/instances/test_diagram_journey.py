@@ -274,7 +274,7 @@ def test_the_migration_wizards_two_diagrams_each_take_the_full_width_fitted_with
 
 
 def test_the_migration_wizard_counts_the_waiting_instances_and_numbers_each_mapping_on_both_ends(
-    page, live_server, log_in, make_user, engine
+    page, live_server, log_in, make_user, engine, tmp_path
 ):
     make_user("Operator", username="olivia")
     log_in("olivia", PASSWORD)
@@ -307,6 +307,7 @@ def test_the_migration_wizard_counts_the_waiting_instances_and_numbers_each_mapp
         expect(number).to_have_text("2")
         expect(number).to_have_class(re.compile(r"\blit\b"))
         expect(diagram.locator(f'.djs-element.mapping-lit[data-element-id="{activity_id}"]')).to_have_count(1)
+    page.screenshot(path=tmp_path / "diagram-migrate-mappings.png", full_page=True)  # to look at
     page.mouse.move(0, 0)
     expect(page.locator(".badge-mapping.lit")).to_have_count(0)
     for side in ("source", "target"):
