@@ -93,8 +93,43 @@ def definition_detail(request: EngineRequest, definition_id: str) -> HttpRespons
         "activity": request.GET.get("activity", ""),
         "can_operate": request.user.has_perm(Perm.OPERATE),
         "migrate_url": _migrate_url(request, definition_id),
+        **_calls(request.engine, definition, request.GET.get("called_by", "")),
     }
     return render(request, "definitions/detail.html", context)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A definition called (or calling), with the names of the call activities that call it."""
+
+    definition: ProcessDefinition
+    activities: list[str]
+
+
+def _calls(engine, definition: ProcessDefinition, called_by: str) -> dict:
+    """The definitions this one calls and, when the page was reached from its caller's, that caller:
+    only if the caller really calls this definition (the URL is not taken at its word)."""
+    if not engine.capabilities.called_definitions:
+        return {"calls_offered": False}
+    try:
+        calls = [
+            Call(called, [_activity_name(engine, definition.id, a) for a in called.called_from_activity_ids])
+            for called in engine.called_definitions(definition.id)
+        ]
+    except EngineError as error:
+        return {"calls_offered": True, "calls_error": error}
+    caller = None
+    if called_by:
+        try:
+            caller_calls = [c for c in engine.called_definitions(called_by) if c.id == definition.id]
+            if caller_calls:
+                caller = Call(
+                    engine.deployed_definition(called_by),
+                    [_activity_name(engine, called_by, a) for a in caller_calls[0].called_from_activity_ids],
+                )
+        except EngineError:  # the way back is a nicety: the page stands without it
+            caller = None
+    return {"calls_offered": True, "calls": calls, "caller": caller}
 
 
 def _migrate_url(request: EngineRequest, definition_id: str) -> str:
@@ -118,8 +153,29 @@ def definition_activity_state(request: EngineRequest, definition_id: str) -> Jso
                 row.id: total for row in statistics if (total := sum(i.incident_count for i in row.incidents))
             },
             "taken": [],
+            "links": _called_links(request, definition_id),
         }
     )
+
+
+def _called_links(request: EngineRequest, definition_id: str) -> dict:
+    """Where each call activity leads: the definition it calls, whose page links back here."""
+    if not request.engine.capabilities.called_definitions:
+        return {}
+    try:
+        called = request.engine.called_definitions(definition_id)
+    except EngineError:  # the badges stand without the links; the page's own section says why
+        return {}
+    back = urlencode({"called_by": definition_id})
+    return {
+        activity_id: {
+            "href": f"{reverse('definition_detail', args=[request.engine_name, each.id])}?{back}",
+            "text": "called definition",
+        }
+        for each in called
+        if not each.unreadable
+        for activity_id in each.called_from_activity_ids
+    }
 
 
 @require_GET

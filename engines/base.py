@@ -32,6 +32,7 @@ from engines.models import (
     Batch,
     BatchStatistics,
     BinaryContent,
+    CalledDefinition,
     DefinitionStatistics,
     Deployment,
     DeploymentResource,
@@ -132,6 +133,8 @@ class Capabilities:
     job_due_dates: bool = False
     # Job definitions: listed per definition, suspended with or without their jobs, priority overridden.
     job_definitions: bool = False
+    # The definitions a definition's call activities call (where named outright, not by an expression).
+    called_definitions: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -209,6 +212,11 @@ class EngineClient(ABC):
     @abstractmethod
     def definition_xml(self, definition_id: str) -> str:
         """The BPMN 2.0 XML of a definition (never changes for its id); "" when the engine sent none."""
+
+    @abstractmethod
+    def called_definitions(self, definition_id: str) -> list[CalledDefinition]:
+        """The definitions that a definition's call activities name outright (not by an expression),
+        each with the ids of the activities that call it. Needs Capabilities.called_definitions."""
 
     @abstractmethod
     def set_definition_suspended(

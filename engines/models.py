@@ -94,6 +94,13 @@ class ProcessDefinition(DomainModel):
         return self.name or self.key or self.id
 
 
+class CalledDefinition(ProcessDefinition):
+    """A definition that another one's call activities call, with the activities that call it."""
+
+    called_from_activity_ids: tuple[str, ...] = ()
+    calling_process_definition_id: str | None = None
+
+
 class Deployment(DomainModel):
     """What was deployed together: one upload of process models and other files."""
 

@@ -99,6 +99,8 @@ class DiagramState:
     taken: list[str]
     ended: bool = False  # the instance has ended (perhaps meanwhile): only its history is left
     tasks: dict[str, int] = field(default_factory=dict)  # open user tasks per activity
+    # The instances each call activity called, oldest first (a multi-instance one calls several).
+    called: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -107,6 +109,7 @@ class DiagramState:
             "taken": self.taken,
             "ended": self.ended,
             "tasks": self.tasks,
+            "called": self.called,
         }
 
 
@@ -140,7 +143,13 @@ def diagram_state(engine: EngineClient, instance_id: str, *, running: bool = Tru
     for task in got.get("tasks", []):
         if task.activity_id:
             tasks[task.activity_id] = tasks.get(task.activity_id, 0) + 1
-    return DiagramState(active=active, incidents=incidents, taken=taken, ended=not running, tasks=tasks)
+    called: dict[str, list[str]] = {}
+    for step in got["history"]:
+        if step.called_process_instance_id and step.activity_id:
+            called.setdefault(step.activity_id, []).append(step.called_process_instance_id)
+    return DiagramState(
+        active=active, incidents=incidents, taken=taken, ended=not running, tasks=tasks, called=called
+    )
 
 
 # --- the activity instance tree -----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -104,7 +106,22 @@ def instance_tree(request: EngineRequest, instance_id: str) -> HttpResponse:
 def diagram_state(request: EngineRequest, instance_id: str) -> JsonResponse:
     """Tokens, incidents and the path taken, for the diagram's markers (read again after every change)."""
     running = request.GET.get("ended") != "1"
-    return JsonResponse(detail.diagram_state(request.engine, instance_id, running=running).as_json())
+    state = detail.diagram_state(request.engine, instance_id, running=running)
+    return JsonResponse({**state.as_json(), "links": _called_links(request, instance_id, state.called)})
+
+
+def _called_links(request: EngineRequest, instance_id: str, called: dict[str, list[str]]) -> dict:
+    """Where each call activity leads: the instance it called, or the list of those it called."""
+    links = {}
+    for activity_id, ids in called.items():
+        if len(ids) == 1:
+            href = reverse("instance_detail", args=[request.engine_name, ids[0]])
+            links[activity_id] = {"href": href, "text": "called instance"}
+        else:
+            query = urlencode({"super_instance": instance_id})
+            href = f"{reverse('instance_list', args=[request.engine_name])}?{query}"
+            links[activity_id] = {"href": href, "text": f"{len(ids)} called instances"}
+    return links
 
 
 # --- actions ------------------------------------------------------------------------------------------

@@ -68,6 +68,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", rf"/process-definition/{ID}", definitions.get_definition),
     ("GET", rf"/process-definition/{ID}/xml", definitions.definition_xml),
     ("GET", rf"/process-definition/{ID}/statistics", definitions.activity_statistics),
+    (
+        "GET",
+        rf"/process-definition/{ID}/static-called-process-definitions",
+        definitions.static_called_definitions,
+    ),
     ("PUT", rf"/process-definition/{ID}/suspended", definitions.suspend_definition),
     ("POST", rf"/process-definition/{ID}/restart", instances.restart_instances),
     ("POST", rf"/process-definition/{ID}/restart-async", instances.restart_instances_async),

@@ -40,6 +40,7 @@ from engines.models import (
     Batch,
     BatchStatistics,
     BinaryContent,
+    CalledDefinition,
     DefinitionStatistics,
     Deployment,
     DeploymentResource,
@@ -143,6 +144,7 @@ CAPABILITIES = Capabilities(
     external_tasks=True,
     job_due_dates=True,
     job_definitions=True,
+    called_definitions=True,
 )
 
 
@@ -278,6 +280,11 @@ class Camunda7Client(EngineClient):
         with self._xml_lock:
             self._xml_cache[definition_id] = xml
         return xml
+
+    def called_definitions(self, definition_id: str) -> list[CalledDefinition]:
+        # GET /process-definition/{id}/static-called-process-definitions
+        path = f"/process-definition/{_segment(definition_id)}/static-called-process-definitions"
+        return self._many(CalledDefinition, "GET", path)
 
     # --- deployments ----------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from engines.models import (
     Batch,
     BatchStatistics,
     BinaryContent,
+    CalledDefinition,
     DefinitionStatistics,
     Deployment,
     DeploymentResource,
@@ -1135,6 +1136,9 @@ class FlowableClient(EngineClient):
 
     def unlock_external_task(self, task_id: str) -> None:
         _unsupported("external tasks of the Camunda kind")
+
+    def called_definitions(self, definition_id: str) -> list[CalledDefinition]:
+        _unsupported("list of the definitions a process calls")
 
     def list_job_definitions(
         self, *, process_definition_id: str, offset: int = 0, limit: int = 50

@@ -2,9 +2,10 @@
 // diagram or the activity tree, which narrows the tree and the tabs to it.
 (() => {
   const container = document.getElementById("diagram");
-  if (!container || !window.BpmnJS) return;
+  if (!container || !window.cockpitDiagram) return;
 
-  const viewer = new window.BpmnJS({ container });
+  let viewer = null; // drawn below; nothing marks it before
+  const { badge } = window.cockpitDiagram;
   const canvas = () => viewer.get("canvas");
   const overlays = () => viewer.get("overlays");
   const registry = () => viewer.get("elementRegistry");
@@ -15,14 +16,6 @@
   const elementId = (activityId) => activityId.replace(/#multiInstanceBody$/, "");
 
   const chosenActivity = () => new URL(window.location.href).searchParams.get("activity") || "";
-
-  function badge(text, className, label) {
-    const element = document.createElement("span");
-    element.className = `diagram-badge ${className}`;
-    element.textContent = text;
-    element.title = label;
-    return element;
-  }
 
   function mark(state) {
     for (const [id, marker] of marked) canvas().removeMarker(id, marker);
@@ -35,31 +28,35 @@
       marked.push([id, marker]);
       return true;
     };
+    const badges = [];
     for (const id of state.taken) add(id, "taken");
     for (const [id, count] of Object.entries(state.active)) {
       if (add(id, "active")) {
-        overlays().add(elementId(id), "cockpit", {
-          position: { bottom: 10, left: -10 },
-          html: badge(String(count), "badge-active", `${count} active`),
-        });
+        badges.push({ elementId: elementId(id), html: badge(String(count), "badge-active", `${count} active`) });
       }
     }
     for (const [id, count] of Object.entries(state.incidents)) {
       if (add(id, "has-incident")) {
-        overlays().add(elementId(id), "cockpit", {
-          position: { bottom: 10, right: 10 },
-          html: badge(String(count), "badge-incident", `${count} incident${count === 1 ? "" : "s"}`),
-        });
+        const label = `${count} incident${count === 1 ? "" : "s"}`;
+        badges.push({ elementId: elementId(id), html: badge(String(count), "badge-incident", label) });
       }
     }
     for (const [id, count] of Object.entries(state.tasks || {})) {
-      if (registry().get(elementId(id))) {
-        overlays().add(elementId(id), "cockpit", {
-          position: { top: -10, left: -10 },
-          html: badge(String(count), "badge-task", `${count} open user task${count === 1 ? "" : "s"}`),
-        });
-      }
+      const label = `${count} open user task${count === 1 ? "" : "s"}`;
+      badges.push({ elementId: elementId(id), html: badge(String(count), "badge-task", label) });
     }
+    // A call activity leads to what it called (an instance, or on a definition's page a definition).
+    for (const [id, link] of Object.entries(state.links || {})) {
+      const element = registry().get(elementId(id));
+      if (!element) continue;
+      const anchor = document.createElement("a");
+      anchor.className = "diagram-badge badge-link";
+      anchor.href = link.href;
+      anchor.textContent = `${link.text} ↘`;
+      anchor.setAttribute("aria-label", `${link.text} of ${element.businessObject.name || element.id}`);
+      badges.push({ elementId: element.id, html: anchor });
+    }
+    window.cockpitDiagram.placeBadges(viewer, container, "cockpit", badges);
     const chosen = chosenActivity();
     if (chosen) add(chosen, "chosen");
     container.dataset.state = JSON.stringify(state);
@@ -151,14 +148,7 @@
 
   (async () => {
     try {
-      const answer = await fetch(container.dataset.xmlUrl);
-      if (!answer.ok) throw new Error(`the engine answered with an error (${answer.status})`);
-      const xml = await answer.text();
-      await viewer.importXML(xml);
-      canvas().zoom("fit-viewport");
-      // fit-viewport leaves the outermost shapes touching the edge (the end event was cut off): pad it.
-      const { inner } = canvas().viewbox();
-      canvas().viewbox({ x: inner.x - 30, y: inner.y - 30, width: inner.width + 60, height: inner.height + 60 });
+      viewer = await window.cockpitDiagram.draw(container);
       viewer.on("element.click", (event) => {
         const element = event.element;
         if (!element || element.type === "bpmn:Process" || element.type === "label") return;

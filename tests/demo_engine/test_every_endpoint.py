@@ -124,6 +124,9 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
         },
         ("GET", r"/process-definition/(?P<id>[^/]+)"): {"path": D},
         ("GET", r"/process-definition/(?P<id>[^/]+)/xml"): {"path": f"{D}/xml"},
+        ("GET", r"/process-definition/(?P<id>[^/]+)/static-called-process-definitions"): {
+            "path": f"{D}/static-called-process-definitions"
+        },
         ("GET", r"/process-definition/(?P<id>[^/]+)/statistics"): {
             "path": f"{D}/statistics",
             "params": {"incidents": "true"},
@@ -490,3 +493,18 @@ def test_the_endpoint_answers_as_the_spec_says(server, sample, method, pattern):
     assert response.status_code in (200, 204), response.text
     check_request(response.request)
     check_response(response.request, response)
+
+
+def test_a_definition_names_the_latest_definition_its_call_activity_calls(server):
+    with httpx.Client(base_url=server.url, auth=("demo", "demo-pw")) as http:
+        loan = http.get("/process-definition/key/loan").json()
+        called = http.get(f"/process-definition/{loan['id']}/static-called-process-definitions")
+        credit_check = http.get("/process-definition/key/credit-check").json()
+        order = http.get("/process-definition/key/order").json()
+        none = http.get(f"/process-definition/{order['id']}/static-called-process-definitions").json()
+    check_response(called.request, called)
+    [only] = called.json()
+    assert only["id"] == credit_check["id"] and only["key"] == "credit-check"
+    assert only["calledFromActivityIds"] == ["credit_check"]
+    assert only["callingProcessDefinitionId"] == loan["id"]
+    assert none == []

@@ -1416,4 +1416,25 @@ CASES += [
         params={"cascade": "true", "skipCustomListeners": "false", "skipIoMappings": "true"},
         status=204,
     ),
+    Case(
+        "the definitions a definition calls",
+        lambda c: c.called_definitions("loan:1:abc"),
+        "GET",
+        "/process-definition/loan:1:abc/static-called-process-definitions",
+        answer=[
+            {
+                **DEFINITION,
+                "id": "credit-check:2:abc",
+                "key": "credit-check",
+                "name": "Credit check",
+                "version": 2,
+                "calledFromActivityIds": ["credit_check", "recheck"],
+                "callingProcessDefinitionId": "loan:1:abc",
+            }
+        ],
+        check=lambda r: (
+            [(d.id, d.title, d.called_from_activity_ids, d.calling_process_definition_id) for d in r]
+            == [("credit-check:2:abc", "Credit check", ("credit_check", "recheck"), "loan:1:abc")]
+        ),
+    ),
 ]

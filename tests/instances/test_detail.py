@@ -40,7 +40,9 @@ def test_the_header_names_the_definition_business_key_state_and_incidents(on_dem
     incident = incident_at(engine, "charge", "%", taken)
     instance = engine.get_instance(incident.process_instance_id)
     page = page_of(client_as("Viewer"), instance.id)
-    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code> · version" in page
+    definition_link = f'<a href="/e/demo/processes/{instance.definition_id}/">'
+    definition_link += "<bdi>Order to delivery</bdi></a>"  # the way to the definition's page
+    assert f"{definition_link} · key <code><bdi>order</bdi></code> · version" in page
     assert f"<dt>Business key</dt><dd><bdi>{instance.business_key}</bdi></dd>" in page
     assert 'id="instance-state">active</span>' in page and "1 incident</span>" in page
     assert f'href="/e/demo/instances/?definition_id={instance.definition_id.replace(":", "%3A")}"' in page

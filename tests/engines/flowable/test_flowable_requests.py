@@ -847,6 +847,7 @@ def test_capabilities_say_what_flowable_lacks(engine):
         (lambda e: e.validate_migration_plan(MigrationPlan("order:1:d-1", "order:2:d-2")), "validation"),
         (lambda e: e.list_external_tasks("pi-1"), "external tasks"),
         (lambda e: e.list_job_definitions(process_definition_id="order:1:d-1"), "job definitions"),
+        (lambda e: e.called_definitions("order:1:d-1"), "definitions a process calls"),
         (lambda e: e.list_jobs(job_definition_id="jd-1"), "job definitions"),
         (lambda e: e.set_job_due_date("job-1", datetime(2027, 1, 1, tzinfo=UTC)), "due date"),
         (lambda e: e.delete_deployment("dep-1", cascade=True, skip_io_mappings=True), "skipping listeners"),
