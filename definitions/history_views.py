@@ -3,6 +3,7 @@ the engine's history, drawn on the diagram (static/js/heatmap.js) and listed in 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from django import forms
@@ -93,7 +94,7 @@ def _heatmap(request: EngineRequest, definition_id: str, form: HeatmapForm) -> d
         "history": history,
         "window_words": WINDOWS[form.cleaned_data["window"]][0],
         "measure": form.cleaned_data["measure"],
-        "drawn": _drawn(history, form.cleaned_data["measure"]),
+        "drawn": json.dumps(_drawn(history, form.cleaned_data["measure"])),
     }
 
 
@@ -107,7 +108,7 @@ def _names(request: EngineRequest, definition_id: str) -> dict[str, str]:
 
 
 def _drawn(history: DefinitionHistory, measure: str) -> dict:
-    """What heatmap.js draws: per activity its value (0..1 of the hottest) and the words on it."""
+    """What heatmap.js draws (as JSON): per activity its value (0..1 of the hottest) and the words on it."""
     if measure == "duration":
         values = {
             a.id: (a.durations.p50, duration_text(a.durations.p50)) for a in history.activities if a.durations

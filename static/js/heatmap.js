@@ -1,15 +1,16 @@
 // Heat on a diagram: each activity tinted by its share of the hottest (how often it ran, or how long it
 // took), with the figure beside it; and on an instance's diagram, how long each of its activities took.
 // Drawn on the viewer instance.js announces ("cockpit:diagram-ready"), from the JSON the page holds:
-// #heatmap-data ({activities: {id: {heat, label}}}), which the heatmap section brings with each window.
+// #heatmap-data's data-drawn ({activities: {id: {heat, label}}}), which the heatmap section brings anew
+// with each window (the instance page's durations bring theirs the same way).
 (() => {
   let viewer = null;
 
   function data() {
-    const script = document.getElementById("heatmap-data");
-    if (!script) return null;
+    const holder = document.getElementById("heatmap-data");
+    if (!holder) return null;
     try {
-      return JSON.parse(script.textContent);
+      return JSON.parse(holder.dataset.drawn);
     } catch {
       return null;
     }
@@ -48,5 +49,8 @@
     draw();
   });
   // Each window or measure chosen brings the section, and its data, again.
-  document.body.addEventListener("htmx:afterSettle", draw);
+  // (htmx:load: fired by the new content itself, so it reaches here even when its slot was replaced.)
+  document.addEventListener("htmx:load", (event) => {
+    if (event.target.id === "heatmap-data" || event.target.querySelector?.("#heatmap-data")) draw();
+  });
 })();

@@ -1,6 +1,7 @@
 """A definition's heatmap: per activity how often it ran and how long it took, from the history, for
 the time window chosen; bad choices are refused next to their field; engine errors stay in the section."""
 
+import html
 import json
 import re
 
@@ -28,9 +29,8 @@ def _row(body, activity_id):
 
 
 def _drawn(body):
-    return json.loads(
-        re.search(r'<script id="heatmap-data" type="application/json">(.*?)</script>', body).group(1)
-    )
+    held = re.search(r'<div id="heatmap-data" hidden data-drawn="(.*?)">', body).group(1)
+    return json.loads(html.unescape(held))
 
 
 def test_each_activity_shows_its_counts_and_percentiles_from_the_history(on_demo, engine, viewer_client):
