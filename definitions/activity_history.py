@@ -90,13 +90,9 @@ def definition_history(
 ) -> DefinitionHistory:
     """Per activity (named from the diagram where `names` knows it), of the instances started or
     activity instances finished since the moment given (all time without one)."""
-    got = fan_out(
-        {
-            "statistics": lambda: engine.historic_activity_statistics(definition_id, started_after=since),
-            "sample": lambda: finished_sample(engine, definition_id, since=since),
-        }
-    )
-    sample, finished_in_window = got["sample"]
+    # One after the other: the sample fans its pages out itself, and fan-outs never nest (one shared pool).
+    statistics = engine.historic_activity_statistics(definition_id, started_after=since)
+    sample, finished_in_window = finished_sample(engine, definition_id, since=since)
     millis: dict[str, list[int]] = {}
     for item in sample:
         if item.activity_id and item.duration_in_millis is not None and not item.unreadable:
@@ -106,7 +102,7 @@ def definition_history(
             row.id, names.get(row.id, row.id), row.finished, row.canceled, row.instances,
             durations_of(millis.get(row.id, ())),
         )
-        for row in got["statistics"]
+        for row in statistics
         if not row.unreadable
     }  # fmt: skip
     # An activity whose instances all belong to instances started before the window still has durations.

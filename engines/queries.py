@@ -255,7 +255,7 @@ class HistoricActivityInstanceQuery(_Query):
     """Activity instances of a definition as history keeps them. The ended ones (finished=True) come
     the most recently ended first; those still running (finished=False) the longest running first."""
 
-    process_definition_id: str
+    process_definition_id: str | None  # None: of every definition
     finished: bool
     activity_id: str | None = None
     started_before: datetime | None = None
