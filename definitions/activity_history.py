@@ -5,7 +5,7 @@ ones took, from a capped sample of the newest. The heatmap and the stuck instanc
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -74,14 +74,12 @@ def finished_sample(
     query = HistoricActivityInstanceQuery(definition_id, finished=True, finished_after=since)
     total = engine.count_historic_activity_instances(query)
     wanted = min(total, cap)
-    pages = fan_out(
-        {
-            str(offset): lambda offset=offset: engine.find_historic_activity_instances(
-                query, offset=offset, limit=min(MAX_PAGE_SIZE, wanted - offset)
-            )
-            for offset in range(0, wanted, MAX_PAGE_SIZE)
-        }
-    )
+
+    def page(offset: int) -> Callable[[], list[HistoricActivityInstance]]:
+        limit = min(MAX_PAGE_SIZE, wanted - offset)
+        return lambda: engine.find_historic_activity_instances(query, offset=offset, limit=limit)
+
+    pages = fan_out({str(offset): page(offset) for offset in range(0, wanted, MAX_PAGE_SIZE)})
     return [item for offset in sorted(pages, key=int) for item in pages[offset]], total
 
 
