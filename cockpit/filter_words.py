@@ -73,7 +73,10 @@ def instance_filter_words(
     elif query.process_instance_ids:
         parts.append(_ids(query.process_instance_ids))
     if query.activity_ids:
-        parts.append("waiting in " + " or ".join(_quoted(a) for a in query.activity_ids))
+        waiting = "waiting in " + " or ".join(_quoted(a) for a in query.activity_ids)
+        if started and started.get("waiting_before"):
+            waiting += f" since before {_moment(started['waiting_before'])}"
+        parts.append(waiting)
     if query.tenant_ids:
         parts.append("tenant " + " or ".join(_quoted(t) for t in query.tenant_ids))
     if query.without_tenant_id:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "deployments",
     "incidents",
     "batches",
+    "trouble",
 ]
 
 MIDDLEWARE = [

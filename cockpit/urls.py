@@ -19,6 +19,7 @@ urlpatterns = [
     path("e/<str:engine>/instances/", include("instances.urls")),
     path("e/<str:engine>/incidents/", include("incidents.urls")),
     path("e/<str:engine>/batches/", include("batches.urls")),
+    path("e/<str:engine>/trouble/", include("trouble.urls")),
     path("operations/mine/", include("batches.mine_urls")),
     path("admin/", admin.site.urls),
 ]

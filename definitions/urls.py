@@ -1,6 +1,6 @@
 from django.urls import path
 
-from definitions import job_definition_views, views
+from definitions import history_views, job_definition_views, views
 
 # Under /e/<engine>/processes/
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
         views.definition_activity_state,
         name="definition_activity_state",
     ),
+    path("<id:definition_id>/heatmap/", history_views.definition_heatmap, name="definition_heatmap"),
     path("<id:definition_id>/instances/", views.definition_instances, name="definition_instances"),
     path("<id:definition_id>/suspended/", views.definition_suspend, name="definition_suspend"),
     # job definitions

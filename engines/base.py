@@ -39,6 +39,7 @@ from engines.models import (
     EngineVersion,
     ExternalTask,
     HistoricActivityInstance,
+    HistoricActivityStatistics,
     HistoricBatch,
     HistoricProcessInstance,
     HistoricVariable,
@@ -52,6 +53,7 @@ from engines.models import (
     Variable,
 )
 from engines.queries import (
+    HistoricActivityInstanceQuery,
     HistoricProcessInstanceQuery,
     IncidentFilter,
     InstructionKind,
@@ -135,6 +137,9 @@ class Capabilities:
     job_definitions: bool = False
     # The definitions a definition's call activities call (where named outright, not by an expression).
     called_definitions: bool = False
+    # How often and how long each activity of a definition ran, from the history; the activity
+    # instances still running there, and since when.
+    activity_history: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -430,8 +435,9 @@ class EngineClient(ABC):
         job_definition_id: str | None = None,
     ) -> list[Job]:
         """Jobs (asynchronous work: timers, async continuations, batch work); no_retries_left keeps the
-        failed ones; batch_id keeps those an engine batch created to do its work; job_definition_id
-        those one job definition made."""
+        failed ones (False: only those with retries left; with with_exception, the failed ones that
+        will run again); batch_id keeps those an engine batch created to do its work;
+        job_definition_id those one job definition made."""
 
     @abstractmethod
     def count_jobs(
@@ -571,6 +577,25 @@ class EngineClient(ABC):
     ) -> list[HistoricActivityInstance]:
         """The activities an instance passed through, oldest first; finished=True only those ended,
         False only those still running."""
+
+    # --- activity history (capabilities.activity_history) -------------------------------------
+
+    @abstractmethod
+    def historic_activity_statistics(
+        self, definition_id: str, *, started_after: datetime | None = None
+    ) -> list[HistoricActivityStatistics]:
+        """Per activity of a definition: its activity instances finished, cancelled and running, of
+        the process instances started after the moment given (all of them without one)."""
+
+    @abstractmethod
+    def find_historic_activity_instances(
+        self, query: HistoricActivityInstanceQuery, *, offset: int = 0, limit: int = 50
+    ) -> list[HistoricActivityInstance]:
+        """Activity instances of a definition, ended or still running, in the query's order."""
+
+    @abstractmethod
+    def count_historic_activity_instances(self, query: HistoricActivityInstanceQuery) -> int:
+        """How many activity instances find_historic_activity_instances would find."""
 
     @abstractmethod
     def historic_variables(

@@ -151,6 +151,16 @@ class ActivityStatistics(DomainModel):
     incidents: list[IncidentCount] = Field(default_factory=list)
 
 
+class HistoricActivityStatistics(DomainModel):
+    """Per activity of one definition, from the history: how often it ran to its end (cancelled ones
+    among them) and how many activity instances are in it now."""
+
+    id: EngineId  # the activity id
+    instances: int = 0  # running now
+    finished: int = 0  # ended, the cancelled ones included
+    canceled: int = 0
+
+
 class ProcessInstance(DomainModel):
     id: EngineId
     definition_id: EngineId | None = None

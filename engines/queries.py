@@ -250,6 +250,18 @@ class HistoricProcessInstanceQuery(_Query):
     sorting: tuple[Sort, ...] = ()
 
 
+@dataclass(frozen=True)
+class HistoricActivityInstanceQuery(_Query):
+    """Activity instances of a definition as history keeps them. The ended ones (finished=True) come
+    the most recently ended first; those still running (finished=False) the longest running first."""
+
+    process_definition_id: str | None  # None: of every definition
+    finished: bool
+    activity_id: str | None = None
+    started_before: datetime | None = None
+    finished_after: datetime | None = None
+
+
 class InstructionKind(StrEnum):
     """What one modification instruction does."""
 

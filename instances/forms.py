@@ -14,6 +14,7 @@ from django.utils import timezone
 from cockpit.paging import unknown_filters
 from engines.queries import (
     VARIABLE_OPERATORS,
+    HistoricActivityInstanceQuery,
     HistoricProcessInstanceQuery,
     ProcessInstanceQuery,
     VariableFilter,
@@ -93,6 +94,11 @@ class InstanceFilterForm(forms.Form):
         required=False, label="Incident message like", help_text="% is the wildcard"
     )
     activity_id = forms.CharField(required=False, label="Waiting in activity")
+    waiting_since_before = forms.DateTimeField(
+        required=False,
+        label="In that activity since before",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
     tenant_id = forms.CharField(required=False, label="Tenant")
     root_only = forms.BooleanField(required=False, label="Root instances only")
     super_instance = forms.CharField(required=False, label="Called by instance")
@@ -139,18 +145,22 @@ class InstanceFilterForm(forms.Form):
         after, before = data.get("started_after"), data.get("started_before")
         if after and before and after > before:
             self.add_error("started_before", "This is before 'Started after'.")
+        if data.get("waiting_since_before") and not data.get("activity_id"):
+            self.add_error("waiting_since_before", "Name the activity too (Waiting in activity).")
         return data
 
     @property
     def started_window(self) -> dict[str, str | None] | None:
         """The start window as plain values (kept with an operation, to say what it acts on)."""
         after, before = self.cleaned_data.get("started_after"), self.cleaned_data.get("started_before")
-        if not (after or before):
+        waiting = self.cleaned_data.get("waiting_since_before")
+        if not (after or before or waiting):
             return None
-        return {
+        window = {
             "after": after.isoformat() if after else None,
             "before": before.isoformat() if before else None,
         }
+        return window | ({"waiting_before": waiting.isoformat()} if waiting else {})
 
     @property
     def instance_id_list(self) -> tuple[str, ...]:
@@ -190,6 +200,11 @@ class InstanceFilterForm(forms.Form):
             ids = tuple(i for i in ids if i in started) if ids else started
             if not ids:
                 return None
+        if data.get("waiting_since_before"):
+            waiting = self._waiting_ids(engine, definition_id)
+            ids = tuple(i for i in ids if i in waiting) if ids else waiting
+            if not ids:
+                return None
         return ProcessInstanceQuery(
             process_instance_ids=ids,
             business_key=data.get("business_key") or None,
@@ -210,6 +225,24 @@ class InstanceFilterForm(forms.Form):
             variable_names_ignore_case=True if data.get("names_ignore_case") else None,
             variable_values_ignore_case=True if data.get("values_ignore_case") else None,
         )
+
+    def _waiting_ids(self, engine, definition_id: str | None) -> tuple[str, ...]:
+        data = self.cleaned_data
+        query = HistoricActivityInstanceQuery(
+            definition_id,
+            finished=False,
+            activity_id=data["activity_id"],
+            started_before=data["waiting_since_before"],
+        )
+        # The runtime query has no time an activity was entered: history has
+        found = engine.find_historic_activity_instances(query, limit=STARTED_LIMIT)
+        if len(found) >= STARTED_LIMIT:
+            self.add_error(
+                "waiting_since_before",
+                f"{STARTED_LIMIT:,} or more instances are in that activity since before then: narrow it.",
+            )
+            raise forms.ValidationError("too many")
+        return tuple(dict.fromkeys(a.process_instance_id for a in found if a.process_instance_id))
 
     def _started_ids(self, engine) -> tuple[str, ...]:
         data = self.cleaned_data

@@ -2,6 +2,7 @@ from django.urls import path
 
 from instances import (
     detail_views,
+    duration_views,
     history_views,
     job_views,
     migrate_views,
@@ -30,6 +31,9 @@ urlpatterns = [
     path("<id:instance_id>/", detail_views.instance_detail, name="instance_detail"),
     path("<id:instance_id>/tree/", detail_views.instance_tree, name="instance_tree"),
     path("<id:instance_id>/diagram.json", detail_views.diagram_state, name="instance_diagram_state"),
+    path(
+        "<id:instance_id>/durations/", duration_views.activity_durations, name="instance_activity_durations"
+    ),
     path("<id:instance_id>/suspend/", detail_views.instance_suspend, name="instance_suspend"),
     path("<id:instance_id>/delete/", detail_views.instance_delete, name="instance_delete"),
     path("<id:instance_id>/modify/", modify_views.instance_modify, name="instance_modify"),

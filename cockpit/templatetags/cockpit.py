@@ -107,19 +107,23 @@ def duration(millis: int | float | None) -> str:
     second in milliseconds, and the exact milliseconds on hover."""
     if not isinstance(millis, int | float) or isinstance(millis, bool) or millis < 0:
         return "—"
+    exact = f"{int(millis):,}"
+    return format_html('<span class="duration" title="{} ms">{}</span>', exact, duration_text(millis))
+
+
+def duration_text(millis: int | float) -> str:
+    """The words of `duration` without its markup, for what is drawn by script (a diagram's overlay)."""
     whole = int(millis)
     if whole < 1_000:
-        shown = f"{whole} ms"
-    else:
-        first = next(i for i, (_, size) in enumerate(_UNITS) if whole >= size)
-        parts = []
-        rest = whole
-        for unit, size in _UNITS[first : first + 2]:
-            amount, rest = divmod(rest, size)
-            if amount or not parts:
-                parts.append(f"{amount} {unit}")
-        shown = " ".join(parts)
-    return format_html('<span class="duration" title="{} ms">{}</span>', f"{whole:,}", shown)
+        return f"{whole} ms"
+    first = next(i for i, (_, size) in enumerate(_UNITS) if whole >= size)
+    parts = []
+    rest = whole
+    for unit, size in _UNITS[first : first + 2]:
+        amount, rest = divmod(rest, size)
+        if amount or not parts:
+            parts.append(f"{amount} {unit}")
+    return " ".join(parts)
 
 
 @register.filter

@@ -164,6 +164,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", r"/history/process-instance/count", history.query_count_historic_instances),
     ("POST", r"/history/process-instance/delete", instances.delete_historic_instances),
     ("GET", rf"/history/process-instance/{ID}", history.get_historic_instance),
+    ("GET", rf"/history/process-definition/{ID}/statistics", history.historic_activity_statistics),
     ("GET", r"/history/activity-instance", history.list_historic_activities),
     ("GET", r"/history/activity-instance/count", history.count_historic_activities),
     ("GET", r"/history/variable-instance", history.list_historic_variables),

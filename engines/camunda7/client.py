@@ -23,6 +23,8 @@ from engines.camunda7.errors import read_error
 from engines.camunda7.parsing import parse
 from engines.camunda7.variables import decode, encode
 from engines.camunda7.wire import (
+    historic_activity_order,
+    historic_activity_params,
     migration_plan_json,
     migration_plan_of,
     migration_report_of,
@@ -48,6 +50,7 @@ from engines.models import (
     EngineVersion,
     ExternalTask,
     HistoricActivityInstance,
+    HistoricActivityStatistics,
     HistoricBatch,
     HistoricProcessInstance,
     HistoricVariable,
@@ -61,6 +64,7 @@ from engines.models import (
     Variable,
 )
 from engines.queries import (
+    HistoricActivityInstanceQuery,
     HistoricProcessInstanceQuery,
     IncidentFilter,
     InstructionKind,
@@ -145,6 +149,7 @@ CAPABILITIES = Capabilities(
     job_due_dates=True,
     job_definitions=True,
     called_definitions=True,
+    activity_history=True,
 )
 
 
@@ -1053,6 +1058,33 @@ class Camunda7Client(EngineClient):
         }
         return self._many(HistoricActivityInstance, "GET", "/history/activity-instance", params=params)
 
+    def historic_activity_statistics(
+        self, definition_id: str, *, started_after: datetime | None = None
+    ) -> list[HistoricActivityStatistics]:
+        # GET /history/process-definition/{id}/statistics
+        params = {
+            "finished": True,
+            "canceled": True,
+            "startedAfter": format_engine_date(started_after) if started_after else None,
+        }
+        return self._many(
+            HistoricActivityStatistics,
+            "GET",
+            f"/history/process-definition/{_segment(definition_id)}/statistics",
+            params=params,
+        )
+
+    def find_historic_activity_instances(
+        self, query: HistoricActivityInstanceQuery, *, offset: int = 0, limit: int = 50
+    ) -> list[HistoricActivityInstance]:
+        # GET /history/activity-instance
+        params = historic_activity_params(query) | historic_activity_order(query) | _page(offset, limit)
+        return self._many(HistoricActivityInstance, "GET", "/history/activity-instance", params=params)
+
+    def count_historic_activity_instances(self, query: HistoricActivityInstanceQuery) -> int:
+        # GET /history/activity-instance/count
+        return self._count("GET", "/history/activity-instance/count", params=historic_activity_params(query))
+
     def historic_variables(
         self, process_instance_id: str, *, offset: int = 0, limit: int = 200
     ) -> list[HistoricVariable]:
@@ -1138,7 +1170,9 @@ def _job_filters(
         "processInstanceId": process_instance_id,
         "jobDefinitionId": job_definition_id,
         "withException": with_exception,
-        "noRetriesLeft": no_retries_left,
+        # False asks for those with retries left: the engine reads noRetriesLeft=false as no filter.
+        "noRetriesLeft": True if no_retries_left else None,
+        "withRetriesLeft": True if no_retries_left is False else None,
     }
 
 

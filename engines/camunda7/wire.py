@@ -19,6 +19,7 @@ from engines.queries import (
     BatchSort,
     DefinitionSort,
     DeploymentSort,
+    HistoricActivityInstanceQuery,
     HistoricInstanceSort,
     HistoricProcessInstanceQuery,
     IncidentSort,
@@ -98,6 +99,26 @@ def sort_by(key: SortKey) -> str:
 
 def sort_json(sort: Sort | None) -> dict[str, str]:
     return {"sortBy": sort_by(sort.by), "sortOrder": sort.order} if sort else {}
+
+
+def historic_activity_params(query: HistoricActivityInstanceQuery) -> dict[str, Any]:
+    """The query string of GET /history/activity-instance(/count). The engine reads finished=false as
+    no filter at all, so running ones are asked for with unfinished=true."""
+    return {
+        "processDefinitionId": query.process_definition_id,
+        "activityId": query.activity_id,
+        "finished": True if query.finished else None,
+        "unfinished": None if query.finished else True,
+        "startedBefore": format_engine_date(query.started_before) if query.started_before else None,
+        "finishedAfter": format_engine_date(query.finished_after) if query.finished_after else None,
+    }
+
+
+def historic_activity_order(query: HistoricActivityInstanceQuery) -> dict[str, str]:
+    # Ended ones the most recently ended first (the newest sample); running ones the longest waiting first.
+    if query.finished:
+        return {"sortBy": "endTime", "sortOrder": "desc"}
+    return {"sortBy": "startTime", "sortOrder": "asc"}
 
 
 def variable_filter_json(variable: VariableFilter) -> dict[str, Any]:

@@ -45,6 +45,7 @@ from engines.models import (
     EngineVersion,
     ExternalTask,
     HistoricActivityInstance,
+    HistoricActivityStatistics,
     HistoricBatch,
     HistoricProcessInstance,
     HistoricVariable,
@@ -62,6 +63,7 @@ from engines.queries import (
     MAX_PAGE_SIZE,
     DefinitionSort,
     DeploymentSort,
+    HistoricActivityInstanceQuery,
     HistoricProcessInstanceQuery,
     IncidentFilter,
     IncidentSort,
@@ -1198,6 +1200,21 @@ class FlowableClient(EngineClient):
         # GET /history/historic-activity-instances
         answer = self._json("GET", "/history/historic-activity-instances", params=params)
         return self._listed(HistoricActivityInstance, answer, _historic_activity)
+
+    # Its history REST API filters activity instances by neither start nor end time, nor counts them
+    # per activity: no window, no sample of the newest, no "in it since before".
+    def historic_activity_statistics(
+        self, definition_id: str, *, started_after: datetime | None = None
+    ) -> list[HistoricActivityStatistics]:
+        _unsupported("per-activity statistics from its history")
+
+    def find_historic_activity_instances(
+        self, query: HistoricActivityInstanceQuery, *, offset: int = 0, limit: int = 50
+    ) -> list[HistoricActivityInstance]:
+        _unsupported("filter on when an activity instance started or ended")
+
+    def count_historic_activity_instances(self, query: HistoricActivityInstanceQuery) -> int:
+        _unsupported("filter on when an activity instance started or ended")
 
     def historic_variables(
         self, process_instance_id: str, *, offset: int = 0, limit: int = 200

@@ -1,0 +1,85 @@
+"""The demo engine answers the activity history's endpoints as real Camunda 7.24 does: per-activity
+statistics from the history (which counts come, which activities are left out, in what order) and
+historic activity instances filtered and sorted by time."""
+
+import httpx
+import pytest
+
+from tests.demo_engine.conftest import start_server, stop_server
+
+
+@pytest.fixture(scope="module")
+def demo():
+    server = start_server(120, seed=3)
+    with httpx.Client(base_url=server.url, auth=("demo", "demo-pw")) as http:
+        yield http
+    stop_server(server)
+
+
+@pytest.fixture
+def real(camunda7_engine):
+    with camunda7_engine.http() as http:
+        yield http
+
+
+def _order_id(http) -> str:
+    [order] = http.get(
+        "/process-definition", params={"key": "order", "latestVersion": "true", "withoutTenantId": "true"}
+    ).json()
+    return order["id"]
+
+
+def _statistics(http, **params):
+    answer = http.get(f"/history/process-definition/{_order_id(http)}/statistics", params=params)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _count(http, **params) -> int:
+    params = {"processDefinitionId": _order_id(http), **params}
+    return http.get("/history/activity-instance/count", params=params).json()["count"]
+
+
+@pytest.mark.parametrize("engine_name", ["real", "demo"])
+def test_the_statistics_rows_have_the_same_fields_order_and_counts(engine_name, request):
+    http = request.getfixturevalue(engine_name)
+    rows = _statistics(http, finished="true", canceled="true")
+    assert rows
+    assert set(rows[0]) == {
+        "id", "instances", "canceled", "finished", "completeScope",
+        "openIncidents", "resolvedIncidents", "deletedIncidents",
+    }  # fmt: skip
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    for row in rows:
+        assert row["finished"] == _count(http, activityId=row["id"], finished="true")
+        assert row["instances"] == _count(http, activityId=row["id"], unfinished="true")
+        assert row["canceled"] == _count(http, activityId=row["id"], canceled="true")
+        assert row["completeScope"] == 0
+
+
+@pytest.mark.parametrize("engine_name", ["real", "demo"])
+def test_without_finished_only_activities_with_running_instances_are_listed(engine_name, request):
+    http = request.getfixturevalue(engine_name)
+    rows = _statistics(http)
+    assert rows and all(r["instances"] > 0 and r["finished"] == 0 and r["canceled"] == 0 for r in rows)
+    everything = _statistics(http, finished="true")
+    assert {r["id"] for r in rows} == {r["id"] for r in everything if r["instances"]}
+
+
+@pytest.mark.parametrize("engine_name", ["real", "demo"])
+def test_a_window_after_every_start_leaves_no_row(engine_name, request):
+    http = request.getfixturevalue(engine_name)
+    assert _statistics(http, finished="true", startedAfter="2099-01-01T00:00:00.000+0000") == []
+
+
+@pytest.mark.parametrize("engine_name", ["real", "demo"])
+def test_finished_activity_instances_sort_by_end_time_and_filter_by_it(engine_name, request):
+    http = request.getfixturevalue(engine_name)
+    params = {"processDefinitionId": _order_id(http), "finished": "true", "sortBy": "endTime"}
+    newest = http.get("/history/activity-instance", params={**params, "sortOrder": "desc"}).json()
+    assert newest
+    ends = [a["endTime"] for a in newest]
+    assert ends == sorted(ends, reverse=True)
+    after = {"finishedAfter": newest[0]["endTime"]}
+    assert _count(http, finished="true", **after) >= 1
+    assert _count(http, finished="true", finishedAfter="2099-01-01T00:00:00.000+0000") == 0
