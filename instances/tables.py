@@ -49,8 +49,9 @@ class InstanceTable(EngineTable):
         # A full page load: the instance page brings its own scripts (the diagram), which a boosted
         # swap would not run.
         return format_html(
-            '<a href="{}" hx-boost="false"><code>{}</code></a>',
+            '<a href="{}" hx-boost="false" title="{}"><code>{}</code></a>',
             self.link("instance_detail", value),
+            value,
             bidi_marks(value),
         )
 
