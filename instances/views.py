@@ -24,6 +24,7 @@ from batches.kinds import KINDS
 from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import instance_filter_words
 from cockpit.paging import MAX_PAGE_SIZE_SHOWN, engine_table, filter_string
+from engines import fan_out
 from engines.base import Capabilities
 from engines.errors import EngineError, Unsupported
 from engines.queries import HistoricInstanceSort, ProcessInstanceQuery
@@ -64,8 +65,6 @@ NEWEST_FIRST = "-start_time"
 @engine_scoped
 def instance_list(request: EngineRequest) -> HttpResponse:
     form, query, valid = filtered(request, request.GET)
-    # The pickers belong to the bar around the results, which a page or a sorting of them keeps.
-    choice_problems = [] if request.htmx else form.offer_choices(request.engine)
     notes: list[str] = []
 
     def fetch(sort, offset, limit):
@@ -81,9 +80,22 @@ def instance_list(request: EngineRequest) -> HttpResponse:
         return awaiting_details(request.engine.list_instances(sorted_query, offset=offset, limit=limit))
 
     actions = offered_actions(request.user, request.engine.capabilities)
-    table, page = engine_table(
-        request, InstanceTable, fetch, default_sort=NEWEST_FIRST, exclude=() if actions else ("select",)
+    found = fan_out(
+        {
+            "table": lambda: engine_table(
+                request,
+                InstanceTable,
+                fetch,
+                default_sort=NEWEST_FIRST,
+                exclude=() if actions else ("select",),
+            ),
+            # The pickers belong to the bar around the results, which a page or a sorting of them keeps;
+            # asked at the same time as the rows, so the rows never wait for them.
+            "choices": lambda: [] if request.htmx else form.offer_choices(request.engine),
+        }
     )
+    table, page = found["table"]
+    choice_problems = found["choices"]
     context = {
         "detail_ids": row_ids(list(table.data)),
         "form": form,

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from engines.queries import HistoricInstanceSort, HistoricProcessInstanceQuery, ProcessInstanceQuery, Sort
 from tests.conftest import PASSWORD
+from tests.instances.test_list_rounds import names_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 INSTANCES = 1200  # enough instances of one process with incidents for a second page of them
@@ -59,8 +60,7 @@ def test_the_newest_instance_comes_first_with_where_it_stands(page, live_server,
     )
     first = page.locator("table.engine-table tbody tr").first
     expect(first.locator("td a code")).to_have_text(newest.id)
-    tree = engine.activity_instance_tree(newest.id)
-    names = {c.activity_name for c in tree.children} | {t.activity_name for t in tree.transitions}
+    names = names_in(engine.activity_instance_tree(newest.id))
     cells = first.locator("td").all_inner_texts()  # a viewer has no selection column
     state, _id, process, _key, activities, incidents, started = cells
     assert state.strip().endswith(("active", "suspended", "with incidents"))
