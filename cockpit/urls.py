@@ -20,6 +20,7 @@ urlpatterns = [
     path("e/<str:engine>/incidents/", include("incidents.urls")),
     path("e/<str:engine>/batches/", include("batches.urls")),
     path("operations/mine/", include("batches.mine_urls")),
+    path("find/", include("instances.find_urls")),
     path("admin/", admin.site.urls),
 ]
 

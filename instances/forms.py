@@ -99,16 +99,20 @@ class Chip:
 
 def without(data: QueryDict, *names: str, row: int | None = None) -> str:
     """The query string without the named filters (or without one row of the lists named), and
-    without paging: the list without a filter starts at its first page."""
-    kept = data.copy()
-    for name in PAGING[:2]:  # offset and limit; the sorting stays
-        kept.pop(name, None)
-    for name in names:
-        if row is None:
-            kept.pop(name, None)
-        else:
-            values = kept.getlist(name)
-            kept.setlist(name, values[:row] + values[row + 1 :])
+    without paging (the list without a filter starts at its first page) or fields left empty."""
+    kept = QueryDict(mutable=True)
+    rows = list(zip(*(data.getlist(part) for part in VARIABLE_ROW), strict=False))
+    rows = [
+        r
+        for n, r in enumerate(rows)
+        if (r[0].strip() or r[3].strip()) and not (row == n and names == VARIABLE_ROW)
+    ]
+    for name, values in data.lists():
+        if name in VARIABLE_ROW or name in PAGING[:2] or (row is None and name in names):
+            continue
+        kept.setlist(name, [v for v in values if v.strip()])
+    for part, values in zip(VARIABLE_ROW, zip(*rows, strict=False), strict=False):
+        kept.setlist(part, list(values))
     return kept.urlencode()
 
 
