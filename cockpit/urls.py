@@ -21,6 +21,7 @@ urlpatterns = [
     path("e/<str:engine>/batches/", include("batches.urls")),
     path("e/<str:engine>/trouble/", include("trouble.urls")),
     path("operations/mine/", include("batches.mine_urls")),
+    path("find/", include("instances.find_urls")),
     path("admin/", admin.site.urls),
 ]
 

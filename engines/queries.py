@@ -235,7 +235,8 @@ class HistoricProcessInstanceQuery(_Query):
     completed: bool | None = None
     externally_terminated: bool | None = None  # cancelled by a user or an API call
     internally_terminated: bool | None = None  # ended by the process itself (a terminate end event)
-    with_incidents: bool | None = None
+    with_incidents: bool | None = None  # open or resolved ones: incident_status narrows it
+    incident_status: Literal["open", "resolved"] | None = None
     incident_type: str | None = None
     incident_message_like: str | None = None
     started_before: datetime | None = None

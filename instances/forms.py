@@ -4,6 +4,7 @@ and turned into the engine's process-instance query."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,11 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from cockpit.paging import unknown_filters
+from cockpit.paging import PAGING, unknown_filters
+from engines import fan_out
+from engines.bpmn import BpmnError, parse_model
+from engines.errors import EngineError
+from engines.fanout import Failed
 from engines.queries import (
     VARIABLE_OPERATORS,
     HistoricActivityInstanceQuery,
@@ -72,9 +77,146 @@ def _typed(kind: str, value: str, operator: str) -> Any:
 
 
 VARIABLE_ROW = ("var_name", "var_op", "var_type", "var_value")
+# Filters a bar of chips says as a flag, without a value.
+FLAGS = ("with_incident", "root_only", "names_ignore_case", "values_ignore_case")
+PICKED = 200  # processes (or versions) a picker offers; a longer list is typed instead
 
 
-class InstanceFilterForm(forms.Form):
+def _message(error: Exception) -> str:
+    return getattr(error, "message", None) or str(error)
+
+
+# How a chip names a filter where the form's label says more than the chip needs.
+CHIP_LABELS = {"definition_key": "Process", "activity_id": "Waiting in", "state": "State"}
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One filter of the list in words, with the query string of the list without it."""
+
+    words: str
+    without: str
+
+
+def without(data: QueryDict, *names: str, row: int | None = None) -> str:
+    """The query string without the named filters (or without one row of the lists named), and
+    without paging (the list without a filter starts at its first page) or fields left empty."""
+    kept = QueryDict(mutable=True)
+    rows = list(zip(*(data.getlist(part) for part in VARIABLE_ROW), strict=False))
+    rows = [
+        r
+        for n, r in enumerate(rows)
+        if (r[0].strip() or r[3].strip()) and not (row == n and names == VARIABLE_ROW)
+    ]
+    for name, values in data.lists():
+        if name in VARIABLE_ROW or name in PAGING[:2] or (row is None and name in names):
+            continue
+        kept.setlist(name, [v for v in values if v.strip()])
+    for part, values in zip(VARIABLE_ROW, zip(*rows, strict=False), strict=False):
+        kept.setlist(part, list(values))
+    return kept.urlencode()
+
+
+class ListFilters:
+    """What both modes of the instance list do with their filter form: say each filter as a chip, and
+    offer the engine's processes, versions, activities and incident types to pick from."""
+
+    data: QueryDict
+    fields: dict[str, forms.Field]
+
+    def chips(self) -> list[Chip]:
+        """Each filter given, in words, and how to take it away (keeping the others)."""
+        found = []
+        for field in self:  # type: ignore[attr-defined]
+            raw = self.data.get(field.name, "")
+            if not raw.strip():
+                continue
+            if field.name in FLAGS:
+                words = str(field.label)
+            else:
+                choices = dict(getattr(field.field.widget, "choices", ()) or ())
+                shown = choices.get(raw, raw)
+                if isinstance(field.field, forms.DateTimeField):
+                    shown = shown.replace("T", " ")  # as datetime-local sends it: 2026-11-01T08:00
+                words = f"{CHIP_LABELS.get(field.name, field.label)}: {shown}"
+            found.append(Chip(words, without(self.data, field.name)))
+        if not hasattr(self, "variable_rows"):
+            return found
+        names = self.data.getlist("var_name")
+        for index, name in enumerate(names):
+            values = [self.data.getlist(part)[index : index + 1] for part in VARIABLE_ROW[1:]]
+            operator, _kind, value = (v[0] if v else "" for v in values)
+            if not (name.strip() or value.strip()):
+                continue
+            words = f"Variable {name} {OPERATOR_LABELS.get(operator, operator)} {value}"
+            found.append(Chip(words, without(self.data, *VARIABLE_ROW, row=index)))
+        return found
+
+    def offer_choices(self, engine) -> list[str]:
+        """Pickers filled from the engine for process, version, activity and incident type (names,
+        not ids); a picker whose lookup fails stays a text field, and the problem is returned."""
+        key = (self.data.get("definition_key") or "").strip()
+        definition_id = (self.data.get("definition_id") or "").strip()
+        calls = {
+            "processes": lambda: engine.list_definitions(latest_version=True, limit=PICKED),
+            # The incident types open on the engine now, from its statistics
+            "incident_types": lambda: (
+                engine.definition_statistics()
+                if engine.capabilities.process_statistics and "incident_type" in self.fields
+                else []
+            ),
+        }
+        if key:
+            calls["versions"] = lambda: engine.list_definitions(key=key, limit=PICKED)
+        found = fan_out(calls, keep_failures=True)
+        problems = [
+            f"The {what} to choose from could not be read: {_message(found[name].error)}"
+            for name, what in (("processes", "processes"), ("incident_types", "incident types"))
+            if isinstance(found[name], Failed)
+        ]
+        if not isinstance(found["processes"], Failed):
+            titles = {d.key: d.title for d in found["processes"] if d.key}
+            self._pick("definition_key", "any process", sorted(titles.items(), key=lambda kv: kv[1].lower()))
+        if not isinstance(found["incident_types"], Failed):
+            types = sorted(
+                {c.incident_type for s in found["incident_types"] for c in s.incidents if c.incident_type}
+            )
+            self._pick("incident_type", "any type", [(t, t) for t in types])
+        versions = found.get("versions")
+        if key and versions is not None and not isinstance(versions, Failed):
+            numbers = sorted({d.version for d in versions if d.version is not None}, reverse=True)
+            self._pick("version", "any version", [(str(n), f"version {n}") for n in numbers])
+            if not definition_id and numbers:
+                wanted = self.data.get("version", "")
+                chosen = [d for d in versions if str(d.version) == wanted] or sorted(
+                    versions, key=lambda d: d.version or 0, reverse=True
+                )
+                definition_id = chosen[0].id
+        if definition_id and "activity_id" in self.fields:
+            problems += self._pick_activities(engine, definition_id)
+        return problems
+
+    def _pick_activities(self, engine, definition_id: str) -> list[str]:
+        try:
+            model = parse_model(engine.definition_xml(definition_id))
+        except EngineError as error:
+            return [f"The activities to choose from could not be read: {error.message}"]
+        except BpmnError:
+            return []  # a diagram we cannot read: the activity is typed instead
+        nodes = sorted(model.nodes.values(), key=lambda n: n.title.lower())
+        self._pick("activity_id", "any activity", [(n.id, n.title) for n in nodes])
+        return []
+
+    def _pick(self, name: str, anything: str, choices: list[tuple[str, str]]) -> None:
+        if not choices or name not in self.fields:
+            return
+        given = self.data.get(name, "")
+        if given and given not in dict(choices):  # an old link's value stays what it says
+            choices = [*choices, (given, given)]
+        self.fields[name].widget = forms.Select(choices=[("", anything), *choices])
+
+
+class InstanceFilterForm(ListFilters, forms.Form):
     definition_key = forms.CharField(required=False, label="Process (key)")
     version = forms.IntegerField(required=False, min_value=1, label="Version")
     definition_id = forms.CharField(required=False, max_length=300, label="Definition id")

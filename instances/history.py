@@ -16,6 +16,7 @@ from cockpit.paging import EngineTable, unknown_filters
 from cockpit.templatetags.cockpit import bidi_marks, unreadable
 from engines.base import EngineClient
 from engines.queries import HistoricInstanceSort, HistoricProcessInstanceQuery
+from instances.forms import ListFilters
 
 # The end states, as the filter offers them; the first (the default) is every finished instance.
 STATES = (
@@ -29,7 +30,7 @@ STATES = (
 DEFAULT_SORT = "-end_time"
 
 
-class HistoryFilterForm(forms.Form):
+class HistoryFilterForm(ListFilters, forms.Form):
     definition_key = forms.CharField(required=False, label="Process (key)")
     version = forms.IntegerField(required=False, min_value=1, label="Version")
     business_key = forms.CharField(required=False, label="Business key")

@@ -21,6 +21,7 @@ from batches.kinds import KINDS, describe
 from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import historic_filter_words
 from cockpit.paging import engine_table, filter_string
+from engines import fan_out
 from engines.base import BulkWork, EngineClient
 from engines.bpmn import BpmnError, parse_model
 from engines.errors import EngineError
@@ -80,13 +81,21 @@ def finished_list(request: EngineRequest) -> HttpResponse:
         )
 
     actions = offered_actions(request.user, request.engine)
-    table, page = engine_table(
-        request,
-        FinishedInstanceTable,
-        fetch,
-        default_sort=DEFAULT_SORT,
-        exclude=() if actions else ("select",),
+    found = fan_out(
+        {
+            "table": lambda: engine_table(
+                request,
+                FinishedInstanceTable,
+                fetch,
+                default_sort=DEFAULT_SORT,
+                exclude=() if actions else ("select",),
+            ),
+            # The bar's pickers, asked at the same time as the rows (a page of them keeps the bar).
+            "choices": lambda: [] if request.htmx else form.offer_choices(request.engine),
+        }
     )
+    table, page = found["table"]
+    choice_problems = found["choices"]
     missing = [
         KINDS[name].missing
         for name, _label in ACTIONS
@@ -101,6 +110,7 @@ def finished_list(request: EngineRequest) -> HttpResponse:
         "filter_words": historic_filter_words(query, engine=request.engine) if query else "",
         "actions": actions,
         "missing_actions": missing,
+        "notes": choice_problems,
     }
     template = "instances/history.html#results" if request.htmx else "instances/history.html"
     return render(request, template, context)
@@ -113,7 +123,10 @@ def finished_count(request: EngineRequest) -> HttpResponse:
     """Its own fragment, so a slow count never holds up the table."""
     _form, query = filtered(request, request.GET)
     count = request.engine.count_historic_instances(query) if query is not None else 0
-    return render(request, "instances/history.html#count", {"count": count, "valid": query is not None})
+    bulk = bool(offered_actions(request.user, request.engine))
+    return render(
+        request, "instances/history.html#count", {"count": count, "valid": query is not None, "bulk": bulk}
+    )
 
 
 class HistoryActionForm(forms.Form):

@@ -24,14 +24,22 @@ from batches.kinds import KINDS
 from cockpit.engines import EngineRequest, engine_scoped
 from cockpit.filter_words import instance_filter_words
 from cockpit.paging import MAX_PAGE_SIZE_SHOWN, engine_table, filter_string
+from engines import fan_out
 from engines.base import Capabilities
-from engines.errors import EngineError
-from engines.queries import ProcessInstanceQuery
+from engines.errors import EngineError, Unsupported
+from engines.queries import HistoricInstanceSort, ProcessInstanceQuery
 from instances.bulk import BulkActionForm
 from instances.forms import OPERATOR_LABELS, VALUE_TYPES, InstanceFilterForm
 from instances.models import SavedSearch
-from instances.rows import awaiting_details, row_details, row_ids, with_details
-from instances.tables import InstanceTable, process_cell, started_cell
+from instances.rows import as_history, awaiting_details, from_history, row_details, row_ids, with_details
+from instances.tables import (
+    InstanceTable,
+    activities_cell,
+    incident_state,
+    incidents_cell,
+    process_cell,
+    started_cell,
+)
 
 EXPORT_PAGE = 500
 
@@ -49,21 +57,45 @@ def filtered(
         return form, None, False
 
 
+NEWEST_FIRST = "-start_time"
+
+
 @require_GET
 @requires(Perm.VIEW)
 @engine_scoped
 def instance_list(request: EngineRequest) -> HttpResponse:
     form, query, valid = filtered(request, request.GET)
+    notes: list[str] = []
 
     def fetch(sort, offset, limit):
         if query is None:
             return []
+        if sort is not None and sort.by is HistoricInstanceSort.START_TIME:
+            rows = _newest_first(request.engine, query, sort, offset, limit, notes)
+            if rows is not None:
+                return rows
+            sort = None
         sorted_query = replace(query, sorting=(sort,) if sort else ())
         # The rows show at the time of this one call; their details follow (instance_row_details).
         return awaiting_details(request.engine.list_instances(sorted_query, offset=offset, limit=limit))
 
     actions = offered_actions(request.user, request.engine.capabilities)
-    table, page = engine_table(request, InstanceTable, fetch, exclude=() if actions else ("select",))
+    found = fan_out(
+        {
+            "table": lambda: engine_table(
+                request,
+                InstanceTable,
+                fetch,
+                default_sort=NEWEST_FIRST,
+                exclude=() if actions else ("select",),
+            ),
+            # The pickers belong to the bar around the results, which a page or a sorting of them keeps;
+            # asked at the same time as the rows, so the rows never wait for them.
+            "choices": lambda: [] if request.htmx else form.offer_choices(request.engine),
+        }
+    )
+    table, page = found["table"]
+    choice_problems = found["choices"]
     context = {
         "detail_ids": row_ids(list(table.data)),
         "form": form,
@@ -78,9 +110,32 @@ def instance_list(request: EngineRequest) -> HttpResponse:
         "actions": actions,
         "missing_actions": missing_actions(request.user, request.engine.capabilities),
         "saved": SavedSearch.objects.filter(user=request.user, engine=request.engine_name),
+        "notes": notes + choice_problems,
     }
+    if actions and valid:  # the bulk bar says what "everything matching" is
+        context["filter_words"] = instance_filter_words(
+            query, engine=request.engine, started=form.started_window
+        )
     template = "instances/list.html#results" if request.htmx else "instances/list.html"
     return render(request, template, context)
+
+
+def _newest_first(engine, query: ProcessInstanceQuery, sort, offset: int, limit: int, notes: list[str]):
+    """A page of the running instances by start time, from history (None: this filter cannot be asked
+    there, and the note says the list is in the engine's order instead)."""
+    historic = as_history(query)
+    if historic is not None:
+        try:
+            found = engine.list_historic_instances(
+                replace(historic, sorting=(sort,)), offset=offset, limit=limit
+            )
+        except Unsupported as error:
+            notes.append(f"Not sorted by start time: {error.message}.")
+        else:
+            return from_history(found)
+    else:
+        notes.append("Not sorted by start time: history has no such filter; shown in the engine's order.")
+    return None
 
 
 @require_POST  # a page of ids is too long for a URL
@@ -90,13 +145,15 @@ def instance_row_details(request: EngineRequest) -> HttpResponse:
     """The list's cells that need a second lookup (process version, incidents, start time), filled
     into the rows' slots out of band, so the rows never wait for them."""
     ids = request.POST.getlist("id")[:MAX_PAGE_SIZE_SHOWN]
-    found = row_details(request.engine, ids)
+    found = row_details(request.engine, ids, where_they_stand=True)
     cells = [
         {
             "slot": slot,
             "process": process_cell(details.definition),
-            "with_incidents": details.has_incident,
+            "state": incident_state() if details.has_incident else "",
             "started": started_cell(details.start_time),
+            "activities": activities_cell(details.activities),
+            "incidents": incidents_cell(details.incidents),
         }
         for slot, details in enumerate(found.by_id[i] for i in ids)
     ]
@@ -129,7 +186,8 @@ def instance_count(request: EngineRequest) -> HttpResponse:
     """Its own fragment, so a slow count on a large engine never holds up the table."""
     _form, query, valid = filtered(request, request.GET)
     count = request.engine.count_instances(query) if query is not None else 0
-    return render(request, "instances/list.html#count", {"count": count, "valid": valid})
+    bulk = bool(offered_actions(request.user, request.engine.capabilities))
+    return render(request, "instances/list.html#count", {"count": count, "valid": valid, "bulk": bulk})
 
 
 @require_GET

@@ -57,7 +57,8 @@ HISTORIC_INSTANCE_FILTERS = {
     "processDefinitionKeyIn", "processDefinitionKeyNotIn", "processDefinitionName", "processDefinitionNameLike",
     "processInstanceBusinessKey", "processInstanceBusinessKeyLike", "processInstanceBusinessKeyIn",
     "superProcessInstanceId", "subProcessInstanceId", "rootProcessInstances", "finished", "unfinished", "active",
-    "suspended", "completed", "externallyTerminated", "internallyTerminated", "withIncidents", "incidentType",
+    "suspended", "completed", "externallyTerminated", "internallyTerminated", "withIncidents", "incidentStatus",
+    "incidentType",
     "incidentMessage", "incidentMessageLike", "startedBefore", "startedAfter", "finishedBefore", "finishedAfter",
     "activeActivityIdIn", "activityIdIn", "tenantIdIn", "withoutTenantId", "variables", "variableNamesIgnoreCase",
     "variableValuesIgnoreCase", "sorting",
@@ -130,7 +131,12 @@ def _instance_filters(query: dict[str, Any]) -> Filters:
     incident.equal("incidentType", "type")
     incident.equal("incidentMessage", "message")
     incident.like("incidentMessageLike", "message")
-    if incident.clauses or boolean(query.get("withIncidents"), "withIncidents"):
+    status = query.get("incidentStatus")
+    if status not in (None, "open", "resolved"):
+        raise invalid(f"Cannot set query parameter 'incidentStatus' to value '{status}'")
+    if status == "resolved":  # the demo engine forgets an incident once it is resolved
+        f.add("0")
+    elif incident.clauses or status == "open" or boolean(query.get("withIncidents"), "withIncidents"):
         f.add(f"h.seq IN (SELECT instance_seq FROM incident{incident.where()})", *incident.args)
     for name in ("activeActivityIdIn", "activityIdIn"):
         activities = listing(query.get(name))

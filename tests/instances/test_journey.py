@@ -20,8 +20,8 @@ def test_an_operator_finds_instances_by_a_variable_and_suspends_a_selection(
     log_in("olivia", PASSWORD)
     page.goto(f"{live_server.url}/e/demo/instances/")
 
-    page.get_by_text("Filters").click()
-    page.get_by_label("Process (key)").fill("order")
+    page.get_by_text("Add filter").click()
+    page.get_by_label("Process (key)").select_option("order")
     page.get_by_label("Variable name", exact=True).last.fill("amount")
     page.get_by_label("Comparison").last.select_option("gt")
     page.get_by_label("Value type").last.select_option("number")

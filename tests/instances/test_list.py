@@ -108,7 +108,8 @@ def test_the_search_is_a_link_that_fills_the_form_again(viewer_client, on_demo):
     params = {"definition_key": "loan", "state": "active", "var_name": "amount", "var_op": "gteq",
               "var_type": "number", "var_value": "100"}  # fmt: skip
     body = viewer_client.get("/e/demo/instances/", params).content.decode()
-    assert 'name="definition_key" value="loan"' in body and 'value="100"' in body
+    # The process is picked from the engine's processes, by name
+    assert '<option value="loan" selected>Loan application</option>' in body and 'value="100"' in body
     assert '<option value="active" selected>' in body and "LOAN-" in body and "ORDER-" not in body
     assert "count/?definition_key=loan" in body.replace("&amp;", "&")
 
@@ -292,11 +293,11 @@ def var_row(name: str, operator: str, kind: str, value: str) -> dict[str, str]:
 def test_a_refused_filter_names_its_fields_and_searching_again_shows_each_message_by_its_field(
     on_demo, viewer_client, params, field, message
 ):
-    # The form searches with htmx into the results: the form comes back with them, its messages in place.
-    response = viewer_client.get("/e/demo/instances/", params, headers={"HX-Request": "true"})
+    # The search is a page of its own (the URL is the filter): the form comes back open, messages in place.
+    response = viewer_client.get("/e/demo/instances/", params)
     page = response.content.decode()
     assert f"The filter needs fixing ({field}: see the message by the field)" in page
-    form = page[page.index('<form method="get" class="filter-form" id="filters"') :]
-    assert 'hx-swap-oob="true"' in form[:300]
+    form = page[page.index('<form method="get" class="filter-form search-bar" id="filters"') :]
+    assert '<details class="add-filter" open>' in form
     assert f'<small class="field-error" role="alert">{message}</small>' in form
     assert 'id="count"' not in page  # nothing was asked of the engine
