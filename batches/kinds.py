@@ -287,6 +287,19 @@ def _restart(client: EngineClient, ids, query, parameters: dict) -> Batch:
     )
 
 
+def _engine_batch_only(name: str, label: str, work: BulkWork, hand_over, *, cannot: str) -> Kind:
+    """A kind only the engine's own batch does: offered where the engine has that batch."""
+    return Kind(
+        name,
+        label,
+        Perm.OPERATE,
+        hand_over=hand_over,
+        engine_work=work,
+        possible=lambda capabilities: capabilities.engine_batch(work),
+        missing=f"This engine cannot {cannot}.",
+    )
+
+
 HISTORY_KINDS = (
     Kind(
         "restart",
@@ -297,38 +310,30 @@ HISTORY_KINDS = (
         possible=lambda capabilities: capabilities.restart_instances,
         missing="This engine cannot restart finished instances.",
     ),
-    Kind(
+    _engine_batch_only(
         "delete_history",
         "Delete the history of finished instances",
-        Perm.OPERATE,
-        hand_over=lambda c, ids, query, p: c.delete_historic_instances_async(
+        BulkWork.DELETE_HISTORY,
+        lambda c, ids, query, p: c.delete_historic_instances_async(
             ids, history_query_of(p), reason=p.get("reason") or None
         ),
-        engine_work=BulkWork.DELETE_HISTORY,
-        possible=lambda capabilities: capabilities.engine_batch(BulkWork.DELETE_HISTORY),
-        missing="This engine cannot delete the history of finished instances.",
+        cannot="delete the history of finished instances",
     ),
-    Kind(
+    _engine_batch_only(
         "delete_historic",
         "Delete (cancel) the running instances among them",
-        Perm.OPERATE,
-        hand_over=lambda c, ids, query, p: c.delete_instances_async(
+        BulkWork.DELETE_INSTANCES,
+        lambda c, ids, query, p: c.delete_instances_async(
             ids, history_query_of(p), reason=p.get("reason") or None
         ),
-        engine_work=BulkWork.DELETE_INSTANCES,
-        possible=lambda capabilities: capabilities.engine_batch(BulkWork.DELETE_INSTANCES),
-        missing="This engine cannot cancel instances found in its history as a batch.",
+        cannot="cancel instances found in its history as a batch",
     ),
-    Kind(
+    _engine_batch_only(
         "job_retries_historic",
         "Set job retries of the running instances among them",
-        Perm.OPERATE,
-        hand_over=lambda c, ids, query, p: c.set_job_retries_async(
-            ids, history_query_of(p), retries=p["retries"]
-        ),
-        engine_work=BulkWork.SET_JOB_RETRIES,
-        possible=lambda capabilities: capabilities.engine_batch(BulkWork.SET_JOB_RETRIES),
-        missing="This engine cannot set job retries of instances found in its history as a batch.",
+        BulkWork.SET_JOB_RETRIES,
+        lambda c, ids, query, p: c.set_job_retries_async(ids, history_query_of(p), retries=p["retries"]),
+        cannot="set job retries of instances found in its history as a batch",
     ),
 )
 
