@@ -2,8 +2,9 @@
 
 BPMN is the standard every engine deploys, so this reader serves every adapter. It reads only
 structure (no DI): the flow nodes with their names, types and enclosing subprocesses, and the
-sequence flows between them; of the engine extensions only what decides where a token waits
-(an asynchronous continuation, an external task), since the modification preview needs it.
+sequence flows between them, and what a call activity calls; of the engine extensions only what decides
+where a token waits (an asynchronous continuation, an external task), since the modification preview
+needs it.
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ class FlowNode:
     async_before: bool = False  # a token waits in a job before the activity (a transition instance)
     external: bool = False  # an external task: waits for a worker
     event: str = ""  # the event definition (timer, message, terminate, …), "" for none
+    called_element: str = ""  # what a call activity calls: a process key, or an expression
+
+    @property
+    def calls_by_key(self) -> str:
+        """The process key a call activity names outright ("" for none, or for an expression)."""
+        named = self.called_element.strip()
+        return "" if "${" in named or "#{" in named else named
 
     @property
     def title(self) -> str:
@@ -134,6 +142,7 @@ def parse_model(xml: str, process_id: str | None = None) -> BpmnModel:
                     or _true(element.get(f"{CAMUNDA}async")),
                     external=element.get(f"{CAMUNDA}type") == "external",
                     event=_event_of(element),
+                    called_element=element.get("calledElement") or "",
                 )
                 if kind in SCOPES:
                     read(element, element.get("id"))

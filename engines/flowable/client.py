@@ -19,7 +19,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from engines.base import Capabilities, EngineClient, InstanceTree, Listed
-from engines.bpmn import parse_model
+from engines.bpmn import BpmnError, parse_model
 from engines.config import EngineConfig
 from engines.errors import (
     EngineError,
@@ -101,6 +101,8 @@ CAPABILITIES = Capabilities(
     # Its tasks (runtime/tasks) with their candidate links; no external tasks of Camunda's kind, no
     # job definitions, and a timer's due date stays as the model set it.
     user_tasks=True,
+    # Read from the call activities of the BPMN it serves: Flowable has no list of them.
+    called_definitions=True,
 )
 
 # The domain's sort keys in Flowable's spelling, per list.
@@ -1140,7 +1142,31 @@ class FlowableClient(EngineClient):
         _unsupported("external tasks of the Camunda kind")
 
     def called_definitions(self, definition_id: str) -> list[CalledDefinition]:
-        _unsupported("list of the definitions a process calls")
+        # Flowable lists no called definitions: each call activity's calledElement is read from the BPMN
+        # and resolved as Flowable starts it, to the latest version of that key in the caller's tenant.
+        caller = self.deployed_definition(definition_id)
+        try:
+            model = parse_model(self.definition_xml(definition_id))
+        except BpmnError as error:
+            raise UnreadableAnswer(str(error), engine=self.config.name) from None
+        callers: dict[str, list[str]] = {}
+        for node in model.nodes.values():
+            if node.type == "callActivity" and node.calls_by_key:
+                callers.setdefault(node.calls_by_key, []).append(node.id)
+        called = []
+        for key, activity_ids in callers.items():
+            try:
+                found = self.get_latest_definition(key, tenant_id=caller.tenant_id or None)
+            except NotFound:
+                continue  # as Camunda: a key nothing is deployed under is left out
+            called.append(
+                CalledDefinition(
+                    **found.model_dump(),
+                    called_from_activity_ids=tuple(sorted(activity_ids)),
+                    calling_process_definition_id=definition_id,
+                )
+            )
+        return called
 
     def list_job_definitions(
         self, *, process_definition_id: str, offset: int = 0, limit: int = 50

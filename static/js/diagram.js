@@ -88,13 +88,14 @@
   const overlapping = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
   // Badges go just outside their shape (a task's own name is inside it), at the first place where they
-  // cover no label and no badge placed before them: above, then beside, then below.
+  // cover no label, no badge placed before them and no other script's overlay: above, then beside, then
+  // below.
   function placeBadges(viewer, container, type, badges) {
     const overlays = viewer.get("overlays");
     const registry = viewer.get("elementRegistry");
     const scale = viewer.get("canvas").zoom();
-    const taken = [...container.querySelectorAll("svg text")]
-      .map((text) => text.getBoundingClientRect())
+    const taken = [...container.querySelectorAll("svg text, .djs-overlay")]
+      .map((each) => each.getBoundingClientRect())
       .filter((rect) => rect.width && rect.height);
     const GAP = 3;
     for (const { elementId, html } of badges) {

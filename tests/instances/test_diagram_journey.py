@@ -312,3 +312,37 @@ def test_the_migration_wizard_counts_the_waiting_instances_and_numbers_each_mapp
     expect(page.locator(".badge-mapping.lit")).to_have_count(0)
     for side in ("source", "target"):
         assert page.evaluate(COVERED, f"{side}-diagram")["covered"] == []
+
+
+# Another feature's overlay (a heatmap's, say), drawn above every task as soon as the diagram is ready.
+OTHER_OVERLAY = """
+document.addEventListener("cockpit:diagram-ready", (event) => {
+  const { viewer } = event.detail;
+  for (const element of viewer.get("elementRegistry").filter((e) => e.type === "bpmn:ServiceTask")) {
+    const html = document.createElement("div");
+    html.className = "other-feature";
+    html.style.cssText = "width: 100px; height: 22px; background: rgba(255, 0, 0, 0.3);";
+    viewer.get("overlays").add(element.id, "other", { position: { top: -25, left: 0 }, html });
+  }
+});
+"""
+
+
+def test_badges_keep_clear_of_other_features_overlays(viewer_on, live_server, engine):
+    page = viewer_on
+    page.add_init_script(OTHER_OVERLAY)
+    [incident] = engine.list_incidents(activity_id="pay_out", limit=1)
+    open_instance(page, live_server, incident.process_instance_id, "Loan application")
+    clashes = page.evaluate(
+        """() => {
+          const rect = (each) => each.getBoundingClientRect();
+          const others = [...document.querySelectorAll("#diagram .other-feature")].map(rect);
+          const meet = (b, o) => b.left < o.right && o.left < b.right && b.top < o.bottom && o.top < b.bottom;
+          return [...document.querySelectorAll("#diagram .diagram-badge")]
+            .filter((badge) => others.some((o) => meet(rect(badge), o)))
+            .map((badge) => badge.title);
+        }"""
+    )
+    assert page.locator("#diagram .other-feature").count() >= 1
+    assert page.locator('#diagram .djs-overlays[data-container-id="pay_out"] .diagram-badge').count() == 2
+    assert clashes == []

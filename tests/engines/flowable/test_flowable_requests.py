@@ -847,7 +847,6 @@ def test_capabilities_say_what_flowable_lacks(engine):
         (lambda e: e.validate_migration_plan(MigrationPlan("order:1:d-1", "order:2:d-2")), "validation"),
         (lambda e: e.list_external_tasks("pi-1"), "external tasks"),
         (lambda e: e.list_job_definitions(process_definition_id="order:1:d-1"), "job definitions"),
-        (lambda e: e.called_definitions("order:1:d-1"), "definitions a process calls"),
         (lambda e: e.list_jobs(job_definition_id="jd-1"), "job definitions"),
         (lambda e: e.set_job_due_date("job-1", datetime(2027, 1, 1, tzinfo=UTC)), "due date"),
         (lambda e: e.delete_deployment("dep-1", cascade=True, skip_io_mappings=True), "skipping listeners"),
@@ -1032,3 +1031,43 @@ def _resources(engine, http):
 def test_a_resource_id_that_names_nothing_is_not_found_and_sends_nothing(engine):
     with pytest.raises(NotFound):
         engine.deployment_resource_data("dep-1", "not-hex")
+
+
+CALLING_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="http://flowable.test">
+  <process id="loan" name="Loan application" isExecutable="true">
+    <startEvent id="start"/>
+    <callActivity id="recheck" name="Check again" calledElement="credit-check"/>
+    <callActivity id="credit_check" name="Check credit" calledElement="credit-check"/>
+    <callActivity id="chosen" name="Chosen by a variable" calledElement="${which}"/>
+    <callActivity id="gone" name="Nothing deployed" calledElement="retired"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>
+"""
+
+
+def test_the_definitions_a_process_calls_are_read_from_its_call_activities_and_resolved_to_the_latest(
+    engine, http
+):
+    http.get("/repository/process-definitions/loan:1:d-3").respond(
+        200, json={**DEFINITION, "id": "loan:1:d-3", "key": "loan", "name": "Loan application", "version": 1}
+    )
+    http.get("/repository/process-definitions/loan:1:d-3/resourcedata").respond(
+        200, content=CALLING_BPMN.encode(), headers={"Content-Type": "text/xml"}
+    )
+    credit_check = {**DEFINITION, "id": "credit-check:4:d-9", "key": "credit-check", "name": "Credit check"}
+    latest = http.get(
+        "/repository/process-definitions",
+        params={"key": "credit-check", "latest": "true", "start": "0", "size": "2"},
+    ).respond(200, json=page(credit_check, total=1))
+    retired = http.get(
+        "/repository/process-definitions",
+        params={"key": "retired", "latest": "true", "start": "0", "size": "2"},
+    ).respond(200, json=page(total=0))
+    [called] = engine.called_definitions("loan:1:d-3")
+    assert (called.id, called.title, called.version) == ("credit-check:4:d-9", "Credit check", 2)
+    assert called.called_from_activity_ids == ("credit_check", "recheck")
+    assert called.calling_process_definition_id == "loan:1:d-3"
+    assert latest.call_count == 1 and retired.called  # the expression is not resolved: no request for it
+    assert engine.capabilities.called_definitions

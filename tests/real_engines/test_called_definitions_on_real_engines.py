@@ -1,5 +1,6 @@
 """The definitions a process calls, on the demo engine and on real Camunda 7.24: the same definitions,
-named by the same call activities, answered in the same shape, and read alike by the dashboard."""
+named by the same call activities, answered in the same shape, and read alike by the dashboard; and on
+real Flowable 7.2, read from its call activities."""
 
 from __future__ import annotations
 
@@ -92,3 +93,13 @@ def test_the_dashboard_reads_the_called_definitions_of_both_alike(demo_server, c
     finally:
         demo_client.close()
         real_client.close()
+
+
+def test_on_flowable_the_loan_process_calls_the_latest_credit_check_of_its_tenant(flowable_client):
+    for tenant in (None, "acme"):
+        loan = flowable_client.get_latest_definition("loan", tenant_id=tenant)
+        [called] = flowable_client.called_definitions(loan.id)
+        latest = flowable_client.get_latest_definition("credit-check", tenant_id=tenant)
+        assert (called.id, called.tenant_id) == (latest.id, tenant)
+        assert called.called_from_activity_ids == ("credit_check",)
+        assert called.calling_process_definition_id == loan.id
