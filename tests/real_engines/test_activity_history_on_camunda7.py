@@ -83,3 +83,30 @@ def test_finished_activity_instances_sort_by_end_time_and_filter_by_it(engine_na
     after = {"finishedAfter": newest[0]["endTime"]}
     assert _count(http, finished="true", **after) >= 1
     assert _count(http, finished="true", finishedAfter="2099-01-01T00:00:00.000+0000") == 0
+
+
+@pytest.mark.parametrize("engine_name", ["real", "demo"])
+def test_running_activity_instances_are_filtered_by_when_they_started(engine_name, request):
+    http = request.getfixturevalue(engine_name)
+    params = {"processDefinitionId": _order_id(http), "unfinished": "true", "sortBy": "startTime"}
+    oldest = http.get("/history/activity-instance", params={**params, "sortOrder": "asc"}).json()
+    assert oldest and all(a["endTime"] is None for a in oldest)
+    starts = [a["startTime"] for a in oldest]
+    assert starts == sorted(starts)
+    running = _count(http, unfinished="true")
+    assert _count(http, unfinished="true", startedBefore="2099-01-01T00:00:00.000+0000") == running
+    # startedBefore includes the moment itself
+    first = oldest[0]
+    assert (
+        _count(http, unfinished="true", activityId=first["activityId"], startedBefore=first["startTime"]) >= 1
+    )
+
+
+@pytest.mark.parametrize("engine_name", ["real", "demo"])
+def test_failed_jobs_with_retries_left_are_asked_for_alike(engine_name, request):
+    http = request.getfixturevalue(engine_name)
+    retrying = http.get("/job/count", params={"withException": "true", "withRetriesLeft": "true"})
+    failed = http.get("/job/count", params={"withException": "true", "noRetriesLeft": "true"})
+    with_exception = http.get("/job/count", params={"withException": "true"})
+    assert retrying.status_code == failed.status_code == 200, retrying.text
+    assert retrying.json()["count"] + failed.json()["count"] == with_exception.json()["count"]
