@@ -43,13 +43,12 @@ def activity_times(steps: Iterable[HistoricActivityInstance], now: datetime) -> 
     for step in steps:
         if step.unreadable or not step.activity_id or not step.start_time:
             continue
-        running = step.end_time is None
-        if running:
-            millis = max(0, int((now - step.start_time).total_seconds() * 1000))
-        elif step.duration_in_millis is not None:
+        end = step.end_time
+        running = end is None
+        if step.duration_in_millis is not None and end is not None:
             millis = step.duration_in_millis
-        else:
-            millis = max(0, int((step.end_time - step.start_time).total_seconds() * 1000))
+        else:  # running: how long so far
+            millis = max(0, int(((end or now) - step.start_time).total_seconds() * 1000))
         before = found.get(step.activity_id, ActivityTime(0, 0, False))
         found[step.activity_id] = ActivityTime(
             before.millis + millis, before.runs + 1, before.running or running

@@ -378,6 +378,46 @@ SCENARIOS = [
         ),
     ),
     Scenario(
+        "a definition's activity statistics from its history",
+        _get(
+            lambda side: f"/history/process-definition/{side.definition()}/statistics",
+            finished="true",
+            canceled="true",
+            startedAfter="2000-01-01T00:00:00.000+0000",
+        ),
+    ),
+    Scenario(
+        "a definition's newest finished activity instances",
+        lambda side: side.http.get(
+            "/history/activity-instance",
+            params={
+                "processDefinitionId": side.definition(),
+                "finished": "true",
+                "finishedAfter": "2000-01-01T00:00:00.000+0000",
+                "sortBy": "endTime",
+                "sortOrder": "desc",
+                "maxResults": "50",
+            },
+        ),
+        sorted_by=("endTime", "desc"),
+    ),
+    Scenario(
+        "running activity instances of an activity since before a moment, counted",
+        lambda side: side.http.get(
+            "/history/activity-instance/count",
+            params={
+                "processDefinitionId": side.definition(),
+                "activityId": "check_stock",
+                "unfinished": "true",
+                "startedBefore": "2099-01-01T00:00:00.000+0000",
+            },
+        ),
+    ),
+    Scenario(
+        "failed jobs with retries left",
+        _get("/job", withException="true", withRetriesLeft="true", processDefinitionKey="order"),
+    ),
+    Scenario(
         "historic variables",
         lambda side: side.http.get(
             "/history/variable-instance",

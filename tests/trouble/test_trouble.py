@@ -141,3 +141,21 @@ def test_the_list_takes_in_it_since_before_only_with_an_activity(on_demo, viewer
         "/e/demo/instances/", {"waiting_since_before": "2026-11-20T10:00"}
     ).content.decode()
     assert "Name the activity too (Waiting in activity)." in body
+
+
+@pytest.mark.parametrize("url", ["/e/demo/trouble/jobs-retrying/", "/e/demo/trouble/stuck/"])
+def test_every_role_may_look_and_no_control_acts_from_here(on_demo, client_as, role, url):
+    body = client_as(role).get(url)
+    assert body.status_code == 200
+    assert 'method="post"' not in body.content.decode().split('class="logout-form"')[1]
+
+
+def test_a_bulk_action_on_stuck_instances_says_since_when_in_words(settings):
+    from cockpit.filter_words import instance_filter_words
+
+    query = ProcessInstanceQuery(process_instance_ids=("pi-1", "pi-2"), activity_ids=("ship",))
+    words = instance_filter_words(
+        query, started={"after": None, "before": None, "waiting_before": "2026-11-20T10:00:00+00:00"}
+    )
+    assert words.startswith("Waiting in 'ship' since before 2026-11-20")
+    assert "pi-1" not in words
