@@ -215,7 +215,10 @@ def _ids(ids: tuple[str, ...]) -> str:
 
 def _moment(value: datetime | str) -> str:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
+    try:
+        return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
+    except OverflowError:  # the last moment of year 9999 in a zone east of ours: said as it was typed
+        return moment.isoformat(timespec="minutes")
 
 
 def _variable(variable: VariableFilter) -> str:

@@ -4,7 +4,10 @@ says so. An engine that fails to answer costs only its own line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -63,32 +66,37 @@ def find(request: HttpRequest) -> HttpResponse:
 def find_everywhere(typed: str) -> list[EngineAnswer]:
     """The text as an instance id, a business key and a process key, on every engine, all at once."""
     configured = engines.configured()
-    calls = {}
+    calls: dict[str, Callable[[], Any]] = {}
     for name in configured:
         client = engines.client(name)
         # Running and finished instances alike: history has both
-        calls[(name, "id")] = lambda c=client: c.list_historic_instances(
-            HistoricProcessInstanceQuery(process_instance_ids=(typed,)), limit=1
+        calls[f"id:{name}"] = partial(
+            client.list_historic_instances,
+            HistoricProcessInstanceQuery(process_instance_ids=(typed,)),
+            limit=1,
         )
-        calls[(name, "business_key")] = lambda c=client: c.list_historic_instances(
-            HistoricProcessInstanceQuery(process_instance_business_key=typed), limit=MATCHES_SHOWN + 1
+        calls[f"business_key:{name}"] = partial(
+            client.list_historic_instances,
+            HistoricProcessInstanceQuery(process_instance_business_key=typed),
+            limit=MATCHES_SHOWN + 1,
         )
         # The newest version of the process (one per tenant)
-        calls[(name, "definition")] = lambda c=client: c.list_definitions(
-            key=typed, latest_version=True, limit=MATCHES_SHOWN + 1
+        calls[f"definition:{name}"] = partial(
+            client.list_definitions, key=typed, latest_version=True, limit=MATCHES_SHOWN + 1
         )
     found = fan_out(calls, keep_failures=True)
     return [_answer(name, config.title, found) for name, config in configured.items()]
 
 
-def _answer(name: str, title: str, found: dict) -> EngineAnswer:
-    failed = [r.error for key, r in found.items() if key[0] == name and isinstance(r, Failed)]
+def _answer(name: str, title: str, found: dict[str, Any]) -> EngineAnswer:
+    mine = {kind: found[f"{kind}:{name}"] for kind in ("id", "business_key", "definition")}
+    failed = [r.error for r in mine.values() if isinstance(r, Failed)]
     if failed:
         error = failed[0]
         return EngineAnswer(
             title, [], problem=error.message if isinstance(error, EngineError) else str(error)
         )
-    instances = {h.id: h for h in [*found[(name, "id")], *found[(name, "business_key")][:MATCHES_SHOWN]]}
+    instances = {h.id: h for h in [*mine["id"], *mine["business_key"][:MATCHES_SHOWN]]}
     matches = [
         Match(
             title,
@@ -100,7 +108,7 @@ def _answer(name: str, title: str, found: dict) -> EngineAnswer:
         for h in instances.values()
         if not h.unreadable
     ]
-    definitions = found[(name, "definition")][:MATCHES_SHOWN]
+    definitions = mine["definition"][:MATCHES_SHOWN]
     matches += [
         Match(
             title,
@@ -112,7 +120,5 @@ def _answer(name: str, title: str, found: dict) -> EngineAnswer:
         for d in definitions
         if not d.unreadable
     ]
-    more = (
-        len(found[(name, "business_key")]) > MATCHES_SHOWN or len(found[(name, "definition")]) > MATCHES_SHOWN
-    )
+    more = len(mine["business_key"]) > MATCHES_SHOWN or len(mine["definition"]) > MATCHES_SHOWN
     return EngineAnswer(title, matches, more=more)

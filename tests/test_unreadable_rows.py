@@ -9,9 +9,30 @@ from tests.instances.fake_engine import fake_engine
 pytestmark = pytest.mark.django_db
 
 
-def test_an_instance_with_a_null_id_costs_its_row_not_the_list(client_as):
-    with fake_engine({("POST", "/process-instance"): [INSTANCE, {**INSTANCE, "id": None}]}):
-        response = client_as("Operator").get("/e/demo/instances/")
+# The running instances as history has them: newest first, the list's own order.
+RUNNING_IN_HISTORY = {
+    "id": "pi-1",
+    "businessKey": "order-42",
+    "processDefinitionId": "order:1:abc",
+    "processDefinitionKey": "order",
+    "processDefinitionVersion": 1,
+    "startTime": "2026-11-01T09:04:00.000+0000",
+    "state": "ACTIVE",
+}
+
+
+@pytest.mark.parametrize(
+    ("sort", "answered"),
+    [
+        ("", ("POST", "/history/process-instance", RUNNING_IN_HISTORY)),
+        ("?sort=id", ("POST", "/process-instance", INSTANCE)),
+    ],
+    ids=["newest first", "by id"],
+)
+def test_an_instance_with_a_null_id_costs_its_row_not_the_list(client_as, sort, answered):
+    method, path, item = answered
+    with fake_engine({(method, path): [item, {**item, "id": None}]}):
+        response = client_as("Operator").get(f"/e/demo/instances/{sort}")
     body = response.content.decode()
     assert response.status_code == 200
     assert 'href="/e/demo/instances/pi-1/"' in body and 'value="pi-1"' in body

@@ -23,10 +23,11 @@ def test_saved_searches_and_versions_sit_together(page, live_server, log_in, mak
     for name in ("orders", "loans"):
         page.get_by_label("Name of the search").fill(name)
         page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved searches").click()  # the bar's menu of them
     saved = page.get_by_role("navigation", name="Saved searches")
-    first, second = saved.get_by_role("link", name="loans"), saved.get_by_role("link", name="orders")
-    assert 0 <= gap(first, saved.get_by_role("button", name="Delete the saved search loans")) < CLOSE
-    assert 0 <= gap(saved.get_by_role("button", name="Delete the saved search loans"), second) < CLOSE
+    for name in ("orders", "loans"):  # each one's delete button sits right by its name
+        link = saved.get_by_role("link", name=name)
+        assert 0 <= gap(link, saved.get_by_role("button", name=f"Delete the saved search {name}")) < CLOSE
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Processes").click()
     page.get_by_role("link", name="Order to delivery").click()

@@ -9,6 +9,7 @@ from typing import Any
 
 from engines.queries import (
     DeploymentSort,
+    HistoricInstanceSort,
     HistoricProcessInstanceQuery,
     IncidentSort,
     InstanceSort,
@@ -949,6 +950,30 @@ CASES = [
             }
         ],
         check=lambda r: r[0].state == "ACTIVE",
+    ),
+    Case(
+        # The instance list's newest first: running instances with open incidents, as history has them
+        "running instances with open incidents, newest first",
+        lambda c: c.list_historic_instances(
+            HistoricProcessInstanceQuery(
+                unfinished=True,
+                with_incidents=True,
+                incident_status="open",
+                sorting=(Sort(HistoricInstanceSort.START_TIME, "desc"),),
+            ),
+            limit=51,
+        ),
+        "POST",
+        "/history/process-instance",
+        params={"firstResult": "0", "maxResults": "51"},
+        json={
+            "unfinished": True,
+            "withIncidents": True,
+            "incidentStatus": "open",
+            "sorting": [{"sortBy": "startTime", "sortOrder": "desc"}],
+        },
+        answer=[],
+        check=lambda r: r == [],
     ),
     Case(
         "count historic instances",

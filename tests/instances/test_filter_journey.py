@@ -25,15 +25,15 @@ def test_paging_keeps_the_filter_and_the_bulk_confirmation_names_it(
     page.goto(f"{live_server.url}/e/demo/")
 
     page.locator("#tile-instances").get_by_role("link", name=re.compile("with incidents")).click()
-    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching")
+    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching", timeout=30_000)
     page.get_by_role("link", name="Next →").click()
 
     expect(page.locator(".pager")).to_contain_text(f"Rows 51–{with_incidents}")
     assert "%3F" not in page.url and "??" not in page.url
-    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching")
+    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching", timeout=30_000)
     expect(page.get_by_label("With incidents", exact=True)).to_be_checked()
-    # The rows' incidents come in a fragment after the rows: wait until every slot is filled.
-    expect(page.locator("#results .pending")).to_have_count(0)
+    # The rows' incidents come in a fragment after the rows (a tree per row): wait until every slot is filled.
+    expect(page.locator("#results .pending")).to_have_count(0, timeout=30_000)
     states = page.locator("table.engine-table tbody tr td:nth-child(2)").all_inner_texts()
     assert len(states) == with_incidents - 50
     assert all("with incidents" in state for state in states)
@@ -47,7 +47,7 @@ def test_paging_keeps_the_filter_and_the_bulk_confirmation_names_it(
     )
 
     page.get_by_role("button", name="Back to the list").click()
-    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching")
+    expect(page.locator("#count")).to_have_text(f"{with_incidents:,} matching", timeout=30_000)
     expect(page.get_by_label("With incidents", exact=True)).to_be_checked()
     assert engine.count_instances(ProcessInstanceQuery(with_incident=True)) == with_incidents
     assert page.policy_violations == []

@@ -2,6 +2,8 @@
 straight to its one match, a business key on two engines lists both by engine and kind, and nothing
 found says so with what was typed still in the box."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -52,12 +54,10 @@ def search(page, typed):
 
 
 def test_a_business_key_found_once_goes_straight_to_its_instance(
-    page, live_server, log_in, make_user, two_demo_engines
+    page, live_server, log_in, make_user, engine
 ):
-    first, second = two_demo_engines
-    on_first, on_second = business_keys(first), business_keys(second)
-    key = next(k for k, n in sorted(on_first.items()) if n == 1 and k not in on_second)
-    (instance,) = first.list_historic_instances(
+    key = next(k for k, n in sorted(business_keys(engine).items()) if n == 1)
+    (instance,) = engine.list_historic_instances(
         HistoricProcessInstanceQuery(process_instance_business_key=key)
     )
     make_user("Viewer", username="vera")
@@ -70,11 +70,13 @@ def test_a_business_key_found_once_goes_straight_to_its_instance(
 
 
 def test_a_process_key_goes_to_its_process(page, live_server, log_in, make_user, settings, engine):
-    newest = engine.get_latest_definition("loan")
+    latest = engine.list_definitions(latest_version=True, limit=100)
+    keys = [d.key for d in latest]
+    (newest,) = [d for d in latest if keys.count(d.key) == 1][:1]  # one tenant's process: one match
     make_user("Viewer", username="vera")
     log_in("vera", PASSWORD)
 
-    search(page, "loan")
+    search(page, newest.key)
     expect(page).to_have_url(f"{live_server.url}/e/demo/processes/{newest.id}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(newest.title)
 
@@ -99,7 +101,7 @@ def test_a_business_key_on_two_engines_lists_both_by_engine_and_kind(
     assert kinds <= {"Running instance", "Finished instance"}
 
     rows.filter(has_text="Staging").get_by_role("link").click()
-    expect(page).to_have_url(lambda url: "/e/second/instances/" in url)
+    expect(page).to_have_url(re.compile(r"/e/second/instances/[^/]+/$"))
     expect(page.locator("main")).to_contain_text(key)
 
 

@@ -38,7 +38,7 @@ def test_the_list_shows_its_rows_above_the_fold_without_scrolling_sideways(
     make_user("Operator", username="olivia")
     log_in("olivia", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
-    expect(page.locator("#results .pending")).to_have_count(0)
+    expect(page.locator("#results .pending")).to_have_count(0, timeout=30_000)
     page.screenshot(path=f"{SHOTS}/instance-list-{width}x{height}.png")
 
     assert rows_above_the_fold(page) >= at_least
@@ -50,7 +50,7 @@ def test_the_newest_instance_comes_first_with_where_it_stands(page, live_server,
     make_user("Viewer", username="vera")
     log_in("vera", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
-    expect(page.locator("#results .pending")).to_have_count(0)
+    expect(page.locator("#results .pending")).to_have_count(0, timeout=30_000)
 
     (newest,) = engine.list_historic_instances(
         HistoricProcessInstanceQuery(
@@ -100,12 +100,12 @@ def test_removing_a_chip_keeps_the_other_filters_through_the_pager_into_the_bulk
     expect(chips.locator(".chip")).to_have_count(2)
     expect(chips).to_contain_text(f"Process: {definition.title}")
     expect(chips).to_contain_text("With incidents")
-    expect(page.locator("#count")).to_have_text(f"{expected:,} matching")
+    expect(page.locator("#count")).to_have_text(f"{expected:,} matching", timeout=30_000)
 
     page.get_by_role("link", name="Next →").click()
     expect(page.locator(".pager")).to_contain_text(f"Rows 51–{expected}")
     expect(chips.locator(".chip")).to_have_count(2)
-    expect(page.locator("#results .pending")).to_have_count(0)
+    expect(page.locator("#results .pending")).to_have_count(0, timeout=30_000)
     rows = page.locator("table.engine-table tbody tr")
     expect(rows).to_have_count(expected - 50)
     assert all("with incidents" in text for text in rows.locator("td:nth-child(2)").all_inner_texts())

@@ -505,6 +505,23 @@ REAL = {
         lambda r: r and all(h.state in ("ACTIVE", "SUSPENDED") for h in r),
     ),
     "count historic instances": (lambda w: w.client.count_historic_instances(HISTORIC), lambda r: r >= 1),
+    # History's running instances with open incidents are the runtime's instances with incidents
+    # (history keeps resolved incidents too: the status tells them apart).
+    "running instances with open incidents, newest first": (
+        lambda w: (
+            {
+                h.id
+                for h in w.client.list_historic_instances(
+                    HistoricProcessInstanceQuery(
+                        unfinished=True, with_incidents=True, incident_status="open"
+                    ),
+                    limit=1000,
+                )
+            },
+            {i.id for i in w.client.list_instances(ProcessInstanceQuery(with_incident=True), limit=1000)},
+        ),
+        lambda r: r[0] and r[0] == r[1],
+    ),
     "historic instance": (
         lambda w: w.client.get_historic_instance(w.engine.seeded.one("completed", key="order").id),
         lambda r: r.state == "COMPLETED" and r.end_time is not None,
