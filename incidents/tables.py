@@ -1,16 +1,14 @@
 import django_tables2 as tables
-from django.utils import dateformat, timezone
 from django.utils.html import format_html
-from django.utils.timesince import timesince
 
 from cockpit.paging import EngineTable
-from cockpit.templatetags.cockpit import unreadable
+from cockpit.templatetags.cockpit import unreadable, when
 from engines.queries import IncidentSort
 
 
 class IncidentTable(EngineTable):
     select = tables.Column(verbose_name="", orderable=False, empty_values=())
-    incident_timestamp = tables.Column(verbose_name="Age")
+    incident_timestamp = tables.Column(verbose_name="Since")
     incident_type = tables.Column(verbose_name="Type")
     incident_message = tables.Column(verbose_name="Message")
     process = tables.Column(accessor="definition", verbose_name="Process", empty_values=())
@@ -29,9 +27,7 @@ class IncidentTable(EngineTable):
     }
 
     def render_incident_timestamp(self, value):
-        moment = timezone.localtime(value)
-        return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(),
-                           dateformat.format(moment, "Y-m-d H:i:s"), timesince(moment))  # fmt: skip
+        return when(value)
 
     def render_select(self, record):
         if record.unreadable:

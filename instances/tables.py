@@ -1,9 +1,8 @@
 import django_tables2 as tables
-from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from cockpit.paging import EngineTable
-from cockpit.templatetags.cockpit import bidi_marks, unreadable
+from cockpit.templatetags.cockpit import bidi_marks, unreadable, when
 from engines.queries import InstanceSort
 
 
@@ -72,7 +71,7 @@ def pending(record, cell: str):
 
 
 def started_cell(value) -> str:
-    return dateformat.format(timezone.localtime(value), "Y-m-d H:i") if value else ""
+    return when(value)
 
 
 def process_cell(definition, definition_id: str | None = None):

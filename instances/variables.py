@@ -15,7 +15,7 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
@@ -142,6 +142,14 @@ class Shown:
     @property
     def visible_text(self) -> str:
         return self.text[:SHOWN_AT_MOST]
+
+    @property
+    def moment(self) -> datetime | None:
+        """A Date's instant, shown like every other date (the copy and the editor keep the exact text)."""
+        typed = self.variable.value
+        if self.kind == VariableType.DATE and isinstance(typed.value, datetime) and not typed.unreadable:
+            return typed.value
+        return None
 
     @property
     def size(self) -> int | None:

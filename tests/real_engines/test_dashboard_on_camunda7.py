@@ -40,5 +40,6 @@ def test_the_instance_lists_rows_get_their_process_incidents_and_start_from_the_
     )
     assert f"{definition.title} <small>v{definition.version}</small>" in details
     assert ", with incidents</span>" in details
-    assert re.search(r'<span id="row-0-started" hx-swap-oob="true">\d{4}-\d\d-\d\d \d\d:\d\d</span>', details)
+    started = r'<span id="row-0-started" hx-swap-oob="true"><time [^>]+>[-\d: ]{16}</time></span>'
+    assert re.search(started, details)
     assert "could not be read" not in details
