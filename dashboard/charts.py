@@ -4,6 +4,7 @@ shared cache, one computation at a time (tiles.cached)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -143,7 +144,7 @@ COLOURS = 8
 
 def picture(engine_name: str, name: str, data: Any) -> dict[str, Any]:
     """What a chart's template and script draw: the same numbers in the legend, the table and the canvas."""
-    script_id = f"chart-{name}-data"
+    script_id = f"chart-{name}-canvas"
     if name in ("running", "incidents"):
         page = "instance_list" if name == "running" else "incident_list"
         base = reverse(page, args=[engine_name])
@@ -158,7 +159,7 @@ def picture(engine_name: str, name: str, data: Any) -> dict[str, Any]:
             "script_id": script_id,
             "slices": slices,
             "empty": "No instance is running." if name == "running" else "No incident is open.",
-            "chart": {"kind": "doughnut", "title": title, "slices": slices},
+            "chart_json": json.dumps({"kind": "doughnut", "title": title, "slices": slices}),
         }
     over: OverTime = data
     series = [("started", "Started"), ("ended", "Ended")]
@@ -176,15 +177,22 @@ def picture(engine_name: str, name: str, data: Any) -> dict[str, Any]:
         "unit": "hour" if hourly else "day",
         "series": [{"key": key, "label": label, "total": over.totals[key]} for key, label in series],
         "rows": [{"start": b.start, "counts": [getattr(b, key) for key, _ in series]} for b in over.buckets],
-        "chart": {
-            "kind": "bar",
-            "title": title,
-            "labels": labels,
-            "series": [
-                {"key": key, "label": label, "counts": [getattr(b, key) for b in over.buckets], "color": i}
-                for i, (key, label) in enumerate(series)
-            ],
-        },
+        "chart_json": json.dumps(
+            {
+                "kind": "bar",
+                "title": title,
+                "labels": labels,
+                "series": [
+                    {
+                        "key": key,
+                        "label": label,
+                        "counts": [getattr(b, key) for b in over.buckets],
+                        "color": i,
+                    }
+                    for i, (key, label) in enumerate(series)
+                ],
+            }
+        ),
     }
 
 

@@ -26,16 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: EngineRequest) -> HttpResponse:
     """The shell at once; each number and picture arrives in its own fragment (tile, chart)."""
     window = charts.Window.of(request.GET.get("window"))
-    return render(
-        request,
-        "dashboard/dashboard.html",
-        {
-            "tiles": list(tiles.TILES),
-            "charts": charts.CHARTS,
-            "window": window,
-            "windows": list(charts.Window),
-        },
-    )
+    context = {"tiles": list(tiles.TILES), "charts": charts.CHARTS, "window": window}
+    return render(request, "dashboard/dashboard.html", context)
 
 
 @require_GET
@@ -70,7 +62,7 @@ def dashboard_chart(request: EngineRequest, name: str) -> HttpResponse:
     if name not in charts.CHARTS:
         raise Http404(f"No dashboard chart named {name!r}.")
     window = charts.Window.of(request.GET.get("window"))
-    context: dict = {"name": name, "window": window}
+    context: dict = {"name": name, "window": window, "windows": list(charts.Window)}
     capabilities = request.engine.capabilities
     if name == "running" and not capabilities.process_statistics:
         context["not_offered"] = "This engine does not count running instances per process."

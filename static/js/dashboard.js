@@ -1,5 +1,6 @@
-// The dashboard's pictures (Chart.js): each chart fragment carries its numbers as JSON next to a
-// canvas; the legend or table beside it holds the same numbers and the real links.
+// The dashboard's pictures (Chart.js): each chart's canvas carries its numbers as JSON in data-chart
+// (htmx puts no script tags into the page); the legend or table beside it holds the same numbers
+// and the real links.
 (() => {
   // Colours come from the stylesheet's swatches, so legend and slices never disagree.
   const colour = (index) => {
@@ -51,15 +52,14 @@
     if (typeof Chart === "undefined") return;
     for (const canvas of root.querySelectorAll("canvas[data-chart]")) {
       if (canvas.dataset.drawn) continue;
-      const source = document.getElementById(canvas.dataset.chart);
-      if (!source) continue;
-      const data = JSON.parse(source.textContent);
+      const data = JSON.parse(canvas.dataset.chart);
       const chart = data.kind === "doughnut" ? doughnut(canvas, data) : bars(canvas, data);
       canvas.dataset.drawn = "true";
       canvas.chart = chart;
     }
   };
 
-  document.addEventListener("htmx:afterSwap", () => draw(document));
+  // htmx:load fires on each fragment put into the page (an outerHTML swap's own target is gone by then).
+  document.addEventListener("htmx:load", () => draw(document));
   document.addEventListener("DOMContentLoaded", () => draw(document));
 })();

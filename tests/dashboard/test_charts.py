@@ -1,6 +1,7 @@
 """The dashboard's pictures: per process now, and over a window of time, with the same numbers as
 the engine's, beside each picture as a list or table; an engine that fails costs the picture only."""
 
+import html
 import json
 import re
 from datetime import timedelta
@@ -28,9 +29,8 @@ def legend(body: str) -> dict[str, int]:
 
 
 def chart_data(body: str, name: str) -> dict:
-    return json.loads(
-        re.search(rf'<script id="chart-{name}-data" type="application/json">(.*?)</script>', body).group(1)
-    )
+    found = re.search(rf'<canvas id="chart-{name}-canvas" data-chart="([^"]*)"', body).group(1)
+    return json.loads(html.unescape(found))
 
 
 def test_the_shell_asks_for_each_picture_with_the_window_of_its_url(viewer_client):
