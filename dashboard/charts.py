@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from cockpit.templatetags.cockpit import when_tick
 from dashboard import tiles
 from engines.base import EngineClient
 from engines.fanout import fan_out
@@ -166,10 +167,7 @@ def picture(engine_name: str, name: str, data: Any) -> dict[str, Any]:
     if over.totals["incidents"] is not None:
         series.append(("incidents", "Incidents"))
     hourly = over.window is Window.DAY
-    labels = [
-        f"{timezone.localtime(b.start):%H:%M}" if hourly else f"{timezone.localtime(b.start):%b %d}"
-        for b in over.buckets
-    ]
+    labels = [when_tick(b.start, hourly=hourly) for b in over.buckets]
     title = f"Started, ended and incidents over the last {over.window.label}"
     return {
         "title": title,
