@@ -43,3 +43,32 @@ def test_the_instance_lists_rows_get_their_process_incidents_and_start_from_the_
     started = r'<span id="row-0-started" hx-swap-oob="true"><time [^>]+>[-\d: ]{16}</time></span>'
     assert re.search(started, details)
     assert "could not be read" not in details
+
+
+def test_the_pictures_over_time_count_what_camundas_history_holds(
+    on_camunda7, viewer_client, camunda7_client
+):
+    """Incidents by when they were raised, and instances started, as Camunda's history counts them:
+    the seeded ones all fall in the last day, and the picture's bars add up to the engine's counts."""
+    import html
+    import json
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engines.queries import HistoricProcessInstanceQuery
+
+    everything = camunda7_client.count_historic_incidents()
+    assert everything >= camunda7_client.count_incidents() > 0
+    future = timezone.now() + timedelta(days=1)
+    assert camunda7_client.count_historic_incidents(created_after=future) == 0
+    assert camunda7_client.count_historic_incidents(created_before=future) == everything
+
+    body = viewer_client.get("/e/demo/charts/over-time/?window=24h").content.decode()
+    data = json.loads(html.unescape(re.search(r'data-chart="([^"]*)"', body).group(1)))
+    started, _, incidents = (sum(series["counts"]) for series in data["series"])
+    day_ago = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+    assert started == camunda7_client.count_historic_instances(
+        HistoricProcessInstanceQuery(started_after=day_ago)
+    )
+    assert incidents == camunda7_client.count_historic_incidents(created_after=day_ago)
