@@ -152,3 +152,17 @@ def test_process_names_in_a_picture_are_escaped(viewer_client):
         body = viewer_client.get("/e/demo/charts/running/").content.decode()
     assert hostile not in body
     assert "&lt;img" in body
+
+
+def test_an_engine_without_statistics_per_process_says_so_instead_of_a_picture(viewer_client, monkeypatch):
+    from dataclasses import replace
+
+    from engines.camunda7 import client as camunda
+
+    monkeypatch.setattr(camunda, "CAPABILITIES", replace(camunda.CAPABILITIES, process_statistics=False))
+    with respx.mock(assert_all_mocked=True):  # nothing is asked of the engine
+        running = viewer_client.get("/e/demo/charts/running/").content.decode()
+        incidents = viewer_client.get("/e/demo/charts/incidents/").content.decode()
+    assert "This engine does not count running instances per process." in running
+    assert "This engine does not count incidents per process." in incidents
+    assert "<canvas" not in running + incidents
