@@ -72,3 +72,15 @@ def test_the_pictures_over_time_count_what_camundas_history_holds(
         HistoricProcessInstanceQuery(started_after=day_ago)
     )
     assert incidents == camunda7_client.count_historic_incidents(created_after=day_ago)
+
+
+def test_every_page_shows_camundas_dates_in_the_one_format(
+    on_camunda7, client_as, camunda7_client, monkeypatch
+):
+    """What real Camunda sends (dates the demo engine leaves out) is shown the one way too."""
+    from tests.test_one_value_format import pages_with_dates, stray_dates, watch_raw_dates
+
+    printed_raw = watch_raw_dates(monkeypatch)
+    client = client_as("Admin")
+    assert stray_dates(client, pages_with_dates(camunda7_client)) == []
+    assert sorted({template for template, _ in printed_raw}) == []
