@@ -160,3 +160,16 @@ def stray_dates(client, pages: list[str]) -> list[tuple[str, str, str]]:
         body = re.sub(r"<[^>]*>", " ", response.content.decode())
         strays += [(url, kind, m.group()) for kind, rx in STRAY_FORMATS.items() for m in rx.finditer(body)]
     return strays
+
+
+def test_the_history_tab_names_each_activity_with_its_id_on_hover(client_as, engine):
+    from engines.bpmn import parse_model
+
+    instance = engine.list_instances(ProcessInstanceQuery(), limit=1)[0]
+    model = parse_model(engine.definition_xml(instance.definition_id))
+    steps = engine.historic_activity_instances(instance.id)
+    named = next(s for s in steps if s.activity_name and s.activity_name != s.activity_id)
+    assert model.title(named.activity_id) == named.activity_name
+    body = client_as("Viewer").get(f"/e/demo/instances/{instance.id}/history/").content.decode()
+    assert f'<span class="activity" title="{named.activity_id}"><bdi>{named.activity_name}</bdi></span>' in body
+    assert f"<code><bdi>{named.activity_id}</bdi></code>" not in body
