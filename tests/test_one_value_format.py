@@ -171,5 +171,7 @@ def test_the_history_tab_names_each_activity_with_its_id_on_hover(client_as, eng
     named = next(s for s in steps if s.activity_name and s.activity_name != s.activity_id)
     assert model.title(named.activity_id) == named.activity_name
     body = client_as("Viewer").get(f"/e/demo/instances/{instance.id}/history/").content.decode()
-    assert f'<span class="activity" title="{named.activity_id}"><bdi>{named.activity_name}</bdi></span>' in body
+    assert (
+        f'<span class="activity" title="{named.activity_id}"><bdi>{named.activity_name}</bdi></span>' in body
+    )
     assert f"<code><bdi>{named.activity_id}</bdi></code>" not in body
