@@ -17,10 +17,14 @@ SIZES = [{"width": 1440, "height": 900}, {"width": 1024, "height": 768}]
 
 def drawn(page, chart: str):
     """The chart's canvas once Chart.js has drawn it."""
-    canvas = page.locator(f"#chart-{chart} canvas")
-    canvas.wait_for()
-    page.wait_for_function("c => c.dataset.drawn === 'true'", arg=canvas.element_handle())
-    return canvas
+    # Looked up afresh each time: a picture still being counted comes back as a new fragment. The
+    # wait is generous for a machine under load; nothing here is timed.
+    page.wait_for_function(
+        "id => document.querySelector(`#chart-${id} canvas`)?.dataset.drawn === 'true'",
+        arg=chart,
+        timeout=60_000,
+    )
+    return page.locator(f"#chart-{chart} canvas")
 
 
 def legend(page, chart: str) -> list[tuple[str, int]]:
@@ -45,9 +49,11 @@ def click_slice(page, canvas, index: int) -> None:
 
 
 def counted(page) -> int:
-    count = page.locator("#count")
-    page.wait_for_function("el => /\\d+ matching/.test(el.textContent)", arg=count.element_handle())
-    return int(re.search(r"([\d,]+) matching", count.inner_text()).group(1).replace(",", ""))
+    # The count arrives in a fragment of its own, which replaces the element.
+    page.wait_for_function(
+        "() => /\\d+ matching/.test(document.querySelector('#count')?.textContent ?? '')", timeout=60_000
+    )
+    return int(re.search(r"([\d,]+) matching", page.locator("#count").inner_text()).group(1).replace(",", ""))
 
 
 def serious_violations(page) -> list[str]:
