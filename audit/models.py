@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Left
 
+from cockpit.templatetags.cockpit import when_text
+
 # Target ids are stored whole, however long (a request's input is recorded as it came); lookups go
 # through an index on their first characters, which fits any database's index row size.
 TARGET_PREFIX = 200
@@ -36,7 +38,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.target_id}"
+        return f"{when_text(self.at)} {self.username} {self.action} {self.target_id}"
 
 
 def with_target(entries: models.QuerySet, target_id: str) -> models.QuerySet:

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.utils import dateformat, timezone
-
+from cockpit.templatetags.cockpit import when_text
 from engines.base import EngineClient
 from engines.errors import EngineError
 from engines.queries import HistoricProcessInstanceQuery, ProcessInstanceQuery, VariableFilter
@@ -216,7 +215,7 @@ def _ids(ids: tuple[str, ...]) -> str:
 def _moment(value: datetime | str) -> str:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     try:
-        return dateformat.format(timezone.localtime(moment), "Y-m-d H:i")
+        return when_text(moment)
     except OverflowError:  # the last moment of year 9999 in a zone east of ours: said as it was typed
         return moment.isoformat(timespec="minutes")
 

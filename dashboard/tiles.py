@@ -173,13 +173,25 @@ def open_incidents(engine: EngineClient) -> IncidentSummary:
     )
 
 
+# The newest definitions are read to tell keys from tenants up to this many; beyond, the number stands alone.
+DEFINITIONS_READ_AT_MOST = 500
+
+
 def deployed_definitions(engine: EngineClient) -> dict[str, int]:
-    return fan_out(
+    """The newest definition of each key in each tenant (the processes page's rows), and how many
+    keys and tenants those are: five definitions may be three processes deployed to two tenants."""
+    got = fan_out(
         {
             "processes": lambda: engine.count_definitions(latest_version=True),
             "versions": lambda: engine.count_definitions(),
+            "latest": lambda: engine.list_definitions(latest_version=True, limit=DEFINITIONS_READ_AT_MOST),
         }
     )
+    latest = got.pop("latest")
+    if len(latest) >= got["processes"]:
+        got["keys"] = len({d.key for d in latest})
+        got["tenants"] = len({d.tenant_id for d in latest if d.tenant_id})
+    return got
 
 
 def running_batches(engine: EngineClient) -> dict[str, int]:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("e/<str:engine>/", views.dashboard, name="dashboard"),
     path("e/<str:engine>/tiles/version/", views.engine_version, name="engine_version"),
     path("e/<str:engine>/tiles/<str:name>/", views.dashboard_tile, name="dashboard_tile"),
+    path("e/<str:engine>/charts/<str:name>/", views.dashboard_chart, name="dashboard_chart"),
 ]

@@ -7,7 +7,7 @@ from accounts.roles import Perm
 from batches.models import Operation
 from cockpit import engines
 from cockpit.engines import EngineRequest, engine_scoped
-from dashboard import tiles
+from dashboard import charts, tiles
 from dashboard.health import check_all
 from engines.errors import EngineError, EngineTimeout, EngineUnavailable
 
@@ -24,8 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @requires(Perm.VIEW)
 @engine_scoped
 def dashboard(request: EngineRequest) -> HttpResponse:
-    """The shell at once; each number arrives in its own fragment (dashboard_tile)."""
-    return render(request, "dashboard/dashboard.html", {"tiles": list(tiles.TILES)})
+    """The shell at once; each number and picture arrives in its own fragment (tile, chart)."""
+    window = charts.Window.of(request.GET.get("window"))
+    context = {"tiles": list(tiles.TILES), "charts": charts.CHARTS, "window": window}
+    return render(request, "dashboard/dashboard.html", context)
 
 
 @require_GET
@@ -51,6 +53,33 @@ def dashboard_tile(request: EngineRequest, name: str) -> HttpResponse:
             .count()
         )
     return render(request, f"dashboard/dashboard.html#tile-{name}", context)
+
+
+@require_GET
+@requires(Perm.VIEW)
+@engine_scoped
+def dashboard_chart(request: EngineRequest, name: str) -> HttpResponse:
+    if name not in charts.CHARTS:
+        raise Http404(f"No dashboard chart named {name!r}.")
+    window = charts.Window.of(request.GET.get("window"))
+    context: dict = {"name": name, "window": window, "windows": list(charts.Window)}
+    capabilities = request.engine.capabilities
+    if name == "running" and not capabilities.process_statistics:
+        context["not_offered"] = "This engine does not count running instances per process."
+    elif name == "incidents" and not capabilities.process_statistics:
+        context["not_offered"] = "This engine does not count incidents per process."
+    else:
+        try:
+            context["picture"] = charts.picture(
+                request.engine_name, name, charts.chart(request.engine, name, window)
+            )
+        except tiles.StillCounting:
+            context["counting"] = True
+        except EngineError as error:  # the picture gives way to the engine's message; the page stays
+            context["error"] = error
+    if name == "over-time" and not capabilities.incident_history:
+        context["no_incident_history"] = True
+    return render(request, f"dashboard/dashboard.html#chart-{name}", context)
 
 
 @require_GET

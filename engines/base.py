@@ -140,6 +140,8 @@ class Capabilities:
     # How often and how long each activity of a definition ran, from the history; the activity
     # instances still running there, and since when.
     activity_history: bool = False
+    # Incidents kept in history once resolved, counted by when they were raised (over-time pictures).
+    incident_history: bool = False
 
     def engine_batch(self, work: BulkWork) -> bool:
         return work in self.engine_batches
@@ -565,6 +567,13 @@ class EngineClient(ABC):
     @abstractmethod
     def get_historic_instance(self, instance_id: str) -> HistoricProcessInstance:
         """One instance, running or ended."""
+
+    @abstractmethod
+    def count_historic_incidents(
+        self, *, created_after: datetime | None = None, created_before: datetime | None = None
+    ) -> int:
+        """How many incidents were raised between the two moments, whether open or resolved since
+        (capabilities.incident_history)."""
 
     @abstractmethod
     def historic_activity_instances(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from engines.base import EngineClient
+from engines.bpmn import BpmnModel, parse_model
 from engines.fanout import fan_out
 from engines.models import Incident, ProcessDefinition
 from engines.queries import IncidentSort, Sort
@@ -26,6 +27,7 @@ NEWEST = Sort(IncidentSort.TIMESTAMP, "desc")
 class IncidentRow:
     incident: Incident
     definition: ProcessDefinition | None
+    activity_name: str = ""
 
     def __getattr__(self, name: str) -> Any:  # the table reads the incident's fields directly
         return getattr(self.incident, name)
@@ -40,6 +42,7 @@ class Group:
     count: int
     newest: datetime | None
     definition: ProcessDefinition | None = None
+    activity_name: str = ""
 
     @property
     def filters_json(self) -> str:
@@ -61,9 +64,32 @@ def definitions_of(engine: EngineClient, ids: set[str]) -> dict[str, ProcessDefi
     return {i: d for i, d in found.items() if isinstance(d, ProcessDefinition)}
 
 
+def activity_names(engine: EngineClient, ids: set[str]) -> dict[str, BpmnModel]:
+    """Each definition's model, for its activities' names (a diagram that cannot be read costs the
+    names only: the ids are shown instead)."""
+    found = fan_out(
+        {i: (lambda i=i: parse_model(engine.definition_xml(i))) for i in ids if i}, keep_failures=True
+    )
+    return {i: model for i, model in found.items() if isinstance(model, BpmnModel)}
+
+
+def _name(models: dict[str, BpmnModel], definition_id: str | None, activity_id: str | None) -> str:
+    model = models.get(definition_id or "")
+    return model.title(activity_id) if model and activity_id else ""
+
+
 def with_definitions(engine: EngineClient, incidents: list[Incident]) -> list[IncidentRow]:
-    definitions = definitions_of(engine, {i.process_definition_id or "" for i in incidents})
-    return [IncidentRow(i, definitions.get(i.process_definition_id or "")) for i in incidents]
+    ids = {i.process_definition_id or "" for i in incidents}
+    # One after the other: each fans out itself, and the shared pool must not wait on its own work.
+    definitions, models = definitions_of(engine, ids), activity_names(engine, ids)
+    return [
+        IncidentRow(
+            i,
+            definitions.get(i.process_definition_id or ""),
+            _name(models, i.process_definition_id, i.activity_id),
+        )
+        for i in incidents
+    ]
 
 
 def scan(
@@ -117,8 +143,15 @@ def groups(
     else:
         counts = {key: sum(1 for i in incidents if _key(i) == key) for key in newest}
     definitions = definitions_of(engine, {key[3] for key in newest})
+    models = activity_names(engine, {key[3] for key in newest})
     found = [
-        Group(*key, count=counts[key], newest=newest[key], definition=definitions.get(key[3]))
+        Group(
+            *key,
+            count=counts[key],
+            newest=newest[key],
+            definition=definitions.get(key[3]),
+            activity_name=_name(models, key[3], key[2]),
+        )
         for key in newest
     ]
     return sorted(found, key=lambda g: (-g.count, g.message)), cut

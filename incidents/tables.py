@@ -1,16 +1,14 @@
 import django_tables2 as tables
-from django.utils import dateformat, timezone
 from django.utils.html import format_html
-from django.utils.timesince import timesince
 
 from cockpit.paging import EngineTable
-from cockpit.templatetags.cockpit import unreadable
+from cockpit.templatetags.cockpit import bidi_marks, unreadable, when
 from engines.queries import IncidentSort
 
 
 class IncidentTable(EngineTable):
     select = tables.Column(verbose_name="", orderable=False, empty_values=())
-    incident_timestamp = tables.Column(verbose_name="Age")
+    incident_timestamp = tables.Column(verbose_name="Since")
     incident_type = tables.Column(verbose_name="Type")
     incident_message = tables.Column(verbose_name="Message")
     process = tables.Column(accessor="definition", verbose_name="Process", empty_values=())
@@ -29,9 +27,10 @@ class IncidentTable(EngineTable):
     }
 
     def render_incident_timestamp(self, value):
-        moment = timezone.localtime(value)
-        return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(),
-                           dateformat.format(moment, "Y-m-d H:i:s"), timesince(moment))  # fmt: skip
+        return when(value)
+
+    def render_activity_id(self, value, record):
+        return activity_cell(value, record.activity_name)
 
     def render_select(self, record):
         if record.unreadable:
@@ -53,3 +52,10 @@ class IncidentTable(EngineTable):
     def render_process(self, value, record):
         # Plain text: the table's cell isolates it and shows any direction control (the bdi filter).
         return f"{value.title} v{value.version}" if value else (record.process_definition_id or "—")
+
+
+def activity_cell(activity_id: str, name: str) -> str:
+    """An activity by its name, its id on hover; by its id where the diagram gave no name."""
+    if not name or name == activity_id:
+        return format_html("<code>{}</code>", bidi_marks(activity_id))
+    return format_html('<span class="activity" title="{}">{}</span>', activity_id, bidi_marks(name))

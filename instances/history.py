@@ -3,17 +3,15 @@ them, filtered by end state and end time, sorted by end time newest first."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import django_tables2 as tables
 from django import forms
 from django.http import QueryDict
-from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from cockpit.paging import EngineTable, unknown_filters
-from cockpit.templatetags.cockpit import bidi_marks, unreadable
+from cockpit.templatetags.cockpit import bidi_marks, duration, unreadable, when
 from engines.base import EngineClient
 from engines.queries import HistoricInstanceSort, HistoricProcessInstanceQuery
 from instances.forms import ListFilters
@@ -115,30 +113,6 @@ STATE_WORDS = {
 }
 
 
-def duration_words(millis: int | None) -> str:
-    """A duration in the units a person reads: "45 s", "3 min 20 s", "2 h 5 min", "4 d 3 h"."""
-    if millis is None:
-        return "—"
-    if millis < 1000:
-        return f"{millis} ms"
-    seconds = int(timedelta(milliseconds=millis).total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    for big, big_unit, small, small_unit in (
-        (days, "d", hours, "h"),
-        (hours, "h", minutes, "min"),
-        (minutes, "min", seconds, "s"),
-    ):
-        if big:
-            return f"{big} {big_unit} {small} {small_unit}" if small else f"{big} {big_unit}"
-    return f"{seconds} s"
-
-
-def _moment(value) -> str:
-    return dateformat.format(timezone.localtime(value), "Y-m-d H:i") if value else "—"
-
-
 class FinishedInstanceTable(EngineTable):
     select = tables.Column(verbose_name="", orderable=False, empty_values=())
     id = tables.Column(verbose_name="Instance")
@@ -190,10 +164,10 @@ class FinishedInstanceTable(EngineTable):
         return STATE_WORDS.get(value or "", (value or "—").lower())
 
     def render_start_time(self, value):
-        return _moment(value)
+        return when(value)
 
     def render_end_time(self, value):
-        return _moment(value)
+        return when(value)
 
     def render_duration(self, value):
-        return duration_words(value)
+        return duration(value)

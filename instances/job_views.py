@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import requires
 from accounts.roles import Perm
 from cockpit.engines import EngineRequest, engine_scoped
+from cockpit.templatetags.cockpit import when_text
 from engines.models import Job
 from instances.owned import Owned
 from instances.task_views import tab_answer
@@ -76,7 +77,7 @@ def job_due_date(request: EngineRequest, instance_id: str, job_id: str) -> HttpR
         new_value=due.isoformat(),
     ):
         request.engine.set_job_due_date(job.id, due)
-    return tab_answer(request, instance_id, tab="jobs", done=f"Job {job.id} is due {due:%Y-%m-%d %H:%M} now.")
+    return tab_answer(request, instance_id, tab="jobs", done=f"Job {job.id} is due {when_text(due)} now.")
 
 
 @require_POST
@@ -97,5 +98,5 @@ def job_recalculate(request: EngineRequest, instance_id: str, job_id: str) -> Ht
         request.engine.recalculate_job_due_date(job.id)
         after = request.engine.get_job(job.id)
         outcome.new_value = _when(after)
-    due = f"{after.due_date:%Y-%m-%d %H:%M}" if after.due_date else "now"
+    due = when_text(after.due_date) if after.due_date else "now"
     return tab_answer(request, instance_id, tab="jobs", done=f"Job {job.id} is due {due} now.")

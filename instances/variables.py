@@ -149,6 +149,14 @@ class Shown:
         return self.text[:SHOWN_AT_MOST]
 
     @property
+    def moment(self) -> datetime | None:
+        """A Date's instant, shown like every other date (the copy and the editor keep the exact text)."""
+        typed = self.variable.value
+        if self.kind == VariableType.DATE and isinstance(typed.value, datetime) and not typed.unreadable:
+            return typed.value
+        return None
+
+    @property
     def size(self) -> int | None:
         value = self.variable.value.value
         return len(value) if isinstance(value, bytes) else None

@@ -34,3 +34,18 @@ def test_a_missing_or_odd_duration_shows_a_dash(odd):
 def test_counts_are_grouped_in_thousands():
     assert number(2250) == "2,250"
     assert number(None) == "—"
+
+
+def test_a_date_in_a_sentence_reads_as_it_does_on_the_page(settings):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from cockpit.templatetags.cockpit import when, when_text
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    moment = datetime(2026, 11, 8, 9, 4, tzinfo=UTC)
+    with timezone.override("Europe/Berlin"):
+        assert when_text(moment) == "2026-11-08 10:04"
+        assert f">{when_text(moment)}</time>" in str(when(moment))
+    assert when_text(None) == "—"

@@ -76,15 +76,31 @@ def unreadable(item) -> str:
     )
 
 
+def _local(moment: datetime) -> datetime:
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment)
+
+
+def when_text(moment: datetime | None) -> str:
+    """`when` as plain text, for sentences built in Python (a message, a filter in words)."""
+    if not isinstance(moment, datetime):
+        return "—"
+    return f"{_local(moment):%Y-%m-%d %H:%M}"
+
+
+def when_tick(moment: datetime, *, hourly: bool) -> str:
+    """A chart axis's short mark in the same form: the hour ("09:00") or the day ("11-05")."""
+    return f"{_local(moment):%H:%M}" if hourly else f"{_local(moment):%m-%d}"
+
+
 @register.filter
 def when(moment: datetime | None) -> str:
     """The one way a date and time is shown: minutes in the user's time zone, and on hover the exact
     instant (milliseconds, the zone, and UTC) for whoever compares it with an engine's log."""
     if not isinstance(moment, datetime):
         return "—"
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    local = timezone.localtime(moment)
+    local = _local(moment)
     instant = moment.astimezone(UTC)
     exact = f"{local:%Y-%m-%d %H:%M:%S}.{local.microsecond // 1000:03d} {local.tzname()}"
     if local.utcoffset():
@@ -93,7 +109,7 @@ def when(moment: datetime | None) -> str:
         '<time datetime="{}" title="{}">{}</time>',
         instant.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         exact,
-        f"{local:%Y-%m-%d %H:%M}",
+        when_text(moment),
     )
 
 

@@ -161,6 +161,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", r"/history/process-instance", history.list_historic_instances),
     ("POST", r"/history/process-instance", history.query_historic_instances),
     ("GET", r"/history/process-instance/count", history.count_historic_instances),
+    ("GET", r"/history/incident/count", history.count_historic_incidents),
     ("POST", r"/history/process-instance/count", history.query_count_historic_instances),
     ("POST", r"/history/process-instance/delete", instances.delete_historic_instances),
     ("GET", rf"/history/process-instance/{ID}", history.get_historic_instance),

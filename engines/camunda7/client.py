@@ -150,6 +150,7 @@ CAPABILITIES = Capabilities(
     job_definitions=True,
     called_definitions=True,
     activity_history=True,
+    incident_history=True,
 )
 
 
@@ -789,6 +790,16 @@ class Camunda7Client(EngineClient):
     def count_incidents(self, **filters: IncidentFilter) -> int:
         # GET /incident/count
         return self._count("GET", "/incident/count", params=_incident_filters(filters))
+
+    def count_historic_incidents(
+        self, *, created_after: datetime | None = None, created_before: datetime | None = None
+    ) -> int:
+        params = {
+            "createTimeAfter": format_engine_date(created_after) if created_after else None,
+            "createTimeBefore": format_engine_date(created_before) if created_before else None,
+        }
+        # GET /history/incident/count
+        return self._count("GET", "/history/incident/count", params=params)
 
     def get_incident(self, incident_id: str) -> Incident:
         # GET /incident/{id}

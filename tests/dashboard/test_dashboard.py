@@ -131,3 +131,31 @@ def test_a_number_the_engine_timed_out_on_says_so_instead_of_still_counting(sett
     assert "still counting" not in body
     assert "The engine did not answer in time for this number" in body
     assert 'hx-trigger="load delay:3s"' not in body and route.call_count == 1
+
+
+def test_processes_deployed_says_how_many_keys_and_tenants_its_definitions_are(viewer_client):
+    """Five definitions, the newest of each key in each tenant, are three processes in two tenants."""
+    latest = [
+        {"id": f"{key}:1:{tenant}", "key": key, "name": key.title(), "version": 1, "tenantId": tenant}
+        for key, tenant in [("order", "acme"), ("order", "globex"), ("loan", "acme"), ("loan", "globex"),
+                            ("claim", "acme")]
+    ]  # fmt: skip
+    with respx.mock(base_url=ENGINE_URL) as engine:
+        engine.get("/process-definition/count", params={"latestVersion": "true"}).respond(json={"count": 5})
+        engine.get("/process-definition/count").respond(json={"count": 9})
+        engine.get("/process-definition").respond(json=latest)
+        body = viewer_client.get("/e/demo/tiles/definitions/").content.decode()
+    assert number(body) == 5
+    assert "process definitions (3 keys, 2 tenants)" in body
+    assert "9 versions in all" in body
+
+
+def test_processes_deployed_without_tenants_says_no_more_than_the_number(viewer_client):
+    latest = [{"id": f"{key}:2:x", "key": key, "name": key, "version": 2} for key in ("order", "loan")]
+    with respx.mock(base_url=ENGINE_URL) as engine:
+        engine.get("/process-definition/count", params={"latestVersion": "true"}).respond(json={"count": 2})
+        engine.get("/process-definition/count").respond(json={"count": 4})
+        engine.get("/process-definition").respond(json=latest)
+        body = viewer_client.get("/e/demo/tiles/definitions/").content.decode()
+    assert number(body) == 2
+    assert "keys" not in body and "tenants" not in body

@@ -1463,3 +1463,36 @@ CASES += [
         ),
     ),
 ]
+
+# --- the dashboard's pictures over time ------------------------------------------------------------------
+
+HOUR_START, HOUR_END = datetime(2026, 11, 22, 9, 0, tzinfo=UTC), datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+CASES += [
+    Case(
+        "count incidents raised in an hour, from history",
+        lambda c: c.count_historic_incidents(created_after=HOUR_START, created_before=HOUR_END),
+        "GET",
+        "/history/incident/count",
+        params={
+            "createTimeAfter": "2026-11-22T09:00:00.000+0000",
+            "createTimeBefore": "2026-11-22T10:00:00.000+0000",
+        },
+        answer={"count": 4},
+        check=_is(4),
+    ),
+    Case(
+        "count instances started in an hour, from history",
+        lambda c: c.count_historic_instances(
+            HistoricProcessInstanceQuery(started_after=HOUR_START, started_before=HOUR_END)
+        ),
+        "POST",
+        "/history/process-instance/count",
+        json={
+            "startedAfter": "2026-11-22T09:00:00.000+0000",
+            "startedBefore": "2026-11-22T10:00:00.000+0000",
+        },
+        answer={"count": 7},
+        check=_is(7),
+    ),
+]

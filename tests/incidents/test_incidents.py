@@ -174,3 +174,14 @@ def test_the_demo_engine_escapes_like_with_a_backslash_as_camunda_does(on_demo, 
     assert not matches(containing("50%_of_")) and not matches(containing("0%_off\\"))
     engine.set_variable(instance.id, "coupon", TypedValue(VariableType.STRING, "50 percent off"))
     assert not matches(containing("50%")) and matches("50%")
+
+
+def test_an_incidents_activity_is_shown_by_its_name_with_its_id_on_hover(on_demo, engine, viewer_client):
+    from engines.bpmn import parse_model
+
+    [incident] = engine.list_incidents(activity_id="charge", limit=1)
+    name = parse_model(engine.definition_xml(incident.process_definition_id)).title("charge")
+    assert name != "charge"
+    for view in ("", "&group=on"):
+        body = viewer_client.get(f"/e/demo/incidents/?activity_id=charge{view}").content.decode()
+        assert f'<span class="activity" title="charge">{name}</span>' in body, view

@@ -12,8 +12,8 @@ from audit.models import AuditEntry
 from batches import operations
 from batches.models import Operation
 from cockpit.engines import client as engine_client
+from cockpit.templatetags.cockpit import duration
 from engines.queries import HistoricProcessInstanceQuery, ProcessInstanceQuery
-from instances.history import duration_words
 
 pytestmark = pytest.mark.django_db
 INSTANCES = 1000
@@ -65,28 +65,13 @@ def test_the_finished_mode_lists_ended_instances_newest_first_with_state_end_and
     row = body[body.index(first.id) : body.index(newest[1].id)]
     assert ("completed" if first.state == "COMPLETED" else "cancelled") in row
     assert timezone.localtime(first.end_time).strftime("%Y-%m-%d %H:%M") in row
-    assert duration_words(first.duration_in_millis) in row
+    assert str(duration(first.duration_in_millis)) in row
     assert not any(i.id in body for i in engine.list_instances(ProcessInstanceQuery(), limit=50))
 
 
 def test_the_running_list_switches_to_finished_by_its_link(viewer_client, on_demo):
     body = viewer_client.get("/e/demo/instances/").content.decode()
     assert '<a href="/e/demo/instances/finished/">Finished</a>' in body
-
-
-@pytest.mark.parametrize(
-    ("millis", "words"),
-    [
-        (None, "—"),
-        (450, "450 ms"),
-        (45_000, "45 s"),
-        (200_000, "3 min 20 s"),
-        (7_500_000, "2 h 5 min"),
-        (3 * 86_400_000, "3 d"),
-    ],
-)
-def test_durations_read_in_human_units(millis, words):
-    assert duration_words(millis) == words
 
 
 def test_the_cancelled_filter_and_an_end_window_ask_historys_query(viewer_client, on_demo):

@@ -117,7 +117,7 @@ def test_the_rows_details_come_in_one_round_of_concurrent_calls(
 def test_the_details_of_instances_of_another_engine_are_not_shown(viewer_client, engine):
     # Ids the engine does not know come back as nothing known, not as someone else's data.
     details = viewer_client.post("/e/demo/instances/details/", {"id": ["no-such-instance"]}).content.decode()
-    assert re.search(r'<span id="row-0-started"[^>]*>\s*</span>', details)
+    assert re.search(r'<span id="row-0-started"[^>]*>—</span>', details)
 
 
 def test_the_details_say_when_the_engine_could_not_give_them(viewer_client, on_demo, monkeypatch):

@@ -40,5 +40,47 @@ def test_the_instance_lists_rows_get_their_process_incidents_and_start_from_the_
     )
     assert f"{definition.title} <small>v{definition.version}</small>" in details
     assert ", with incidents</span>" in details
-    assert re.search(r'<span id="row-0-started" hx-swap-oob="true">\d{4}-\d\d-\d\d \d\d:\d\d</span>', details)
+    started = r'<span id="row-0-started" hx-swap-oob="true"><time [^>]+>[-\d: ]{16}</time></span>'
+    assert re.search(started, details)
     assert "could not be read" not in details
+
+
+def test_the_pictures_over_time_count_what_camundas_history_holds(
+    on_camunda7, viewer_client, camunda7_client
+):
+    """Incidents by when they were raised, and instances started, as Camunda's history counts them:
+    the seeded ones all fall in the last day, and the picture's bars add up to the engine's counts."""
+    import html
+    import json
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engines.queries import HistoricProcessInstanceQuery
+
+    everything = camunda7_client.count_historic_incidents()
+    assert everything >= camunda7_client.count_incidents() > 0
+    future = timezone.now() + timedelta(days=1)
+    assert camunda7_client.count_historic_incidents(created_after=future) == 0
+    assert camunda7_client.count_historic_incidents(created_before=future) == everything
+
+    body = viewer_client.get("/e/demo/charts/over-time/?window=24h").content.decode()
+    data = json.loads(html.unescape(re.search(r'data-chart="([^"]*)"', body).group(1)))
+    started, _, incidents = (sum(series["counts"]) for series in data["series"])
+    day_ago = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+    assert started == camunda7_client.count_historic_instances(
+        HistoricProcessInstanceQuery(started_after=day_ago)
+    )
+    assert incidents == camunda7_client.count_historic_incidents(created_after=day_ago)
+
+
+def test_every_page_shows_camundas_dates_in_the_one_format(
+    on_camunda7, client_as, camunda7_client, monkeypatch
+):
+    """What real Camunda sends (dates the demo engine leaves out) is shown the one way too."""
+    from tests.test_one_value_format import pages_with_dates, stray_dates, watch_raw_dates
+
+    printed_raw = watch_raw_dates(monkeypatch)
+    client = client_as("Admin")
+    assert stray_dates(client, pages_with_dates(camunda7_client)) == []
+    assert sorted({template for template, _ in printed_raw}) == []

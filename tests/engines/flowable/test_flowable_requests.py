@@ -812,6 +812,7 @@ def test_capabilities_say_what_flowable_lacks(engine):
     capabilities = engine.capabilities
     assert not capabilities.incident_annotation and not capabilities.user_operation_log
     assert not capabilities.process_statistics and not capabilities.engine_batch(BulkWork.DELETE_INSTANCES)
+    assert not capabilities.incident_history
     assert capabilities.instructions == {InstructionKind.CANCEL, InstructionKind.START_BEFORE_ACTIVITY}
     assert VariableType.XML not in capabilities.variable_types
     assert VariableType.OBJECT not in capabilities.variable_types
@@ -823,6 +824,7 @@ def test_capabilities_say_what_flowable_lacks(engine):
     [
         (lambda e: e.set_incident_annotation("job-1", "on it"), "annotations"),
         (lambda e: e.user_operations(process_instance_id="pi-1"), "user operation log"),
+        (lambda e: e.count_historic_incidents(), "history of incidents"),
         (lambda e: e.delete_instances_async(["pi-1"]), "engine-side batches"),
         (lambda e: e.list_instances(ProcessInstanceQuery(incident_id="job-1")), "one failure"),
         (lambda e: e.list_instances(ProcessInstanceQuery(tenant_ids=("a", "b"))), "several tenants"),
