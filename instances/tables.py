@@ -118,7 +118,7 @@ def incidents_cell(count: int | None) -> str:
 
 
 def started_cell(value) -> str:
-    return when(value) if value else ""
+    return when(value)
 
 
 def process_cell(definition, definition_id: str | None = None):

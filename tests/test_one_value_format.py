@@ -52,8 +52,13 @@ def test_no_template_formats_a_count_or_a_length_of_time_itself():
 
 # Below the pages (the engine's wire format, its stand-in, tests, benchmarks) dates are data, not text.
 NOT_SHOWN = {"engines", "demo_engine", "tests", "bench", "realengines", "scripts", ".venv", "node_modules"}
-# The one helper, and the variable editor's exact value (the browser's date-time field needs its format).
-THE_FORMATTERS = {"cockpit/templatetags/cockpit.py", "instances/variables.py:input_text"}
+# The one helper, and the values of the browser's date-time fields (which need their own format): the
+# variable editor's exact value, and the stuck instances' link into the list's "since before" field.
+THE_FORMATTERS = {
+    "cockpit/templatetags/cockpit.py",
+    "instances/variables.py:input_text",
+    "trouble/views.py:_list_url",
+}
 
 
 def test_no_table_cell_or_message_formats_a_date_itself():

@@ -71,8 +71,9 @@ def test_each_stuck_activity_links_to_the_list_of_exactly_its_stuck_instances(on
     # The seeded instances have waited for weeks: every one of them is stuck
     assert int(count.replace(",", "")) == waiting > 0
     listed = viewer_client.get(unescape(href)).content.decode()
-    # An ordinary filter of the list's own form: its fields say it
-    assert re.search(rf'name="activity_id" value="{activity}"', listed)
+    # An ordinary filter of the list's own form: its chips and its fields say it
+    assert re.search(rf'<option value="{activity}"[^>]*selected', listed)
+    assert '<li class="chip">Waiting in: ' in listed
     assert re.search(r'name="waiting_since_before" value="\d{4}-\d\d-\d\dT\d\d:\d\d', listed)
     counted = viewer_client.get(unescape(href).replace("/instances/?", "/instances/count/?")).content.decode()
     assert f"{waiting:,} matching" in counted
