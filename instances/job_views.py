@@ -12,6 +12,7 @@ from cockpit.engines import EngineRequest, engine_scoped
 from engines.models import Job
 from instances.owned import Owned
 from instances.task_views import tab_answer
+from instances.variables import instance_facts
 
 
 class DueDateForm(forms.Form):
@@ -29,6 +30,7 @@ JOB: Owned[Job] = Owned(
     "process_instance_id",
     fetch=lambda engine, job_id: engine.get_job(job_id),
     parent_of=lambda job: job.process_instance_id,
+    facts=lambda engine, instance_id, _job: instance_facts(engine, instance_id),
 )
 
 
@@ -45,7 +47,7 @@ def job_run(request: EngineRequest, instance_id: str, job_id: str) -> HttpRespon
     with JOB.audited(
         request,
         instance_id,
-        job.id,
+        job,
         "job.execute",
         old_value=_when(job),
     ):
@@ -70,7 +72,7 @@ def job_due_date(request: EngineRequest, instance_id: str, job_id: str) -> HttpR
     with JOB.audited(
         request,
         instance_id,
-        job.id,
+        job,
         "job.due_date",
         old_value=_when(job),
         new_value=due.isoformat(),
@@ -90,7 +92,7 @@ def job_recalculate(request: EngineRequest, instance_id: str, job_id: str) -> Ht
     with JOB.audited(
         request,
         instance_id,
-        job.id,
+        job,
         "job.recalculate_due_date",
         old_value=_when(job),
     ) as outcome:

@@ -136,3 +136,13 @@ def test_a_job_definition_of_another_definition_is_not_found_under_this_one(on_d
         f"/e/demo/processes/{order.id}/job-definitions/{other}/suspended/", {"suspended": "true"}
     )
     assert answer.status_code == 404 and not engine.get_job_definition(other).suspended
+
+
+def test_a_job_definition_change_is_audited_with_its_activitys_name(on_demo, engine, client_as):
+    definition = loan(engine)
+    timer = f"timer:{definition.id}:cooling_off"
+    client_as("Operator").post(
+        f"/e/demo/processes/{definition.id}/job-definitions/{timer}/priority/", {"priority": "7"}
+    )
+    entry = AuditEntry.objects.get(action="job_definition.priority")
+    assert entry.parameters["activity"] == "Cooling-off period over"

@@ -101,3 +101,13 @@ def test_when_the_job_definitions_cannot_be_read_the_jobs_are_listed_with_their_
     with fake_engine({("GET", "/job-definition"): failing}):
         page = client_as("Viewer").get("/e/demo/instances/pi-1/jobs/").content.decode()
     assert "<code><bdi>job-1</bdi></code>" in page and '<td class="job-type">—</td>' in page
+
+
+def test_a_job_change_is_audited_with_its_instances_business_key_and_process(timer, engine, client_as):
+    instance_id, job = timer
+    client_as("Operator").post(
+        f"/e/demo/instances/{instance_id}/jobs/{job.id}/due-date/", {"due": "2030-01-02T03:04"}
+    )
+    entry = AuditEntry.objects.get(action="job.due_date")
+    assert entry.parameters["business_key"] == engine.get_instance(instance_id).business_key
+    assert entry.parameters["process_name"] == "Loan application"
