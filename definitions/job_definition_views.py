@@ -200,6 +200,12 @@ def job_definition_retry(request: EngineRequest, definition_id: str, job_definit
         parameters={"jobs": jobs, "retries": RETRIES},
     ) as log:
         outcome = retry_jobs(request.engine, jobs)
-        log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed, **outcome.ran.as_dict()}
+        # What happened, in words first: "failed" alone would not say that the jobs ran.
+        log.engine_response = {
+            "summary": outcome.summary(),
+            "retried": outcome.jobs,
+            "failed": outcome.failed,
+        }
+        log.engine_response |= outcome.ran.as_dict()
         log.failed = bool(outcome.ran.failed_again or outcome.failed)
     return _answer(request, definition_id, retried=outcome)
