@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django import forms
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import requires
 from accounts.roles import Perm
 from cockpit.engines import EngineRequest, engine_scoped
+from engines.errors import NotFound
 from engines.models import Job
 from instances.owned import Owned
 from instances.task_views import tab_answer
@@ -34,6 +39,21 @@ JOB: Owned[Job] = Owned(
 )
 
 
+def _gone_is_said(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A job the engine no longer has (it ran meanwhile, maybe ending the instance, or was removed)
+    is said in plain words, with the tab drawn again from the engine, instead of the engine's error."""
+
+    @wraps(view)
+    def answer(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
+        try:
+            return view(request, instance_id, job_id)
+        except NotFound:
+            done = "This job has already run, or was removed: the jobs below are the engine's now."
+            return tab_answer(request, instance_id, tab="jobs", done=done)
+
+    return answer
+
+
 def _when(job: Job) -> str | None:
     return job.due_date.isoformat() if job.due_date else None
 
@@ -41,6 +61,7 @@ def _when(job: Job) -> str | None:
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
+@_gone_is_said
 def job_run(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
     """Run the job at once, whatever its due date; if it fails, the engine's message is shown."""
     job = JOB.get(request, instance_id, job_id)
@@ -58,6 +79,7 @@ def job_run(request: EngineRequest, instance_id: str, job_id: str) -> HttpRespon
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
+@_gone_is_said
 def job_due_date(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
     """Move when the job is to run."""
     if not request.engine.capabilities.job_due_dates:
@@ -78,12 +100,16 @@ def job_due_date(request: EngineRequest, instance_id: str, job_id: str) -> HttpR
         new_value=due.isoformat(),
     ):
         request.engine.set_job_due_date(job.id, due)
-    return tab_answer(request, instance_id, tab="jobs", done=f"Job {job.id} is due {due:%Y-%m-%d %H:%M} now.")
+    done = f"Job {job.id} is due {due:%Y-%m-%d %H:%M} now"
+    if due <= timezone.now():
+        done += ": that has passed, so the engine runs it at once (the list may not show it yet)"
+    return tab_answer(request, instance_id, tab="jobs", done=done + ".")
 
 
 @require_POST
 @requires(Perm.OPERATE)
 @engine_scoped
+@_gone_is_said
 def job_recalculate(request: EngineRequest, instance_id: str, job_id: str) -> HttpResponse:
     """Work the timer's due date out again from its definition, from now."""
     if not request.engine.capabilities.job_due_dates:
