@@ -331,5 +331,10 @@ def _restart_now(
     except EngineError as error:
         context["engine_error"] = error.message
         return render(request, "instances/history_confirm.html", context, status=400)
-    messages.success(request, f"Restarted {count} instance{'s' if count != 1 else ''} as new instances.")
+    said = f"Restarted {count} instance{'s' if count != 1 else ''} as new instances of {words['definition']}"
+    keys = [h.business_key for h, _state in context["preview"] if h.business_key]
+    if keys and not restart.without_business_key:
+        more = f" and {count - len(keys)} more" if count > len(keys) else ""
+        said += f", with the business keys {', '.join(keys)}{more}"
+    messages.success(request, said + ".")
     return redirect(f"{reverse('instance_list', args=[request.engine_name])}?definition_id={definition_id}")
