@@ -4,6 +4,7 @@ every bulk retry operation retry jobs, which is why it lives here, below both.""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -135,18 +136,26 @@ class Retried:
         return self.summary()
 
     def summary(self) -> str:
-        """In words, as an item's result: how many were retried and what became of them."""
+        """In words, as an item's result: how many were retried and what became of them (each reason
+        once, with how many it stopped)."""
         ran = self.ran
-        words = [f"{len(self.jobs)} failed job(s) retried: {len(ran.recovered)} recovered"]
+        jobs = f"{len(self.jobs)} failed job{'s' if len(self.jobs) != 1 else ''}"
+        words = [f"{jobs} retried: {len(ran.recovered)} recovered"]
         if ran.failed_again:
-            words.append(f"{len(ran.failed_again)} failed again: " + "; ".join(ran.failed_again.values()))
+            words.append(f"{len(ran.failed_again)} failed again: {_grouped(ran.failed_again.values())}")
         if ran.waiting_suspended:
             words.append(f"{len(ran.waiting_suspended)} waiting on a suspended instance")
         if ran.not_run:
             words.append(f"{len(ran.not_run)} not run by the engine yet")
         if self.failed:
-            words.append(f"{len(self.failed)} refused: " + "; ".join(self.failed.values()))
+            words.append(f"{len(self.failed)} refused: {_grouped(self.failed.values())}")
         return ", ".join(words)
+
+
+def _grouped(reasons: Iterable[str]) -> str:
+    """A reason repeated for many jobs is said once, with its count ("2 times" as the multiplication sign)."""
+    counted = Counter(reasons)
+    return "; ".join(reason if n == 1 else f"{n} × {reason}" for reason, n in counted.items())
 
 
 def retry_jobs(

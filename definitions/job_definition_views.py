@@ -84,6 +84,15 @@ def _section(
     return render(request, f"{SECTION}#job-definitions", context, status=status)
 
 
+def _activity(engine, definition_id: str, job_definition: JobDefinition) -> str:
+    """The job definition's activity by its name on the diagram (its id where the model cannot be read)."""
+    activity = job_definition.activity_id or ""
+    try:
+        return model_of(engine, definition_id)[0].title(activity) if activity else ""
+    except EngineError:
+        return activity
+
+
 JOB_DEFINITION: Owned[JobDefinition] = Owned(
     "job definition",
     "Process definition",
@@ -91,6 +100,9 @@ JOB_DEFINITION: Owned[JobDefinition] = Owned(
     "process_definition_id",
     fetch=lambda engine, job_definition_id: engine.get_job_definition(job_definition_id),
     parent_of=lambda job_definition: job_definition.process_definition_id,
+    facts=lambda engine, definition_id, job_definition: {
+        "activity": _activity(engine, definition_id, job_definition)
+    },
     offered=lambda capabilities: capabilities.job_definitions,
     missing="This engine offers no job definitions.",
 )
@@ -127,7 +139,7 @@ def job_definition_suspend(
     with JOB_DEFINITION.audited(
         request,
         definition_id,
-        job_definition.id,
+        job_definition,
         "job_definition.suspend" if suspend else "job_definition.activate",
         parameters={"include_jobs": include_jobs},
         old_value="suspended" if job_definition.suspended else "active",
@@ -156,7 +168,7 @@ def job_definition_priority(
     with JOB_DEFINITION.audited(
         request,
         definition_id,
-        job_definition.id,
+        job_definition,
         "job_definition.priority",
         parameters={"include_jobs": include_jobs},
         old_value=job_definition.overriding_job_priority,
@@ -183,11 +195,17 @@ def job_definition_retry(request: EngineRequest, definition_id: str, job_definit
     with JOB_DEFINITION.audited(
         request,
         definition_id,
-        job_definition.id,
+        job_definition,
         "job_definition.retry_failed_jobs",
         parameters={"jobs": jobs, "retries": RETRIES},
     ) as log:
         outcome = retry_jobs(request.engine, jobs)
-        log.engine_response = {"retried": outcome.jobs, "failed": outcome.failed, **outcome.ran.as_dict()}
+        # What happened, in words first: "failed" alone would not say that the jobs ran.
+        log.engine_response = {
+            "summary": outcome.summary(),
+            "retried": outcome.jobs,
+            "failed": outcome.failed,
+        }
+        log.engine_response |= outcome.ran.as_dict()
         log.failed = bool(outcome.ran.failed_again or outcome.failed)
     return _answer(request, definition_id, retried=outcome)

@@ -278,6 +278,12 @@ def _step(request, step: str, form: MigrationForm, plan: MigrationPlan, target: 
     return plan, report, None
 
 
+def _acted_on(engine, query: ProcessInstanceQuery | None) -> dict[str, Any]:
+    """The ids a migration over a filter moves (a few: it runs at once), for the audit log's Instance
+    filter; the engine itself is given the query."""
+    return {"ids": [i.id for i in engine.list_instances(query, limit=AT_ONCE + 1)]} if query else {}
+
+
 def _unmapped(engine, plan: MigrationPlan, target: Target) -> list[str]:
     """Where the instances to migrate wait that the plan maps nowhere, in words (per activity)."""
     query = ProcessInstanceQuery(process_instance_ids=tuple(target.ids)) if target.ids else target.query
@@ -347,7 +353,7 @@ def _execute(request, form: MigrationForm, plan: MigrationPlan, target: Target, 
             action="instances.migrate",
             target_type="process_definition",
             target_id=plan.target_definition_id,
-            parameters={**words, **targets, "plan": plan.to_dict(), **options},
+            parameters={**words, **targets, **_acted_on(engine, query), "plan": plan.to_dict(), **options},
         ):
             engine.migrate_instances(
                 plan,

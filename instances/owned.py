@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.http import Http404
 
@@ -15,7 +15,13 @@ from audit.log import Outcome, audited
 from cockpit.engines import EngineRequest
 from engines.base import Capabilities, EngineClient
 
-T = TypeVar("T")
+
+class HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=HasId)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,9 @@ class Owned(Generic[T]):
     parent_of: Callable[[T], str | None]
     offered: Callable[[Capabilities], bool] | None = None
     missing: str = ""  # why the engine offers none, when `offered` says so
+    # What the audit log's reader knows it by (an instance's business key and process, an activity's
+    # name), from the parent's id and the object; a failed look-up costs only what it would have told.
+    facts: Callable[[EngineClient, str, T], dict[str, Any]] | None = None
 
     def get(self, request: EngineRequest, parent_id: str, object_id: str) -> T:
         """The object, only if it is one of the parent's in the URL: nothing is changed or audited on
@@ -45,7 +54,7 @@ class Owned(Generic[T]):
         self,
         request: EngineRequest,
         parent_id: str,
-        object_id: str,
+        found: T,
         action: str,
         *,
         parameters: dict[str, Any] | None = None,
@@ -53,13 +62,14 @@ class Owned(Generic[T]):
         new_value: Any = None,
     ) -> AbstractContextManager[Outcome]:
         """The change, audited on the object with its parent named; the engine call goes inside."""
+        facts = self.facts(request.engine, parent_id, found) if self.facts else {}
         return audited(
             user=request.user,
             engine=request.engine_name,
             action=action,
             target_type=self.target_type,
-            target_id=object_id,
-            parameters={self.parent_key: parent_id, **(parameters or {})},
+            target_id=found.id,
+            parameters={self.parent_key: parent_id, **facts, **(parameters or {})},
             old_value=old_value,
             new_value=new_value,
         )

@@ -20,6 +20,7 @@ from engines.models import ExternalTask, UserTask
 from instances.detail_views import PAGE, _tab_panel, instance_changed
 from instances.owned import Owned
 from instances.tabs import TABS
+from instances.variables import instance_facts
 
 
 def _one_word(value: str) -> str:
@@ -52,6 +53,7 @@ USER_TASK: Owned[UserTask] = Owned(
     "process_instance_id",
     fetch=lambda engine, task_id: engine.get_user_task(task_id),
     parent_of=lambda task: task.process_instance_id,
+    facts=lambda engine, instance_id, _task: instance_facts(engine, instance_id),
     offered=lambda capabilities: capabilities.user_tasks,
     missing="This engine offers no user tasks.",
 )
@@ -97,7 +99,7 @@ def task_assignee(request: EngineRequest, instance_id: str, task_id: str) -> Htt
     with USER_TASK.audited(
         request,
         instance_id,
-        task.id,
+        task,
         "task.assign" if assignee else "task.unassign",
         parameters={"task": _label(task)},
         old_value=task.assignee,
@@ -125,7 +127,7 @@ def task_candidate_group(request: EngineRequest, instance_id: str, task_id: str,
     with USER_TASK.audited(
         request,
         instance_id,
-        task.id,
+        task,
         f"task.candidate_group.{change}",
         parameters={"task": _label(task), "group": group},
         old_value=before,
@@ -158,6 +160,7 @@ EXTERNAL_TASK: Owned[ExternalTask] = Owned(
     "process_instance_id",
     fetch=lambda engine, task_id: engine.get_external_task(task_id),
     parent_of=lambda task: task.process_instance_id,
+    facts=lambda engine, instance_id, _task: instance_facts(engine, instance_id),
     offered=lambda capabilities: capabilities.external_tasks,
     missing="This engine offers no external tasks.",
 )
@@ -189,7 +192,7 @@ def external_task_retries(request: EngineRequest, instance_id: str, task_id: str
     with EXTERNAL_TASK.audited(
         request,
         instance_id,
-        task.id,
+        task,
         "external_task.retries",
         parameters={"topic": task.topic_name},
         old_value=task.retries,
@@ -209,7 +212,7 @@ def external_task_unlock(request: EngineRequest, instance_id: str, task_id: str)
     with EXTERNAL_TASK.audited(
         request,
         instance_id,
-        task.id,
+        task,
         "external_task.unlock",
         parameters={"topic": task.topic_name},
         old_value={

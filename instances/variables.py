@@ -350,7 +350,7 @@ def check_unchanged(engine: EngineClient, current: Variable, expected: str, load
     return content
 
 
-def _instance_facts(engine: EngineClient, instance_id: str) -> dict[str, str]:
+def instance_facts(engine: EngineClient, instance_id: str) -> dict[str, str]:
     """The instance's business key and process name, for whoever reads the audit log; a failed
     look-up costs only what it would have told."""
     try:
@@ -405,7 +405,7 @@ def write_variable(
         parameters={
             "name": name,
             "scope": (variable.activity_instance_id if local else instance_id),
-            **_instance_facts(engine, instance_id),
+            **instance_facts(engine, instance_id),
         },
         old_value=old,
         new_value=audit_value(new_typed, content),
@@ -433,7 +433,7 @@ def remove_variable(engine: EngineClient, *, user, instance_id: str, variable: V
         parameters={
             "name": variable.name,
             "scope": variable.activity_instance_id or instance_id,
-            **_instance_facts(engine, instance_id),
+            **instance_facts(engine, instance_id),
         },
         old_value=audit_value(variable.value),
     ):

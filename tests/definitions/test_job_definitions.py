@@ -136,3 +136,41 @@ def test_a_job_definition_of_another_definition_is_not_found_under_this_one(on_d
         f"/e/demo/processes/{order.id}/job-definitions/{other}/suspended/", {"suspended": "true"}
     )
     assert answer.status_code == 404 and not engine.get_job_definition(other).suspended
+
+
+def test_a_job_definition_change_is_audited_with_its_activitys_name(on_demo, engine, client_as):
+    definition = loan(engine)
+    timer = f"timer:{definition.id}:cooling_off"
+    client_as("Operator").post(
+        f"/e/demo/processes/{definition.id}/job-definitions/{timer}/priority/", {"priority": "7"}
+    )
+    entry = AuditEntry.objects.get(action="job_definition.priority")
+    assert entry.parameters["activity"] == "Cooling-off period over"
+
+
+def test_retrying_jobs_that_fail_again_for_one_reason_names_it_once_with_the_count(
+    on_demo, engine, client_as
+):
+    definition = loan(engine)
+    pay_out = f"async-continuation:{definition.id}:pay_out"
+    failed = engine.list_jobs(job_definition_id=pay_out, no_retries_left=True, limit=500)
+    assert len(failed) > 1
+    html = (
+        client_as("Operator")
+        .post(f"/e/demo/processes/{definition.id}/job-definitions/{pay_out}/retry/", **PANEL)
+        .content.decode()
+    )
+    again = {
+        job.exception_message
+        for job in engine.list_jobs(job_definition_id=pay_out, no_retries_left=True, limit=500)
+    }
+    [reason] = again
+    count = engine.count_jobs(job_definition_id=pay_out, no_retries_left=True)
+    assert f"{count} failed again: {count} × {reason}" in html
+    assert html.count(reason) == 1
+    # The audit entry says what happened, not only that it failed.
+    entry = AuditEntry.objects.get(action="job_definition.retry_failed_jobs")
+    assert entry.engine_response["summary"] == (
+        f"{len(failed)} failed jobs retried: {len(failed) - count} recovered, "
+        f"{count} failed again: {count} × {reason}"
+    )

@@ -162,6 +162,13 @@ def test_restarting_selected_instances_starts_them_again_before_the_activity(ope
         )
     }
     assert len(new) == 3 and {i.business_key for i in new} == keys
+    # The result says which instances were restarted, by the business keys they kept.
+    page = operator_client.get(response["Location"]).content.decode()
+    message = re.search(
+        r"Restarted 3 instances as new instances of Order to delivery v2, with the business keys ([^.<]*)\.",
+        page,
+    )
+    assert message and set(message.group(1).split(", ")) == keys
     entry = AuditEntry.objects.get(action="instances.restart")
     assert entry.parameters["ids"] == chosen and entry.parameters["restart"]["instructions"] == [
         {"type": "start_before_activity", "activity_id": "check_stock"}

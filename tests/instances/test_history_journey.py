@@ -71,7 +71,7 @@ def test_an_operator_restarts_three_cancelled_instances_before_an_activity(
     page.get_by_label("Start the new instances").select_option(label="Before Check stock")
     page.get_by_role("button", name="Restart finished instances: 3 instances").click()
 
-    expect(page.locator("#messages")).to_contain_text("Restarted 3 instances as new instances.")
+    expect(page.locator("#messages")).to_contain_text("Restarted 3 instances as new instances of")
     new = [i for i in engine.list_instances(waiting, limit=1000) if i.id not in before]
     keys = {
         h.business_key

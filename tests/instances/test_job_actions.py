@@ -1,6 +1,7 @@
 """The jobs tab names each job's type; an Operator runs a job now, sets a timer's due date or works it out
 again, each audited with the due date before and after; other roles see no control and are refused."""
 
+import html
 from datetime import UTC, datetime
 
 import pytest
@@ -101,3 +102,38 @@ def test_when_the_job_definitions_cannot_be_read_the_jobs_are_listed_with_their_
     with fake_engine({("GET", "/job-definition"): failing}):
         page = client_as("Viewer").get("/e/demo/instances/pi-1/jobs/").content.decode()
     assert "<code><bdi>job-1</bdi></code>" in page and '<td class="job-type">—</td>' in page
+
+
+def test_a_job_change_is_audited_with_its_instances_business_key_and_process(timer, engine, client_as):
+    instance_id, job = timer
+    client_as("Operator").post(
+        f"/e/demo/instances/{instance_id}/jobs/{job.id}/due-date/", {"due": "2030-01-02T03:04"}
+    )
+    entry = AuditEntry.objects.get(action="job.due_date")
+    assert entry.parameters["business_key"] == engine.get_instance(instance_id).business_key
+    assert entry.parameters["process_name"] == "Loan application"
+
+
+def test_a_job_that_has_already_run_is_said_so_in_plain_words(timer, engine, client_as):
+    instance_id, _job = timer
+    # As for a job the engine ran (or removed) after the tab was drawn: it no longer knows the id.
+    gone = "00000000-0000-4000-8000-00000000dead"
+    answer = client_as("Operator").post(f"/e/demo/instances/{instance_id}/jobs/{gone}/run/", **PANEL)
+    body = html.unescape(answer.content.decode())
+    assert answer.status_code == 200
+    assert "This job has already run, or was removed: the jobs below are the engine's now." in body
+    assert "does not exist" not in body and not AuditEntry.objects.exists()
+
+
+def test_a_due_date_in_the_past_warns_that_the_engine_runs_the_job_at_once(
+    timer, engine, client_as, settings
+):
+    settings.TIME_ZONE = "UTC"
+    instance_id, job = timer
+    answer = client_as("Operator").post(
+        f"/e/demo/instances/{instance_id}/jobs/{job.id}/due-date/", {"due": "2020-01-02T03:04"}, **PANEL
+    )
+    assert (
+        f"Job {job.id} is due 2020-01-02 03:04 now: that has passed, so the engine runs it at once "
+        "(the list may not show it yet)." in answer.content.decode()
+    )

@@ -114,6 +114,8 @@ def test_an_operator_migrates_the_filtered_instances_with_a_manual_mapping_after
         "update_event_trigger": False,
     } in entry.parameters["plan"]["instructions"]
     assert entry.parameters["query"]["activity_ids"] == ["check_stock"]
+    # The audit log's Instance filter finds each migrated instance by its id.
+    assert sorted(entry.parameters["ids"]) == sorted(i.id for i in waiting)
     # The team lead reads the target and the mappings by the names on the diagrams.
     assert said(entry).target == "Order to delivery v2"
     lines = dict(details(entry))

@@ -132,3 +132,33 @@ def test_the_diagram_counts_the_open_user_tasks_per_activity(on_demo, engine, fr
     state = client_as("Viewer").get(f"/e/demo/instances/{instance.id}/diagram.json").json()
 
     assert state["tasks"] == {"sign": 3}
+
+
+def test_a_task_change_is_audited_with_its_instances_business_key_and_process(
+    on_demo, engine, fresh, client_as
+):
+    # The audit log's Instance filter and sentence read them.
+    instance = fresh(process_definition_key="loan", activity_ids=("review",))
+    [task] = engine.list_user_tasks(instance.id)
+    client_as("Operator").post(
+        f"/e/demo/instances/{instance.id}/tasks/{task.id}/assignee/", {"assignee": "anna"}
+    )
+    entry = AuditEntry.objects.get(action="task.assign")
+    assert entry.parameters["process_instance_id"] == instance.id
+    assert entry.parameters["business_key"] == instance.business_key
+    assert entry.parameters["process_name"] == "Loan application"
+
+
+def test_a_task_without_assignee_or_candidates_says_nobody_can_pick_it_up(on_demo, engine, fresh, client_as):
+    instance = fresh(process_definition_key="order", activity_ids=("check_stock",))
+    [task] = engine.list_user_tasks(instance.id)
+    client = client_as("Operator")
+    base = f"/e/demo/instances/{instance.id}/tasks/{task.id}"
+    client.post(f"{base}/candidate-groups/remove/", {"group": "warehouse"})
+    client.post(f"{base}/assignee/", {"assignee": ""})
+    after = engine.get_user_task(task.id)
+    assert (after.assignee, after.candidate_users, after.candidate_groups) == (None, (), ())
+
+    page = client.get(tab_of(instance.id)).content.decode()
+    assert "no assignee and no candidates: nobody can pick it up" in page
+    assert "waiting for a candidate" not in page
