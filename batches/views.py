@@ -83,6 +83,8 @@ def operation_detail(request: EngineRequest, pk: int) -> HttpResponse:
         "targets": describe(operation.parameters, engine=request.engine),
         "failed_jobs": failed_jobs,
         "failed_items": operation.items.filter(state="failed")[:200],
+        # Worked item by item: what became of each (an engine batch reports only its counts).
+        "done_items": operation.items.filter(state="done").order_by("pk")[:SHOWN_IDS],
         # What a Set variables operation sets, as the audit log shows a value, and on which instances.
         "sets": [(name, shown(typed)) for name, typed in operation.parameters.get("variables", {}).items()],
         "instance_ids": (operation.parameters.get("ids") or [])[:SHOWN_IDS],

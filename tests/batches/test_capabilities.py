@@ -1,6 +1,7 @@
 """Bulk work follows what the engine can do: its own batch where it has one, item by item where not,
 and nothing offered that it cannot do at all."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -45,6 +46,23 @@ def test_suspending_on_an_engine_without_that_batch_goes_instance_by_instance(
     operation = work_to_the_end(operation)
     assert (operation.status, operation.done, operation.failed) == ("completed", 3, 0)
     assert [engine.get_instance(i).suspended for i in ids] == [True, True, True]
+
+
+def test_an_item_by_item_operations_page_shows_what_became_of_each_item(
+    engine_without, make_user, client_as, fresh
+):
+    engine_without(engine_batches=CAPABILITIES.engine_batches - {BulkWork.SUSPEND_INSTANCES})
+    ids = [fresh(process_definition_key="order", suspended=False).id for _ in range(2)]
+    operation = operations.start(
+        user=make_user("Operator"), engine="demo", kind="suspend", parameters={"ids": ids}
+    )
+    work_to_the_end(operation)
+    page = client_as("Viewer").get(f"/e/demo/batches/operations/{operation.pk}/").content.decode()
+    results = page[page.index("<h2>Results</h2>") :]
+    for instance_id in ids:
+        assert re.search(
+            rf'<a href="/e/demo/instances/{instance_id}/">.*?</a></td><td>suspended</td>', results
+        )
 
 
 def test_deleting_on_an_engine_with_that_batch_hands_it_over(engine_without, make_user, fresh):
