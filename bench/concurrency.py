@@ -17,7 +17,7 @@ import time
 import httpx
 
 from bench import stack
-from bench.common import django_env, percentile
+from bench.common import django_env, percentile, table
 from bench.pages import LIST
 
 
@@ -86,9 +86,23 @@ def run(engine_url: str, instance_ids: list[str], *, users: int = 50, requests: 
             "p99_ms": round(percentile(latencies, 99), 1),
             "errors": len(errors),
             "error_examples": errors[:5],
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "settings": "production (DEBUG off, PostgreSQL, Redis cache)",
             "web_memory_before_mb": round(memory_before[0], 1),
             "web_memory_after_mb": round(memory_after[0], 1),
             "worker_memory_before_mb": round(memory_before[1], 1),
             "worker_memory_after_mb": round(memory_after[1], 1),
         }
+
+
+def load_table(load: dict, latency_ms: float) -> str:
+    load_average = " ".join(f"{x:.2f}" for x in load["load_average"])
+    return table(
+        f"{load['users']} users under gunicorn ({load['gunicorn']}, {load['settings']}), {load['requests']} requests,"
+        f" engine {latency_ms:g} ms; load average {load_average}",
+        ["throughput/s", "p50 ms", "p95 ms", "p99 ms", "p95/p50 (target ≤ 3)", "errors (target 0)",
+         "web MB start", "end", "worker MB start", "end"],
+        [[load["throughput_per_s"], load["p50_ms"], load["p95_ms"], load["p99_ms"],
+          round(load["p95_ms"] / load["p50_ms"], 2), load["errors"], load["web_memory_before_mb"],
+          load["web_memory_after_mb"], load["worker_memory_before_mb"], load["worker_memory_after_mb"]]],
+    )  # fmt: skip
