@@ -278,6 +278,8 @@ def compare(browser, products: list[Product], target: dict[str, str], server, re
                 if product.name == "cockpit" and not view.cockpit:
                     continue
                 cold, warm = one_round(browser, product, view, target, server)
+                print(f"  {repetition + 1}/{repetitions} {product.name}: {view.name}: cold {cold:.0f} ms,"
+                      f" warm {warm:.0f} ms", flush=True)  # fmt: skip
                 times.setdefault((view.name, product.name, "cold"), []).append(cold)
                 times.setdefault((view.name, product.name, "warm"), []).append(warm)
     rows = []
