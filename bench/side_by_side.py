@@ -133,7 +133,11 @@ def fill(engine, definitions: dict[str, str], count: int, *, threads: int = 8, f
     with engine.http(limits=limits) as client, ThreadPoolExecutor(threads) as pool:
         list(pool.map(lambda seq: start(client, seq), range(first, first + count)))
     seconds = time.monotonic() - started
-    return {"instances": count, "seconds": round(seconds, 1), "per_second": round(count / seconds, 1)}
+    return {
+        "instances": count,
+        "seconds": round(seconds, 1),
+        "per_second": round(count / seconds, 1) if count else 0,
+    }
 
 
 def seed_engine(engine, size: int, *, threads: int) -> dict:
@@ -324,9 +328,14 @@ def run(sizes: list[int], *, repetitions: int = 5, threads: int = 8, log=print) 
         engine = start("camunda7", java_options=("-Xmx4g", "-XX:+UseParallelGC"), log=lambda *a, **k: None)
         try:
             seeding = seed_engine(engine, size, threads=threads)
-            log(f"  seeded in {seeding['seconds']} s ({seeding['per_second']}/s in all; the plain starts"
-                f" {seeding['filler']['per_second']}/s with {threads} threads): {seeding['running']:,} running,"
-                f" {seeding['incidents']:,} incidents", flush=True)  # fmt: skip
+            filler = seeding["filler"]
+            plain = (
+                f"the {filler['instances']:,} plain starts {filler['per_second']}/s with {threads} threads"
+                if filler["instances"]
+                else "no plain starts"
+            )
+            log(f"  seeded in {seeding['seconds']} s ({seeding['per_second']}/s in all; {plain}):"
+                f" {seeding['running']:,} running, {seeding['incidents']:,} incidents", flush=True)  # fmt: skip
             target = targets(engine)
             with stack.production(engine.rest_url, user=engine.username, password=engine.password) as server:
                 cockpit_base = engine.root_url + "/camunda/app/cockpit/default/"
