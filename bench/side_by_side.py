@@ -252,8 +252,16 @@ def usable_ms(page, url: str, ready: str, *, timeout: float = 120) -> float:
         page.remove_listener("requestfailed", ended)
 
 
-def one_round(browser, product: Product, view: View, target: dict[str, str], server) -> tuple[float, float]:
-    """A cold and a warm load of the view in a fresh, logged-in browser session (ms)."""
+def _timed_out_as_none(page, url: str, ready: str) -> float | None:
+    # A load that never becomes usable is a figure too (counted in the table), not the end of the run.
+    try:
+        return usable_ms(page, url, ready)
+    except TimeoutError:
+        return None
+
+
+def one_round(browser, product: Product, view: View, target: dict[str, str], server) -> tuple:
+    """A cold and a warm load of the view in a fresh, logged-in browser session (ms; None: timed out)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, extra_http_headers=product.headers)
     try:
         page = context.new_page()
@@ -264,9 +272,9 @@ def one_round(browser, product: Product, view: View, target: dict[str, str], ser
             server.flush_cache()
         url, ready = product.url(view, target), product.ready(view)
         page.goto("about:blank")
-        cold = usable_ms(page, url, ready)
+        cold = _timed_out_as_none(page, url, ready)
         page.goto("about:blank")
-        warm = usable_ms(page, url, ready)
+        warm = _timed_out_as_none(page, url, ready)
         return cold, warm
     finally:
         context.close()
@@ -274,6 +282,7 @@ def one_round(browser, product: Product, view: View, target: dict[str, str], ser
 
 def compare(browser, products: list[Product], target: dict[str, str], server, repetitions: int) -> list[dict]:
     times: dict[tuple[str, str, str], list[float]] = {}
+    timeouts: dict[tuple[str, str, str], int] = {}
     for repetition in range(repetitions):
         for view in VIEWS:
             # Turns alternate, so neither product always comes first after the other warmed the engine.
@@ -282,35 +291,53 @@ def compare(browser, products: list[Product], target: dict[str, str], server, re
                 if product.name == "cockpit" and not view.cockpit:
                     continue
                 cold, warm = one_round(browser, product, view, target, server)
-                print(f"  {repetition + 1}/{repetitions} {product.name}: {view.name}: cold {cold:.0f} ms,"
-                      f" warm {warm:.0f} ms", flush=True)  # fmt: skip
-                times.setdefault((view.name, product.name, "cold"), []).append(cold)
-                times.setdefault((view.name, product.name, "warm"), []).append(warm)
+                print(f"  {repetition + 1}/{repetitions} {product.name}: {view.name}: cold {_ms(cold)},"
+                      f" warm {_ms(warm)}", flush=True)  # fmt: skip
+                for load, ms in (("cold", cold), ("warm", warm)):
+                    times.setdefault((view.name, product.name, load), [])
+                    if ms is None:
+                        timeouts[(view.name, product.name, load)] = (
+                            timeouts.get((view.name, product.name, load), 0) + 1
+                        )
+                    else:
+                        times[(view.name, product.name, load)].append(ms)
     rows = []
     for view in VIEWS:
         for load in ("cold", "warm"):
-            ours = median(times[(view.name, "ours", load)])
+            ours = median(times[(view.name, "ours", load)]) if times[(view.name, "ours", load)] else None
             theirs = median(times[(view.name, "cockpit", load)]) if view.cockpit else None
             rows.append({
-                "view": view.name, "load": load, "ours_ms": round(ours),
-                "cockpit_ms": round(theirs) if theirs is not None else None,
-                "ratio": round(ours / theirs, 2) if theirs else None,
+                "view": view.name, "load": load, "ours_ms": round(ours) if ours is not None else None,
+                "cockpit_ms": round(theirs) if theirs == theirs and theirs is not None else None,
+                "ratio": round(ours / theirs, 2) if ours is not None and theirs and theirs == theirs else None,
                 "cockpit_missing": view.cockpit_missing,
+                "ours_timeouts": timeouts.get((view.name, "ours", load), 0),
+                "cockpit_timeouts": timeouts.get((view.name, "cockpit", load), 0),
                 "ours_runs_ms": [round(t) for t in times[(view.name, "ours", load)]],
                 "cockpit_runs_ms": [round(t) for t in times.get((view.name, "cockpit", load), [])],
             })  # fmt: skip
     return rows
 
 
+def _ms(ms: float | None) -> str:
+    return "timed out" if ms is None else f"{ms:.0f} ms"
+
+
 def side_by_side_table(size: int, rows: list[dict], load_average: tuple[float, float, float]) -> str:
+    def cell(ms, timeouts: int):
+        said = "-" if ms is None else str(ms)
+        return f"{said} ({timeouts} timed out)" if timeouts else said
+
     def cockpit(row: dict):
-        return row["cockpit_ms"] if row["cockpit_ms"] is not None else f"none in CE: {row['cockpit_missing']}"
+        if row["cockpit_missing"]:
+            return f"none in CE: {row['cockpit_missing']}"
+        return cell(row["cockpit_ms"], row["cockpit_timeouts"])
 
     return table(
         f"Side by side with Cockpit CE on Camunda 7.24, {size:,} instances (medians, ms until usable;"
         f" load average {' '.join(f'{x:.2f}' for x in load_average)})",
         ["view", "load", "ours ms", "Cockpit ms", "ours/Cockpit (target ≤ 0.5)"],
-        [[r["view"], r["load"], r["ours_ms"], cockpit(r), r["ratio"] if r["ratio"] is not None else "-"] for r in rows],
+        [[r["view"], r["load"], cell(r["ours_ms"], r["ours_timeouts"]), cockpit(r), r["ratio"] if r["ratio"] is not None else "-"] for r in rows],
     )  # fmt: skip
 
 

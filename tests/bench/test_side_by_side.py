@@ -42,7 +42,7 @@ def test_the_table_gives_both_medians_and_their_ratio_per_view_and_load(monkeypa
     cold = next(r for r in rows if r["view"] == VIEWS[0].name and r["load"] == "cold")
     assert (cold["ours_ms"], cold["cockpit_ms"], cold["ratio"]) == (100, 400, 0.25)
     assert cold["ours_runs_ms"] == [100, 100, 100]
-    header, rule, *lines = printed.strip().splitlines()[1:]
+    header, _rule, *lines = printed.strip().splitlines()[1:]
     assert "1,000 instances" in printed and "load average 1.50 2.00 2.50" in printed
     assert header.split("  ")[0] == "view" and "ours/Cockpit" in header
     assert len(lines) == 2 * len(VIEWS)
@@ -70,3 +70,16 @@ def test_the_figures_join_the_other_benchmarks_in_results_json(tmp_path):
     side_by_side.save(out, [{"instances": 1000}])
 
     assert json.loads(out.read_text()) == {"pages": [1], "side_by_side": [{"instances": 1000}]}
+
+
+def test_a_load_that_never_becomes_usable_is_counted_not_the_end_of_the_run(monkeypatch):
+    # The turns go ours, Cockpit, then Cockpit, ours.
+    answers = iter([(100.0, 50.0), (None, 200.0), (400.0, 200.0), (100.0, 50.0)])
+    monkeypatch.setattr(side_by_side, "one_round", lambda *args: next(answers))
+    monkeypatch.setattr(side_by_side, "VIEWS", VIEWS[:1])
+
+    rows = side_by_side.compare(None, _products(), {}, None, repetitions=2)
+
+    cold = next(r for r in rows if r["load"] == "cold")
+    assert (cold["cockpit_ms"], cold["cockpit_timeouts"], cold["cockpit_runs_ms"]) == (400, 1, [400])
+    assert "400 (1 timed out)" in side_by_side.side_by_side_table(1_000, rows, (0, 0, 0))
