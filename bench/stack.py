@@ -130,7 +130,9 @@ def redis() -> Iterator[str]:
         process.wait(10)
 
 
-def production_env(engine_url: str, user: str, password: str, database_url: str, redis_url: str) -> dict:
+def production_env(
+    engine_url: str, user: str, password: str, database_url: str, redis_url: str, port: int
+) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cockpit.settings",
@@ -139,6 +141,8 @@ def production_env(engine_url: str, user: str, password: str, database_url: str,
         "DJANGO_ALLOWED_HOSTS": f"{HOST},127.0.0.1",
         "DJANGO_BEHIND_TLS_PROXY": "1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        # The browser speaks to gunicorn directly, so its forms come from http://, not the proxy's https://.
+        "DJANGO_CSRF_TRUSTED_ORIGINS": f"http://{HOST}:{port}",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "COCKPIT_ENGINES": "demo",
@@ -156,11 +160,11 @@ def production(
 ) -> Iterator[Server]:
     """The dashboard against this engine, logged-in user 'bench' (an Operator) with bench.common.PASSWORD."""
     with postgresql() as database_url, redis() as redis_url:
-        env = production_env(engine_url, user, password, database_url, redis_url)
+        port = free_port()
+        env = production_env(engine_url, user, password, database_url, redis_url, port)
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "collectstatic", "--noinput", "-v", "0")
         _manage(env, "shell", "-c", _USER.format(password=PASSWORD))
-        port = free_port()
         web = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "cockpit.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
