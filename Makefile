@@ -26,7 +26,8 @@ test: install-dev
 	$(BIN)/python -m pytest -m "not real_engine"
 	$(BIN)/python -m pytest -m real_engine
 
-# Benchmarks, not tests: a table and var/bench/results.json (seeds a 1,000,000-instance engine: minutes).
+# Benchmarks, not tests: tables and var/bench/results.json (seeds a 1,000,000-instance demo engine, then
+# real Camunda 7.24 engines for the side by side with Cockpit: long; bench/run.py --only demo|cockpit).
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -17,7 +17,8 @@ import time
 import httpx
 
 from bench.common import ROOT, free_port, rss_mb
-from bench.concurrency import children_rss, server_env
+from bench.concurrency import server_env
+from bench.stack import children_rss
 
 
 def engine_requests(engine_url: str) -> int:

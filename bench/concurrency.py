@@ -1,85 +1,37 @@
 """Many people at once: 50 users browsing the instance list and instance pages under gunicorn.
 
-The dashboard runs under gunicorn (with the development settings: production insists on
-PostgreSQL, which the benchmark does not set up); the demo engine runs in a process of its own
-with a fixed latency. Each user is a thread with its own
-connection and session, asking for a list page and an instance page in turn, until the fixed
-number of requests is done.
+The dashboard runs with its production settings (bench.stack: DEBUG off, PostgreSQL, the Redis
+cache, a Celery worker beside it); the demo engine runs in a process of its own with a fixed
+latency. Each user is a thread with its own connection and session, asking for a list page and an
+instance page in turn, until the fixed number of requests is done. The web and worker memory is
+read after a warm-up and at the end: flat, or growing with the requests.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, SECRET, django_env, free_port, percentile, rss_mb, wait_for
+from bench import stack
+from bench.common import django_env, percentile, table
 from bench.pages import LIST
 
 
 def server_env(engine_url: str) -> dict[str, str]:
-    """The benchmark's own database and engine. Production settings insist on PostgreSQL, which a
-    fresh machine does not have: gunicorn runs the development settings (DEBUG on, SQLite)."""
+    """The development settings (SQLite, DEBUG on), for the bulk benchmark's Celery workers."""
     return {**os.environ, **django_env(engine_url), "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-
-
-def session_for(username: str) -> str:
-    """A logged-in session made directly in the database, as a login would make it."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
-
-    assert settings.SECRET_KEY == SECRET, "the session hash must match the server's secret key"
-    user = User.objects.get(username=username)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
-
-
-def gunicorn(engine_url: str, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
-    env = server_env(engine_url)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cockpit.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    wait_for(f"{base}/accounts/login/")
-    return process, base
-
-
-def children_rss(pid: int) -> float:
-    """Memory of gunicorn's workers (the master's children), in MB."""
-    total = 0.0
-    for child in os.listdir("/proc"):
-        if child.isdigit():
-            try:
-                status = Path(f"/proc/{child}/status").read_text()
-            except OSError:
-                continue
-            if f"\nPPid:\t{pid}\n" in status:
-                total += rss_mb(int(child))
-    return total
 
 
 def run(engine_url: str, instance_ids: list[str], *, users: int = 50, requests: int = 2000,
         workers: int = 3, threads: int = 8) -> dict:  # fmt: skip
-    process, base = gunicorn(engine_url, workers, threads)
-    try:
-        cookie = session_for("bench")
+    with stack.production(engine_url, workers=workers, threads=threads) as server:
+        base = server.url
+        cookie = server.session_for("bench")
+        headers = {"Cookie": f"sessionid={cookie}", **stack.PROXY_HEADERS}
         paths = [LIST] + [f"/e/demo/instances/{i}/" for i in instance_ids]
         latencies: list[float] = []
         errors: list[str] = []
@@ -88,7 +40,7 @@ def run(engine_url: str, instance_ids: list[str], *, users: int = 50, requests: 
 
         def user(n: int) -> None:
             rng = random.Random(n)
-            with httpx.Client(base_url=base, headers={"Cookie": f"sessionid={cookie}"}, timeout=60) as client:
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
                 turn = n
                 while True:
                     with lock:
@@ -111,10 +63,10 @@ def run(engine_url: str, instance_ids: list[str], *, users: int = 50, requests: 
                             errors.append(problem)
 
         # Warm every worker (connections, templates) before measuring memory and time.
-        with httpx.Client(base_url=base, headers={"Cookie": f"sessionid={cookie}"}, timeout=60) as warm:
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as warm:
             for path in paths[:20]:
                 warm.get(path)
-        memory_before = children_rss(process.pid)
+        memory_before = server.web_memory_mb(), server.worker_memory_mb()
         started = time.perf_counter()
         threads_ = [threading.Thread(target=user, args=(n,)) for n in range(users)]
         for thread in threads_:
@@ -122,7 +74,7 @@ def run(engine_url: str, instance_ids: list[str], *, users: int = 50, requests: 
         for thread in threads_:
             thread.join()
         seconds = time.perf_counter() - started
-        memory_after = children_rss(process.pid)
+        memory_after = server.web_memory_mb(), server.worker_memory_mb()
         return {
             "users": users,
             "requests": len(latencies),
@@ -134,9 +86,23 @@ def run(engine_url: str, instance_ids: list[str], *, users: int = 50, requests: 
             "p99_ms": round(percentile(latencies, 99), 1),
             "errors": len(errors),
             "error_examples": errors[:5],
-            "web_memory_before_mb": round(memory_before, 1),
-            "web_memory_after_mb": round(memory_after, 1),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "settings": "production (DEBUG off, PostgreSQL, Redis cache)",
+            "web_memory_before_mb": round(memory_before[0], 1),
+            "web_memory_after_mb": round(memory_after[0], 1),
+            "worker_memory_before_mb": round(memory_before[1], 1),
+            "worker_memory_after_mb": round(memory_after[1], 1),
         }
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
+
+
+def load_table(load: dict, latency_ms: float) -> str:
+    load_average = " ".join(f"{x:.2f}" for x in load["load_average"])
+    return table(
+        f"{load['users']} users under gunicorn ({load['gunicorn']}, {load['settings']}), {load['requests']} requests,"
+        f" engine {latency_ms:g} ms; load average {load_average}",
+        ["throughput/s", "p50 ms", "p95 ms", "p99 ms", "p95/p50 (target ≤ 3)", "errors (target 0)",
+         "web MB start", "end", "worker MB start", "end"],
+        [[load["throughput_per_s"], load["p50_ms"], load["p95_ms"], load["p99_ms"],
+          round(load["p95_ms"] / load["p50_ms"], 2), load["errors"], load["web_memory_before_mb"],
+          load["web_memory_after_mb"], load["worker_memory_before_mb"], load["worker_memory_after_mb"]]],
+    )  # fmt: skip

@@ -1,7 +1,10 @@
 """`make bench`: every benchmark of the dashboard against the demo engine, printed and saved as JSON.
 
     .venv/bin/python bench/run.py [--large 1000000] [--latency-ms 20] [--users 50] [--requests 2000]
-                                  [--bulk 10000] [--out var/bench/results.json]
+                                  [--bulk 10000] [--cockpit-sizes 1000,100000] [--only demo|cockpit]
+                                  [--out var/bench/results.json]
+
+`--only cockpit` is the side-by-side run with Cockpit on a real Camunda 7.24 (bench/side_by_side.py).
 
 Benchmarks, not tests: nothing here passes or fails. The targets are printed beside the figures.
 """
@@ -18,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bulk, common, concurrency, pages
+from bench import bulk, common, concurrency, pages, side_by_side
 from bench.common import ROOT, install_call_log, setup_django, start_engine, table
 
 
@@ -30,11 +33,32 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--bulk", type=int, default=10_000)
+    parser.add_argument(
+        "--cockpit-sizes", default="1000,100000", help="instances of each side-by-side engine"
+    )
+    parser.add_argument("--repetitions", type=int, default=5, help="of each side-by-side view")
+    parser.add_argument(
+        "--only", choices=["demo", "cockpit"], help="the demo-engine runs, or the side-by-side"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "results.json")
     args = parser.parse_args()
     started = time.perf_counter()
-    results: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+    # A run of one part keeps the other part's figures from before.
+    results: dict = json.loads(args.out.read_text()) if args.only and args.out.exists() else {}
+    results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}
+    if args.only != "cockpit":
+        _demo_engine_runs(results, args)
+    if args.only != "demo":
+        sizes = [int(size) for size in args.cockpit_sizes.replace("_", "").split(",")]
+        results["side_by_side"] = side_by_side.run(sizes, repetitions=args.repetitions)
 
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print(f"\nWritten to {args.out} ({results['seconds']} s in all).")
+
+
+def _demo_engine_runs(results: dict, args) -> None:
     print(f"Seeding demo engines of {args.small:,} and {args.large:,} instances…", flush=True)
     latencies = (args.latency_ms, 0.0)
     small = start_engine(args.small, latencies=latencies)
@@ -68,12 +92,7 @@ def main() -> None:
         ids = [i.id for i in engine_client("demo").list_instances(ProcessInstanceQuery(), limit=200)]
         load = concurrency.run(engine_url, ids, users=args.users, requests=args.requests)
         results["concurrency"] = load
-        print(table(
-            f"{args.users} users under gunicorn ({load['gunicorn']}), {load['requests']} requests, engine {args.latency_ms:g} ms",
-            ["throughput/s", "p50 ms", "p95 ms", "p99 ms", "errors (target 0)", "web MB before", "after"],
-            [[load["throughput_per_s"], load["p50_ms"], load["p95_ms"], load["p99_ms"], load["errors"],
-              load["web_memory_before_mb"], load["web_memory_after_mb"]]],
-        ))  # fmt: skip
+        print(concurrency.load_table(load, args.latency_ms))
         if load["error_examples"]:
             print("  errors, e.g.:", "; ".join(load["error_examples"]))
         if shutil.which("redis-server"):
@@ -83,11 +102,6 @@ def main() -> None:
     finally:
         engine_process.terminate()
         engine_process.wait(30)
-
-    results["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
-    print(f"\nWritten to {args.out} ({results['seconds']} s in all).")
 
 
 def _bulk(results: dict, engine_url: str, args) -> None:

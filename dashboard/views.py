@@ -24,9 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @requires(Perm.VIEW)
 @engine_scoped
 def dashboard(request: EngineRequest) -> HttpResponse:
-    """The shell at once; each number and picture arrives in its own fragment (tile, chart)."""
+    """The shell at once, with the numbers already counted; each other number and each picture
+    arrives in its own fragment (dashboard_tile, dashboard_chart)."""
+    counted = tiles.counted(request.engine)
     window = charts.Window.of(request.GET.get("window"))
-    context = {"tiles": list(tiles.TILES), "charts": charts.CHARTS, "window": window}
+    context: dict = {
+        "tiles": [(name, counted.get(name)) for name in tiles.TILES],
+        "charts": charts.CHARTS,
+        "window": window,
+    }
+    if "batches" in counted:
+        context["operations"] = _operations_under_way(request)
     return render(request, "dashboard/dashboard.html", context)
 
 
@@ -47,12 +55,12 @@ def dashboard_tile(request: EngineRequest, name: str) -> HttpResponse:
     except EngineError as error:  # one tile's failure is shown in that tile; the others load on
         context["error"] = error
     if name == "batches" and "data" in context:
-        context["operations"] = (
-            Operation.objects.filter(engine=request.engine_name)
-            .exclude(status__in=Operation.FINISHED)
-            .count()
-        )
+        context["operations"] = _operations_under_way(request)
     return render(request, f"dashboard/dashboard.html#tile-{name}", context)
+
+
+def _operations_under_way(request: EngineRequest) -> int:
+    return Operation.objects.filter(engine=request.engine_name).exclude(status__in=Operation.FINISHED).count()
 
 
 @require_GET

@@ -15,6 +15,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -48,17 +50,25 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgresql_url():
-    """A DATABASE_URL for a fresh PostgreSQL cluster (superuser cockpit, trust over its socket only)."""
+class PostgreSQLMissing(RuntimeError):
+    """PostgreSQL cannot be had here; the message says what is missing."""
+
+
+@contextmanager
+def cluster() -> Iterator[str]:
+    """A DATABASE_URL for a fresh PostgreSQL cluster (superuser cockpit, trust over its socket only),
+    stopped and removed on leaving. Also the benchmarks' production database."""
     bin_dir = _bin_dir()
     if bin_dir is None:
-        _missing("PostgreSQL (initdb, pg_ctl) is not installed")
+        raise PostgreSQLMissing("PostgreSQL (initdb, pg_ctl) is not installed")
     root = Path(tempfile.mkdtemp(prefix="cockpit-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:
         if not shutil.which("runuser"):
-            _missing("running as root, and runuser is missing to run PostgreSQL as another user")
+            shutil.rmtree(root, ignore_errors=True)
+            raise PostgreSQLMissing(
+                "running as root, and runuser is missing to run PostgreSQL as another user"
+            )
         nobody = pwd.getpwnam("nobody")
         os.chown(root, nobody.pw_uid, nobody.pw_gid)
         as_user = ["runuser", "-u", "nobody", "--"]
@@ -76,7 +86,7 @@ def postgresql_url():
     except subprocess.CalledProcessError as error:
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
         shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start: {error.stderr}{error.stdout}{log}")
+        raise RuntimeError(f"PostgreSQL did not start: {error.stderr}{error.stdout}{log}") from error
     try:
         yield f"postgres://{USER}@{quote(str(root), safe='')}:{port}/postgres"
     finally:
@@ -85,3 +95,15 @@ def postgresql_url():
             capture_output=True, cwd=root,
         )  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgresql_url():
+    """A DATABASE_URL for a fresh PostgreSQL cluster (see cluster)."""
+    try:
+        with cluster() as url:
+            yield url
+    except PostgreSQLMissing as reason:
+        _missing(str(reason))
+    except RuntimeError as error:
+        pytest.fail(str(error))

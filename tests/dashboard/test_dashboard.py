@@ -27,6 +27,29 @@ def test_the_shell_renders_without_asking_the_engine(viewer_client):
         assert f'hx-get="/e/demo/tiles/{name}/"' in body
 
 
+def test_numbers_already_counted_come_with_the_page_and_only_the_others_in_fragments(
+    on_demo, engine, viewer_client
+):
+    viewer_client.get("/e/demo/tiles/instances/")  # counted: in the shared cache now
+
+    with respx.mock(assert_all_mocked=True):  # drawing what is cached asks the engine nothing
+        body = viewer_client.get("/e/demo/").content.decode()
+
+    assert number(body) == engine.count_instances()
+    assert 'hx-get="/e/demo/tiles/instances/"' not in body
+    for name in ("incidents", "definitions", "batches"):
+        assert f'hx-get="/e/demo/tiles/{name}/"' in body
+
+
+def test_a_number_that_failed_a_moment_ago_is_not_drawn_with_the_page(viewer_client):
+    with respx.mock(assert_all_mocked=True) as engine:
+        engine.post(f"{ENGINE_URL}/process-instance/count").respond(500, json={"message": "Count failed"})
+        viewer_client.get("/e/demo/tiles/instances/")
+        body = viewer_client.get("/e/demo/").content.decode()
+
+    assert 'hx-get="/e/demo/tiles/instances/"' in body and "Count failed" not in body
+
+
 def test_the_numbers_are_the_engines(on_demo, engine, viewer_client):
     instances = viewer_client.get("/e/demo/tiles/instances/").content.decode()
     assert number(instances) == engine.count_instances()
