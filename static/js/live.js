@@ -9,22 +9,22 @@
     return toggle.dataset.liveRegions.split(" ").map((id) => document.getElementById(id)).filter(Boolean);
   }
 
+  const TYPING = "textarea, select, input:not([type=checkbox]):not([type=radio]):not([type=hidden])";
+
+  // What the person typed or chose themselves (the page's own scripts also set fields: those are
+  // the page's state, kept across a redraw, not the person's unsent input).
+  document.addEventListener("input", markEdited, true);
+  document.addEventListener("change", markEdited, true);
+  function markEdited(event) {
+    if (event.isTrusted && event.target.matches && event.target.matches(TYPING)) {
+      event.target.dataset.liveEdited = "true";
+    }
+  }
+
   function editing(region) {
     const active = document.activeElement;
-    const typing = "textarea, select, input:not([type=checkbox]):not([type=radio]):not([type=hidden])";
-    if (active && region.contains(active) && active.matches(typing)) return true;
-    // Typed or chosen but not sent: a text field or a choice that differs from what was drawn.
-    return [...region.querySelectorAll("input, textarea, select")].some((field) => {
-      if (field.type === "checkbox" || field.type === "radio" || field.type === "hidden") return false;
-      if (field.tagName === "SELECT") {
-        // Without a default marked, a single choice starts on its first option.
-        const drawn = [...field.options].findIndex((option) => option.defaultSelected);
-        return field.multiple
-          ? [...field.options].some((option) => option.selected !== option.defaultSelected)
-          : field.selectedIndex !== Math.max(drawn, 0);
-      }
-      return field.value !== field.defaultValue;
-    });
+    if (active && region.contains(active) && active.matches(TYPING)) return true;
+    return region.querySelector("[data-live-edited]") !== null;
   }
 
   function kept(region) {
@@ -37,15 +37,23 @@
     const scrolled = [...region.querySelectorAll("[id]")]
       .filter((element) => element.scrollTop || element.scrollLeft)
       .map((element) => [element.id, element.scrollTop, element.scrollLeft]);
-    return { ticked, open, scrolled };
+    const chosen = [...region.querySelectorAll("select[name]")].map((field) => [field.name, field.value]);
+    return { ticked, open, scrolled, chosen };
   }
 
-  function restore(region, { ticked, open, scrolled }) {
+  function restore(region, { ticked, open, scrolled, chosen }) {
     for (const box of region.querySelectorAll("input[type=checkbox], input[type=radio]")) {
       const was = ticked.has(`${box.name}=${box.value}`);
       if (box.checked !== was) {
         box.checked = was;
         box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+    for (const [name, value] of chosen) {
+      const field = region.querySelector(`select[name="${CSS.escape(name)}"]`);
+      if (field && field.value !== value && [...field.options].some((option) => option.value === value)) {
+        field.value = value;
+        field.dispatchEvent(new Event("change", { bubbles: true }));
       }
     }
     for (const id of open) document.getElementById(id)?.setAttribute("open", "");
