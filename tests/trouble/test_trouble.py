@@ -82,7 +82,7 @@ def test_each_stuck_activity_links_to_the_list_of_exactly_its_stuck_instances(on
 def test_a_floor_longer_than_any_wait_finds_none_stuck(on_demo, viewer_client):
     body = viewer_client.get("/e/demo/trouble/stuck/", {"factor": "1", "floor": "525600"}).content.decode()
     assert "No instance waits longer than its activity usually takes." in body
-    assert "0 instances stuck" in body
+    assert "0 stuck waits" in body
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def test_the_dashboard_counts_both_and_links_to_the_views(on_demo, engine, viewe
     assert re.search(r'<a href="/e/demo/trouble/jobs-retrying/">1</a>', jobs)
     stuck = viewer_client.get("/e/demo/trouble/tiles/stuck/").content.decode()
     page = viewer_client.get("/e/demo/trouble/stuck/").content.decode()
-    total = re.search(r'<span id="stuck-count">([\d,]+) instance', page).group(1)
+    total = re.search(r'<span id="stuck-count">([\d,]+) stuck wait', page).group(1)
     assert re.search(rf'<a href="/e/demo/trouble/stuck/">{total}</a>', stuck)
 
 

@@ -57,7 +57,7 @@ def test_a_stricter_threshold_is_chosen_in_the_form_and_a_negative_factor_is_ref
     page.get_by_label("Times the 90th percentile").fill("1")
     page.get_by_label("But at least (minutes)").fill("525600")
     page.get_by_role("button", name="Look again").click()
-    expect(page.locator("#stuck-count")).to_have_text("0 instances stuck")
+    expect(page.locator("#stuck-count")).to_have_text("0 stuck waits")
     assert page.policy_violations == []
 
 
