@@ -39,13 +39,20 @@ def legend(page, chart: str) -> list[tuple[str, int]]:
 
 
 def click_slice(page, canvas, index: int) -> None:
-    """A mouse click in the middle of the slice, where a user points at it."""
+    """A mouse click in the middle of the slice, where a user points at it (scrolled to first, as a user
+    does: on a small screen the charts sit below the fold)."""
+    canvas.scroll_into_view_if_needed()
     at = canvas.evaluate(
         "(c, i) => { const p=c.chart.getDatasetMeta(0).data[i].tooltipPosition(); return {x: p.x, y: p.y} }",
         index,
     )
     box = canvas.bounding_box()
-    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    x, y = box["x"] + at["x"], box["y"] + at["y"]
+    size = page.viewport_size
+    assert 0 <= x < size["width"] and 0 <= y < size["height"], (
+        "the slice is in the window, where a click lands"
+    )
+    page.mouse.click(x, y)
 
 
 def counted(page) -> int:

@@ -74,8 +74,41 @@ def fake_engine(overrides: dict | None = None) -> respx.MockRouter:
     """A started respx router; overrides map (method, path) to a JSON answer or an httpx.Response."""
     import httpx
 
+    overrides = overrides or {}
     router = respx.mock(base_url=ENGINE_URL, assert_all_called=False)
-    for (method, path), answer in {**ANSWERS, **(overrides or {})}.items():
+    for (method, path), answer in {**ANSWERS, **overrides}.items():
         response = answer if isinstance(answer, httpx.Response) else httpx.Response(200, json=answer)
         router.route(method=method, path=path).mock(return_value=response)
+    running = overrides.get(("POST", "/process-instance"))
+    if isinstance(running, list) and ("POST", "/history/process-instance") not in overrides:
+        # As a real engine: history knows the running instances the runtime lists (the list reads them
+        # there, newest first); the called ones are still pi-1's sub-instance.
+        router.route(method="POST", path="/history/process-instance").mock(side_effect=_history_of(running))
     return router
+
+
+def _history_of(running: list[dict]):
+    import json
+
+    import httpx
+
+    historic = [
+        {
+            **HISTORIC,
+            "id": i["id"],
+            "businessKey": i.get("businessKey"),
+            "processDefinitionId": i["definitionId"],
+        }
+        for i in running
+    ]
+
+    def answer(request):
+        body = json.loads(request.content or b"{}")
+        if body.get("superProcessInstanceId"):
+            found = [c for c in [CALLED] if c["superProcessInstanceId"] == body["superProcessInstanceId"]]
+        else:
+            ids = body.get("processInstanceIds")
+            found = [h for h in historic if ids is None or h["id"] in ids]
+        return httpx.Response(200, json=found)
+
+    return answer
