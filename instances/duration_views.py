@@ -33,8 +33,10 @@ class ActivityTime:
     @property
     def label(self) -> str:
         spent = duration_text(self.millis)
-        many = f"{self.runs}× · " if self.runs > 1 else ""
-        return f"{many}{'running ' if self.running else ''}{spent}"
+        if self.runs == 1:
+            return f"{'running ' if self.running else ''}{spent}"
+        # Runs side by side (a multi-instance) add up to more than the instance's age: said as a sum.
+        return f"{self.runs} runs, {spent} together{', still running' if self.running else ''}"
 
 
 def activity_times(steps: Iterable[HistoricActivityInstance], now: datetime) -> dict[str, ActivityTime]:

@@ -36,7 +36,7 @@ def test_runs_of_one_activity_add_up_and_a_running_one_counts_so_far():
         [_step("review", 0, 60_000), _step("review", 5, 12_000), _step("sign", 10)],
         START + timedelta(minutes=70),
     )
-    assert (times["review"].millis, times["review"].label) == (72_000, "2× · 1 min 12 s")
+    assert (times["review"].millis, times["review"].label) == (72_000, "2 runs, 1 min 12 s together")
     assert (times["sign"].label, times["sign"].running) == ("running 1 h", True)
 
 
