@@ -80,6 +80,9 @@ def finished_list(request: EngineRequest) -> HttpResponse:
             replace(query, sorting=(sort,) if sort else ()), offset=offset, limit=limit
         )
 
+    # A search from the bar (#filters) gets the whole page, whose bar and results it swaps in (the chips
+    # change with the filter); a page or a sorting of the results gets the results alone.
+    results_only = bool(request.htmx) and request.htmx.trigger != "filters"
     actions = offered_actions(request.user, request.engine)
     found = fan_out(
         {
@@ -91,7 +94,7 @@ def finished_list(request: EngineRequest) -> HttpResponse:
                 exclude=() if actions else ("select",),
             ),
             # The bar's pickers, asked at the same time as the rows (a page of them keeps the bar).
-            "choices": lambda: [] if request.htmx else form.offer_choices(request.engine),
+            "choices": lambda: [] if results_only else form.offer_choices(request.engine),
         }
     )
     table, page = found["table"]
@@ -112,7 +115,7 @@ def finished_list(request: EngineRequest) -> HttpResponse:
         "missing_actions": missing,
         "notes": choice_problems,
     }
-    template = "instances/history.html#results" if request.htmx else "instances/history.html"
+    template = "instances/history.html#results" if results_only else "instances/history.html"
     return render(request, template, context)
 
 

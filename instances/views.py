@@ -79,6 +79,9 @@ def instance_list(request: EngineRequest) -> HttpResponse:
         # The rows show at the time of this one call; their details follow (instance_row_details).
         return awaiting_details(request.engine.list_instances(sorted_query, offset=offset, limit=limit))
 
+    # A search from the bar (#filters) gets the whole page, whose bar and results it swaps in (the chips
+    # change with the filter); a page or a sorting of the results gets the results alone.
+    results_only = bool(request.htmx) and request.htmx.trigger != "filters"
     actions = offered_actions(request.user, request.engine.capabilities)
     found = fan_out(
         {
@@ -91,7 +94,7 @@ def instance_list(request: EngineRequest) -> HttpResponse:
             ),
             # The pickers belong to the bar around the results, which a page or a sorting of them keeps;
             # asked at the same time as the rows, so the rows never wait for them.
-            "choices": lambda: [] if request.htmx else form.offer_choices(request.engine),
+            "choices": lambda: [] if results_only else form.offer_choices(request.engine),
         }
     )
     table, page = found["table"]
@@ -116,7 +119,7 @@ def instance_list(request: EngineRequest) -> HttpResponse:
         context["filter_words"] = instance_filter_words(
             query, engine=request.engine, started=form.started_window
         )
-    template = "instances/list.html#results" if request.htmx else "instances/list.html"
+    template = "instances/list.html#results" if results_only else "instances/list.html"
     return render(request, template, context)
 
 
