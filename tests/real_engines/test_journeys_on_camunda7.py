@@ -36,7 +36,7 @@ def open_instance(page, live_server, instance):
     """From the dashboard, through the instance list's filter, to the instance's page."""
     page.goto(f"{live_server.url}/e/demo/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
-    page.get_by_text("Filters").click()
+    page.get_by_text("Add filter").click()
     page.get_by_label("Business key", exact=True).fill(instance.business_key)
     page.get_by_role("button", name="Search").click()
     row = page.get_by_role("row", name=re.compile(instance.business_key))

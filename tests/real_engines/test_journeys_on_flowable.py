@@ -28,7 +28,7 @@ def to_flowable(page):
 def open_on_flowable(page, instance):
     """From the Flowable dashboard, through the instance list's filter, to the instance's page."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
-    page.get_by_text("Filters").click()
+    page.get_by_text("Add filter").click()
     page.get_by_label("Business key", exact=True).fill(instance.business_key)
     page.get_by_role("button", name="Search").click()
     row = page.get_by_role("row", name=re.compile(instance.business_key))
@@ -71,7 +71,7 @@ def test_an_operator_switches_to_flowable_finds_an_instance_and_edits_its_variab
     expect(page.locator("#engine-selector summary")).to_have_text("Engine: Flowable 7.2")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
-    page.get_by_text("Filters").click()
+    page.get_by_text("Add filter").click()
     page.get_by_label("Business key", exact=True).fill(instance.business_key)
     page.get_by_role("button", name="Search").click()
     row = page.get_by_role("row", name=re.compile(instance.business_key))
@@ -279,7 +279,7 @@ def test_next_pages_on_through_flowables_instances_while_the_total_is_still_bein
     log_in("vera", PASSWORD)
     to_flowable(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Instances").click()
-    page.get_by_text("Filters").click()
+    page.get_by_text("Add filter").click()
     page.get_by_label("Business key like").fill("PAGER-%")
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"business_key_like=PAGER"))  # the filtered page is in

@@ -113,7 +113,7 @@ def walk_every_page(page, title: str):
     expect(page.locator("#diagram")).to_have_attribute("data-ready", "true")
     main_nav(page, "Instances")
     answers(re.compile("instances", re.IGNORECASE))
-    page.get_by_text("Filters").click()
+    page.get_by_text("Add filter").click()
     page.get_by_label("Business key", exact=True).fill("TWIN-1")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#count")).to_have_text("1 matching")
@@ -146,7 +146,7 @@ def test_a_bulk_suspend_on_flowable_leaves_camunda_alone_while_the_operator_work
 
     # On Flowable: every instance a filter matches is to be suspended.
     main_nav(page, "Instances")
-    page.get_by_text("Filters").click()
+    page.get_by_text("Add filter").click()
     page.get_by_label("Business key like").fill("TWIN-%")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#count")).to_have_text(f"{TWINS} matching")
@@ -163,7 +163,7 @@ def test_a_bulk_suspend_on_flowable_leaves_camunda_alone_while_the_operator_work
     switch_to(page, CAMUNDA)
     both_workers.start("twins")
     main_nav(page, "Instances")
-    page.get_by_text("Filters").click()
+    page.get_by_text("Add filter").click()
     page.get_by_label("Business key like").fill("TWIN-%")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#count")).to_have_text(f"{TWINS} matching")
