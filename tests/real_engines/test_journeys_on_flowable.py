@@ -210,7 +210,7 @@ def test_a_team_lead_retries_flowable_failures_and_finds_them_on_batches_and_in_
     )
     count = int(group.locator("td").first.inner_text())
     assert 0 < count <= len(failures)
-    group.get_by_role("button", name=re.compile("^Retry the")).click()
+    group.get_by_role("button", name=re.compile("^Retry all… the")).click()
     page.get_by_role("button", name=f"Retry incidents: {count} incident" + ("s" if count > 1 else "")).click()
     expect(page.locator("#operation-status")).to_contain_text("completed", timeout=120_000)
     # Item by item, as Flowable runs no batches: each retried job's result is on the page.
