@@ -281,6 +281,6 @@ def test_the_diagrams_say_plainly_that_a_picked_mapping_still_needs_adding(on_de
     client = client_as("Operator")
     wizard = Wizard(client, "/e/demo/instances/migrate/?" + urlencode({"filter": f"definition_id={v2}"}))
     assert (
-        "Click an activity on the left, then one on the right: they fill the two fields under "
-        "“Add a mapping”; then press “Add the mapping”."
+        "Click an activity in the first diagram (from), then one in the second (to): they fill the two "
+        "fields under “Add a mapping”; then press “Add the mapping”."
     ) in html.unescape(wizard.page)
