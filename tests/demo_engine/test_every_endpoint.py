@@ -375,6 +375,21 @@ def _examples(s: SimpleNamespace) -> dict[tuple[str, str], dict]:
             "path": "/history/user-operation/count",
             "params": {"entityType": "ProcessInstance"},
         },
+        ("GET", r"/history/incident/count"): {
+            "path": "/history/incident/count",
+            "params": {
+                "createTimeAfter": "2026-11-01T00:00:00.000+0100",
+                "createTimeBefore": "2030-01-01T00:00:00.000+0100",
+            },
+        },
+        ("GET", r"/history/process-definition/(?P<id>[^/]+)/statistics"): {
+            "path": f"/history/process-definition/{s.definition}/statistics",
+            "params": {
+                "finished": "true",
+                "canceled": "true",
+                "startedAfter": "2026-11-01T00:00:00.000+0100",
+            },
+        },
         # user tasks
         ("GET", r"/task"): {
             "path": "/task",

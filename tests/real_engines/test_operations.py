@@ -92,6 +92,12 @@ def _eventually(condition, timeout=30):
     return False
 
 
+def _last_hour(prefix: str) -> dict[str, datetime]:
+    """The hour up to now (and a minute on, for the engine's clock), as `<prefix>_after/_before`."""
+    now = datetime.now(UTC)
+    return {f"{prefix}_after": now - timedelta(hours=1), f"{prefix}_before": now + timedelta(minutes=1)}
+
+
 def _tree_counts(w, instance_id):
     return w.client.activity_instance_tree(instance_id).counts_by_activity()
 
@@ -538,6 +544,32 @@ REAL = {
     "historic variables": (
         lambda w: {v.name: v.value for v in w.client.historic_variables(w.order())},
         lambda r: r["customer"] and "amount" in r,
+    ),
+    "the definitions a definition calls": (
+        lambda w: w.client.called_definitions(w.engine.seeded.definitions["loan:1"]),
+        lambda r: [(d.key, d.called_from_activity_ids) for d in r] == [("credit-check", ("credit_check",))],
+    ),
+    # The seeded history is of today: the hour is the last one, and the case's own instance and
+    # incident must be counted in it.
+    "count incidents raised in an hour, from history": (
+        lambda w: (
+            lambda window: (
+                w.client.count_historic_incidents(**window),
+                w.failed_order(),
+                w.client.count_historic_incidents(**window),
+            )
+        )(_last_hour("created")),
+        lambda r: r[2] == r[0] + 1,
+    ),
+    "count instances started in an hour, from history": (
+        lambda w: (
+            lambda query: (
+                w.client.count_historic_instances(query),
+                w.order(),
+                w.client.count_historic_instances(query),
+            )
+        )(HistoricProcessInstanceQuery(**_last_hour("started"))),
+        lambda r: r[2] == r[0] + 1,
     ),
     "user operations": (
         lambda w: (
