@@ -8,12 +8,18 @@ import respx
 
 from tests.conftest import ENGINE_URL
 from tests.engines.cases import BATCH, DEFINITION, INCIDENT, INSTANCE
+from tests.instances.fake_engine import HISTORIC
 
 pytestmark = pytest.mark.django_db
 
 
 def instances(count):
     return [{**INSTANCE, "id": f"pi-{n}", "businessKey": f"order-{n}"} for n in range(count)]
+
+
+def running(count):
+    """The same running instances as history has them: the list, newest first, is read from there."""
+    return [{**HISTORIC, "id": f"pi-{n}", "businessKey": f"order-{n}"} for n in range(count)]
 
 
 @pytest.fixture
@@ -25,8 +31,9 @@ def engine():
 
 
 def test_the_instance_list_asks_for_one_row_more_than_it_shows(viewer_client, engine):
-    route = engine.post("/process-instance").respond(json=instances(21))
+    route = engine.post("/history/process-instance").respond(json=running(21))
     response = viewer_client.get("/e/demo/instances/", {"limit": 20})
+    assert json.loads(route.calls[0].request.content)["unfinished"] is True
     assert route.calls[0].request.url.params["maxResults"] == "21"
     assert route.calls[0].request.url.params["firstResult"] == "0"
     body = response.content.decode()
@@ -36,7 +43,7 @@ def test_the_instance_list_asks_for_one_row_more_than_it_shows(viewer_client, en
 
 
 def test_the_last_page_has_no_next_link(viewer_client, engine):
-    engine.post("/process-instance").respond(json=instances(5))
+    engine.post("/history/process-instance").respond(json=running(5))
     body = viewer_client.get("/e/demo/instances/", {"limit": 20, "offset": 40}).content.decode()
     assert 'rel="next"' not in body and 'rel="prev"' in body
     assert "Rows 41–45" in body
@@ -64,18 +71,20 @@ def test_rows_keep_the_engines_order(viewer_client, engine):
 
 
 def test_with_htmx_only_the_results_are_sent(viewer_client, engine):
-    engine.post("/process-instance").respond(json=instances(2))
+    engine.post("/history/process-instance").respond(json=running(2))
     body = viewer_client.get("/e/demo/instances/", headers={"HX-Request": "true"}).content.decode()
     assert body.lstrip().startswith('<section id="results"') and "<html" not in body
 
 
 def test_an_empty_list_says_so(viewer_client, engine):
-    engine.post("/process-instance").respond(json=[])
+    engine.post("/history/process-instance").respond(json=[])
     assert "No running process instances." in viewer_client.get("/e/demo/instances/").content.decode()
 
 
 def test_markup_from_the_engine_is_shown_as_text(viewer_client, engine):
-    engine.post("/process-instance").respond(json=[{**INSTANCE, "businessKey": "<script>alert(1)</script>"}])
+    engine.post("/history/process-instance").respond(
+        json=[{**HISTORIC, "businessKey": "<script>alert(1)</script>"}]
+    )
     body = viewer_client.get("/e/demo/instances/").content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -118,7 +127,7 @@ def test_incidents_show_the_newest_first(viewer_client, engine):
 
 
 def test_switching_engine_on_a_list_keeps_the_list(viewer_client, engine):
-    engine.post("/process-instance").respond(json=[])
+    engine.post("/history/process-instance").respond(json=[])
     body = viewer_client.get("/e/demo/instances/").content.decode()
     assert re.search(r'<a href="/e/staging/instances/"\s+data-engine="staging"', body)
 

@@ -7,6 +7,11 @@ from tests.instances.fake_engine import fake_engine
 
 pytestmark = pytest.mark.django_db
 
+# The header names the instance's process, linked to that process's page, with its key.
+HEADER = (
+    '<a href="/e/demo/processes/order:1:abc/"><bdi>Order to delivery</bdi></a>'
+    " · key <code><bdi>order</bdi></code>"
+)
 FAILING = httpx.Response(500, json={"type": "ProcessEngineException", "message": "Injected failure"})
 
 
@@ -19,7 +24,7 @@ def page(client, tab=""):
 def test_with_every_answer_the_page_shows_every_part(client_as):
     with fake_engine():
         body = page(client_as("Viewer"))
-    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body
+    assert HEADER in body
     assert 'data-activity-id="ship"' in body
     assert "amount" in body and "could not be loaded" not in body
 
@@ -29,7 +34,7 @@ def test_a_failing_tree_costs_the_tree_alone(client_as):
         body = page(client_as("Operator"))
     assert "The activity instances could not be loaded" in body and "Injected failure" in body
     assert "The instance has ended" not in body  # a failure is not an ended instance
-    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body  # the header
+    assert HEADER in body  # the header
     assert 'data-name="amount"' in body  # the variables tab
     assert "Suspend</button>" in body  # the actions
 
@@ -70,7 +75,7 @@ def test_a_failing_tab_costs_its_panel_alone(client_as, tab, call, label):
     with fake_engine({call: FAILING}):
         body = page(client_as("Viewer"), tab)
     assert f"{label} could not be loaded" in body and "Injected failure" in body
-    assert "<bdi>Order to delivery</bdi> · key <code><bdi>order</bdi></code>" in body
+    assert HEADER in body
     assert 'data-activity-id="ship"' in body
 
 
