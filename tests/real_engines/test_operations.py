@@ -551,16 +551,6 @@ REAL = {
     ),
     # The seeded history is of today: the hour is the last one, and the case's own instance and
     # incident must be counted in it.
-    "count incidents raised in an hour, from history": (
-        lambda w: (
-            lambda window: (
-                w.client.count_historic_incidents(**window),
-                w.failed_order(),
-                w.client.count_historic_incidents(**window),
-            )
-        )(_last_hour("created")),
-        lambda r: r[2] == r[0] + 1,
-    ),
     "count instances started in an hour, from history": (
         lambda w: (
             lambda query: (
@@ -607,6 +597,8 @@ def world(real):
 # (a deployment of its own, a task it assigns, two versions to migrate between) and puts it back.
 TASKS_AND_JOBS = "test_tasks_and_jobs_on_camunda7.py"
 COVERED_ELSEWHERE = {
+    # Raising an incident here waits on the job executor, which under load outlasted the seeding's wait.
+    "count incidents raised in an hour, from history": "test_dashboard_on_camunda7.py",
     **dict.fromkeys(
         (
             "list user tasks", "set task assignee", "clear task assignee", "add candidate group",
